@@ -1,0 +1,216 @@
+package org.charrnn.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a YAML config, applies {@code --set key=value} overrides, and checks every key, type and
+ * range against {@link ConfigSchema}. Every problem becomes a one-line {@link ConfigException}
+ * that names the file (or flag), the key, the value and what is allowed.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final long MAX_CONFIG_BYTES = 1 << 20;
+
+    private ConfigLoader() {}
+
+    public static RunConfig load(Path file, List<String> overrides) {
+        String source = file.toString();
+        String text;
+        try {
+            if (Files.isDirectory(file)) throw new ConfigException(source + ": is a directory, not a config file");
+            if (Files.size(file) > MAX_CONFIG_BYTES) throw new ConfigException(source + ": too large for a config file (over 1 MiB)");
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(source + ": config file not found");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(source + ": not a UTF-8 text file");
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot read config file (" + e.getMessage() + ")");
+        }
+        String defaultName = file.getFileName().toString().replaceFirst("\\.(ya?ml)$", "");
+        return parse(text, source, defaultName, overrides);
+    }
+
+    /** Parses config text; {@code source} names it in messages, {@code defaultName} is the run name when none is given. */
+    public static RunConfig parse(String text, String source, String defaultName, List<String> overrides) {
+        Map<String, JsonNode> given = new LinkedHashMap<>();
+        JsonNode root = readYaml(text, source);
+        if (root != null) flatten(root, source, given);
+        for (String override : overrides) applyOverride(override, given);
+
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Key key : ConfigSchema.KEYS) {
+            JsonNode node = given.get(key.name());
+            String where = given.containsKey(key.name()) && isOverride(key.name(), overrides)
+                    ? "--set " + key.name() : source;
+            values.put(key.name(), node == null ? key.defaultValue() : convert(key, node, where));
+        }
+        if (((String) values.get("name")).isEmpty()) values.put("name", defaultName);
+        if (((String) values.get("train.checkpoint_dir")).isEmpty()) {
+            values.put("train.checkpoint_dir", "models/" + values.get("name"));
+        }
+        double trainFrac = (double) values.get("data.train_frac");
+        double valFrac = (double) values.get("data.val_frac");
+        if (trainFrac + valFrac > 1 + 1e-9) {
+            throw new ConfigException(source + ": data.train_frac + data.val_frac = " + (trainFrac + valFrac)
+                    + " but they must add up to at most 1 (the test split is what they leave)");
+        }
+        if (((String) values.get("train.savefile")).matches(".*[/\\\\\\s].*") || ((String) values.get("train.savefile")).isEmpty()) {
+            throw new ConfigException(source + ": train.savefile: '" + values.get("train.savefile")
+                    + "' is not allowed; expected a non-empty name without spaces or slashes");
+        }
+        return build(values);
+    }
+
+    private static boolean isOverride(String key, List<String> overrides) {
+        return overrides.stream().anyMatch(o -> o.startsWith(key + "="));
+    }
+
+    private static JsonNode readYaml(String text, String source) {
+        if (text.isBlank()) throw new ConfigException(source + ": the config file is empty; expected YAML sections data:, model:, train:");
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigException(source + ": not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) return null;
+        if (!root.isObject()) {
+            throw new ConfigException(source + ": expected a YAML mapping of sections (data:, model:, train:), got "
+                    + describe(root));
+        }
+        return root;
+    }
+
+    private static void flatten(JsonNode root, String source, Map<String, JsonNode> out) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> top = it.next();
+            String name = top.getKey();
+            JsonNode value = top.getValue();
+            if (ConfigSchema.isSection(name)) {
+                if (value.isNull()) continue; // an empty section
+                if (!value.isObject()) {
+                    throw new ConfigException(source + ": " + name + ": expected a section of keys, got " + describe(value));
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> f = value.fields(); f.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = f.next();
+                    String full = name + "." + e.getKey();
+                    requireKnown(full, source);
+                    out.put(full, e.getValue());
+                }
+            } else {
+                requireKnown(name, source);
+                out.put(name, value);
+            }
+        }
+    }
+
+    private static void requireKnown(String key, String source) {
+        if (ConfigSchema.get(key) == null) {
+            throw new ConfigException(source + ": unknown key '" + key + "'"
+                    + Suggestions.didYouMean(key, ConfigSchema.KEYS.stream().map(Key::name).toList()));
+        }
+    }
+
+    private static void applyOverride(String override, Map<String, JsonNode> given) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException("--set " + override + ": expected key=value, for example --set train.batch_size=100");
+        }
+        String key = override.substring(0, eq).trim();
+        requireKnown(key, "--set");
+        String raw = override.substring(eq + 1);
+        JsonNode value;
+        try {
+            value = raw.isBlank() ? TextNode.valueOf("") : YAML.readTree(raw);
+        } catch (JsonProcessingException e) {
+            value = TextNode.valueOf(raw);
+        }
+        given.put(key, value == null ? NullNode.getInstance() : value);
+    }
+
+    private static Object convert(Key key, JsonNode node, String source) {
+        String prefix = source + ": " + key.name() + ": ";
+        String bad = prefix + shown(node) + " is not allowed; expected " + key.allowed();
+        switch (key.kind()) {
+            case INT -> {
+                if (!node.isIntegralNumber() || !node.canConvertToLong()) throw new ConfigException(bad);
+                long v = node.asLong();
+                if (v < key.min() || v > key.max()) throw new ConfigException(bad);
+                return key.max() > Integer.MAX_VALUE ? (Object) v : (Object) (int) v;
+            }
+            case DOUBLE -> {
+                if (!node.isNumber()) throw new ConfigException(bad);
+                double v = node.asDouble();
+                boolean ok = Double.isFinite(v)
+                        && (key.minInclusive() ? v >= key.min() : v > key.min())
+                        && (key.maxInclusive() ? v <= key.max() : v < key.max());
+                if (!ok) throw new ConfigException(bad);
+                return v;
+            }
+            case ENUM -> {
+                if (!node.isTextual() || !key.choices().contains(node.asText())) {
+                    throw new ConfigException(bad + (node.isTextual() ? Suggestions.didYouMean(node.asText(), key.choices()) : ""));
+                }
+                return node.asText();
+            }
+            default -> {
+                if (!node.isValueNode() || node.isNull()) throw new ConfigException(bad);
+                return node.asText();
+            }
+        }
+    }
+
+    private static RunConfig build(Map<String, Object> v) {
+        DataConfig data = new DataConfig((String) v.get("data.input"), (String) v.get("data.download_url"),
+                (String) v.get("data.sha256"), (double) v.get("data.train_frac"), (double) v.get("data.val_frac"));
+        ModelConfig model = new ModelConfig((String) v.get("model.type"), (String) v.get("model.core"),
+                (int) v.get("model.rnn_size"), (int) v.get("model.num_layers"), (double) v.get("model.dropout"),
+                (int) v.get("model.embedding_size"), (double) v.get("model.init_range"), (double) v.get("model.forget_bias"));
+        TrainConfig train = new TrainConfig((int) v.get("train.batch_size"), (int) v.get("train.seq_length"),
+                (int) v.get("train.max_epochs"), (String) v.get("train.optimizer"), (double) v.get("train.learning_rate"),
+                (double) v.get("train.learning_rate_decay"), (double) v.get("train.learning_rate_decay_after"),
+                (double) v.get("train.decay_rate"), (double) v.get("train.grad_clip"), (long) v.get("train.seed"),
+                (int) v.get("train.eval_val_every"), (int) v.get("train.print_every"),
+                (String) v.get("train.checkpoint_dir"), (String) v.get("train.savefile"), (int) v.get("train.keep"));
+        return new RunConfig((String) v.get("name"), data, model, train, v);
+    }
+
+    private static String shown(JsonNode node) {
+        if (node.isNull()) return "an empty value";
+        if (node.isTextual()) return "'" + node.asText() + "'";
+        if (node.isContainerNode()) return describe(node);
+        return node.asText();
+    }
+
+    private static String describe(JsonNode node) {
+        if (node.isArray()) return "a list";
+        if (node.isObject()) return "a section";
+        if (node.isTextual()) return "the text '" + node.asText() + "'";
+        return node.asText();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "parse error";
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+}

@@ -1,0 +1,56 @@
+package org.charrnn.config;
+
+import java.util.List;
+
+/**
+ * One configuration key: its dotted name, type, default and allowed range. The table of keys in
+ * {@link ConfigSchema} is the single source for validation, defaults and error messages.
+ */
+public record Key(String name, Kind kind, Object defaultValue, double min, boolean minInclusive,
+                  double max, boolean maxInclusive, List<String> choices, String help) {
+
+    public enum Kind { INT, DOUBLE, STRING, ENUM, PATH }
+
+    static Key integer(String name, long def, long min, long max, String help) {
+        Object boxed = max > Integer.MAX_VALUE ? (Object) def : (Object) (int) def; // int keys stay ints
+        return new Key(name, Kind.INT, boxed, min, true, max, true, List.of(), help);
+    }
+
+    static Key real(String name, double def, double min, boolean minIncl, double max, boolean maxIncl, String help) {
+        return new Key(name, Kind.DOUBLE, def, min, minIncl, max, maxIncl, List.of(), help);
+    }
+
+    static Key string(String name, String def, String help) {
+        return new Key(name, Kind.STRING, def, 0, true, 0, true, List.of(), help);
+    }
+
+    static Key path(String name, String def, String help) {
+        return new Key(name, Kind.PATH, def, 0, true, 0, true, List.of(), help);
+    }
+
+    static Key choice(String name, String def, List<String> choices, String help) {
+        return new Key(name, Kind.ENUM, def, 0, true, 0, true, choices, help);
+    }
+
+    /** "an integer in [1, 100000]", "a number in (0, 1)", "one of lstm, rnn" — used in error messages. */
+    public String allowed() {
+        return switch (kind) {
+            case INT -> "an integer " + range(true);
+            case DOUBLE -> "a number " + range(false);
+            case ENUM -> "one of " + String.join(", ", choices);
+            case STRING -> "a string";
+            case PATH -> "a file path";
+        };
+    }
+
+    private String range(boolean integral) {
+        String lo = integral ? Long.toString((long) min) : fmt(min);
+        String hi = max == Double.POSITIVE_INFINITY || max >= Long.MAX_VALUE / 2
+                ? "inf)" : (integral ? Long.toString((long) max) : fmt(max)) + (maxInclusive ? "]" : ")");
+        return "in " + (minInclusive ? "[" : "(") + lo + ", " + hi;
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+}

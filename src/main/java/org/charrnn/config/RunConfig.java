@@ -1,0 +1,38 @@
+package org.charrnn.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Map;
+
+/** A fully resolved configuration: every key has a value, defaults included. Immutable. */
+public record RunConfig(String name, DataConfig data, ModelConfig model, TrainConfig train,
+                        Map<String, Object> values) {
+
+    public RunConfig {
+        values = Collections.unmodifiableMap(values);
+    }
+
+    /** The resolved config as YAML, sectioned as a user would write it; loads back to an equal config. */
+    public String toYaml() {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+        ObjectNode root = yaml.createObjectNode();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            String[] parts = e.getKey().split("\\.", 2);
+            ObjectNode target = parts.length == 1 ? root : root.with(parts[0]);
+            target.putPOJO(parts[parts.length - 1], e.getValue());
+        }
+        try {
+            return yaml.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

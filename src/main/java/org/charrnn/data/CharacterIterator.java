@@ -1,0 +1,149 @@
+package org.charrnn.data;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Hands out minibatches of a {@link StreamLayout} in stream order: minibatch k holds steps
+ * [k*T, (k+1)*T) of every stream, so the hidden state left by minibatch k is the right start for
+ * minibatch k+1 (truncated BPTT across minibatches, as char-rnn carries its state).
+ * Features are [batch, vocab, T] one-hot or [batch, 1, T] indices; labels are [batch, vocab, T]
+ * one-hot of the next character. The position can be saved and restored for exact resume.
+ */
+public class CharacterIterator implements DataSetIterator {
+    private final CodeArray codes;
+    private final StreamLayout layout;
+    private final int vocabularySize;
+    private final InputEncoding encoding;
+    private final DataType dataType;
+    private int nextSegment;
+    private DataSetPreProcessor preProcessor;
+
+    public CharacterIterator(Corpus corpus, StreamLayout layout, InputEncoding encoding, DataType dataType) {
+        this.codes = corpus.codes();
+        this.layout = layout;
+        this.vocabularySize = corpus.vocabulary().size();
+        this.encoding = encoding;
+        this.dataType = dataType;
+        if (layout.region().start() + layout.region().length() > codes.length()) {
+            throw new IllegalArgumentException("region past the end of the corpus");
+        }
+    }
+
+    public StreamLayout layout() {
+        return layout;
+    }
+
+    /** Index of the next minibatch within the epoch: the iterator's whole position. */
+    public int position() {
+        return nextSegment;
+    }
+
+    public void seek(int segment) {
+        if (segment < 0 || segment > layout.segments()) {
+            throw new IllegalArgumentException("position " + segment + " outside 0.." + layout.segments());
+        }
+        nextSegment = segment;
+    }
+
+    public int segmentsPerEpoch() {
+        return layout.segments();
+    }
+
+    @Override
+    public boolean hasNext() {
+        return nextSegment < layout.segments();
+    }
+
+    @Override
+    public DataSet next() {
+        if (!hasNext()) throw new NoSuchElementException("epoch finished");
+        int segment = nextSegment++;
+        int batch = layout.batch();
+        int t0 = segment * layout.seqLength();
+        int len = layout.segmentLength(segment);
+        int featureRows = encoding == InputEncoding.ONE_HOT ? vocabularySize : 1;
+        float[] features = new float[batch * featureRows * len];
+        float[] labels = new float[batch * vocabularySize * len];
+        for (int b = 0; b < batch; b++) {
+            int base = layout.offset(b, t0);
+            for (int t = 0; t < len; t++) {
+                int in = codes.get(base + t);
+                int out = codes.get(base + t + 1);
+                if (encoding == InputEncoding.ONE_HOT) {
+                    features[(b * featureRows + in) * len + t] = 1f;
+                } else {
+                    features[b * len + t] = in;
+                }
+                labels[(b * vocabularySize + out) * len + t] = 1f;
+            }
+        }
+        INDArray f = Nd4j.create(features, new long[]{batch, featureRows, len}, 'c');
+        INDArray l = Nd4j.create(labels, new long[]{batch, vocabularySize, len}, 'c');
+        if (dataType != DataType.FLOAT) {
+            f = f.castTo(dataType);
+            l = l.castTo(dataType);
+        }
+        DataSet ds = new DataSet(f, l);
+        if (preProcessor != null) preProcessor.preProcess(ds);
+        return ds;
+    }
+
+    @Override
+    public DataSet next(int num) {
+        throw new UnsupportedOperationException("minibatch size is fixed by the stream layout");
+    }
+
+    @Override
+    public int inputColumns() {
+        return encoding == InputEncoding.ONE_HOT ? vocabularySize : 1;
+    }
+
+    @Override
+    public int totalOutcomes() {
+        return vocabularySize;
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    /** Asynchronous prefetch would reorder nothing but would race with seek(); keep it synchronous. */
+    @Override
+    public boolean asyncSupported() {
+        return false;
+    }
+
+    @Override
+    public void reset() {
+        nextSegment = 0;
+    }
+
+    @Override
+    public int batch() {
+        return layout.batch();
+    }
+
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        this.preProcessor = preProcessor;
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return preProcessor;
+    }
+
+    @Override
+    public List<String> getLabels() {
+        return null;
+    }
+}

@@ -1,0 +1,101 @@
+package org.charrnn.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * A text as vocabulary indices. Loading makes two passes over a memory-mapped file (find the
+ * alphabet, then encode), so the heap holds only the compact {@link CodeArray}.
+ */
+public final class Corpus {
+    private final Vocabulary vocabulary;
+    private final CodeArray codes;
+
+    public Corpus(Vocabulary vocabulary, CodeArray codes) {
+        this.vocabulary = vocabulary;
+        this.codes = codes;
+    }
+
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    public CodeArray codes() {
+        return codes;
+    }
+
+    public int length() {
+        return codes.length();
+    }
+
+    public static Corpus ofText(String text) {
+        Vocabulary v = Vocabulary.ofText(text);
+        return new Corpus(v, CodeArray.of(text.codePoints().map(v::indexOf).toArray(), v.size()));
+    }
+
+    /** Loads a UTF-8 file and builds its vocabulary from the text. */
+    public static Corpus load(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * Loads a UTF-8 file. With a vocabulary given (evaluating or fine-tuning a model), characters
+     * outside it are an error that lists them; without, the vocabulary is the text's own alphabet.
+     */
+    public static Corpus load(Path file, Vocabulary given) {
+        String name = file.toString();
+        if (Files.isDirectory(file)) throw new DataException(name + ": is a directory; expected a UTF-8 text file");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) throw new DataException(name + ": the file is empty; expected UTF-8 text to train on");
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new DataException(name + ": " + size + " bytes is more than the 2 GiB one corpus file may hold");
+            }
+            MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            BitSet seen = new BitSet();
+            int[] count = {0};
+            Utf8Scanner.scan(buf, name, cp -> { seen.set(cp); count[0]++; });
+            if (count[0] == 0) throw new DataException(name + ": the file holds no characters (only a byte-order mark)");
+            Vocabulary vocab = given != null ? given : new Vocabulary(seen.stream().toArray());
+            if (given != null) {
+                Set<Integer> unknown = new LinkedHashSet<>();
+                seen.stream().filter(cp -> given.indexOf(cp) < 0).forEach(unknown::add);
+                if (!unknown.isEmpty()) {
+                    throw new DataException(name + ": has characters the model's vocabulary lacks: " + Vocabulary.describe(unknown));
+                }
+            }
+            CodeArray codes = CodeArray.allocate(count[0], vocab.size());
+            int[] pos = {0};
+            Utf8Scanner.scan(buf, name, cp -> codes.set(pos[0]++, vocab.indexOf(cp)));
+            return new Corpus(vocab, codes);
+        } catch (NoSuchFileException e) {
+            throw new DataException(name + ": file not found");
+        } catch (AccessDeniedException e) {
+            throw new DataException(name + ": permission denied");
+        } catch (IOException e) {
+            throw new DataException(name + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The text of [start, start+length) — for messages and tests. */
+    public String text(int start, int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = start; i < start + length; i++) sb.appendCodePoint(vocabulary.codePoint(codes.get(i)));
+        return sb.toString();
+    }
+
+    static ByteBuffer utf8(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,8 @@
+package org.charrnn.data;
+
+/** A contiguous stretch [start, start+length) of the corpus. */
+public record Region(int start, int length) {
+    public Region {
+        if (start < 0 || length < 0) throw new IllegalArgumentException("bad region " + start + "+" + length);
+    }
+}

@@ -1,0 +1,13 @@
+package org.charrnn.data;
+
+/** Contiguous train / val / test regions, in that order, as char-rnn's train_frac and val_frac. */
+public record Splits(Region train, Region val, Region test) {
+
+    public static Splits of(int corpusLength, double trainFrac, double valFrac) {
+        int train = (int) Math.floor(corpusLength * trainFrac);
+        int val = (int) Math.floor(corpusLength * valFrac);
+        if (train + val > corpusLength) val = corpusLength - train;
+        return new Splits(new Region(0, train), new Region(train, val),
+                new Region(train + val, corpusLength - train - val));
+    }
+}

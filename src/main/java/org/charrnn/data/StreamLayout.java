@@ -1,0 +1,42 @@
+package org.charrnn.data;
+
+/**
+ * How a region is cut into {@code batch} parallel streams read {@code seqLength} steps at a time
+ * (char-rnn's layout): stream s covers inputs [s*L, (s+1)*L) of the region, labels one further.
+ * With {@code partialLastSegment}, the last segment may be shorter so the whole region is read
+ * (validation); without, the remainder is dropped (training, like char-rnn).
+ */
+public record StreamLayout(Region region, int batch, int seqLength, boolean partialLastSegment) {
+
+    /** Inputs per stream: every char but the last has a successor to predict. */
+    public int streamLength() {
+        return region.length() < 1 ? 0 : (region.length() - 1) / batch;
+    }
+
+    public int segments() {
+        int l = streamLength();
+        return partialLastSegment ? (l + seqLength - 1) / seqLength : l / seqLength;
+    }
+
+    public int segmentLength(int segment) {
+        return Math.min(seqLength, streamLength() - segment * seqLength);
+    }
+
+    /** Characters whose prediction is scored in one full pass. */
+    public long scoredCharacters() {
+        long total = 0;
+        for (int s = 0; s < segments(); s++) total += (long) segmentLength(s) * batch;
+        return total;
+    }
+
+    /** Corpus offset of the input at step t of stream b. */
+    public int offset(int stream, int step) {
+        return region.start() + stream * streamLength() + step;
+    }
+
+    /** A layout for scoring a whole region: up to {@code batch} streams, fewer when the region is short. */
+    public static StreamLayout forEvaluation(Region region, int batch, int seqLength) {
+        int usable = Math.max(1, Math.min(batch, (region.length() - 1) / Math.max(1, seqLength)));
+        return new StreamLayout(region, usable, seqLength, true);
+    }
+}

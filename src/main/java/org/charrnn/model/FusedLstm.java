@@ -1,0 +1,107 @@
+package org.charrnn.model;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Configuration of our LSTM layer (see {@link FusedLstmLayer}). Serialised by DL4J's JSON like any
+ * layer, so a checkpoint loads in plain DL4J code that has this class on the classpath.
+ */
+public class FusedLstm extends BaseRecurrentLayer {
+    private double forgetGateBiasInit = 1.0;
+    private double initRange = 0.08;
+
+    /** For DL4J's JSON deserialisation. */
+    public FusedLstm() {
+    }
+
+    private FusedLstm(Builder b) {
+        super(b);
+        this.forgetGateBiasInit = b.forgetGateBiasInit;
+        this.initRange = b.initRange;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                       Collection<TrainingListener> listeners, int layerIndex,
+                                                       INDArray layerParamsView, boolean initializeParams,
+                                                       DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("FusedLstm", getLayerName(), layerIndex, getNIn(), getNOut());
+        FusedLstmLayer layer = new FusedLstmLayer(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    public double getForgetGateBiasInit() {
+        return forgetGateBiasInit;
+    }
+
+    public void setForgetGateBiasInit(double forgetGateBiasInit) {
+        this.forgetGateBiasInit = forgetGateBiasInit;
+    }
+
+    public double getInitRange() {
+        return initRange;
+    }
+
+    public void setInitRange(double initRange) {
+        this.initRange = initRange;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FusedLstm f && super.equals(o) && f.forgetGateBiasInit == forgetGateBiasInit
+                && f.initRange == initRange;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Double.hashCode(forgetGateBiasInit) * 17 + Double.hashCode(initRange);
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return FusedLstmParams.getInstance();
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        return null; // DL4J's memory estimator is not used by this application
+    }
+
+    public static class Builder extends BaseRecurrentLayer.Builder<Builder> {
+        private double forgetGateBiasInit = 1.0;
+        private double initRange = 0.08;
+
+        public Builder forgetGateBiasInit(double v) {
+            this.forgetGateBiasInit = v;
+            return this;
+        }
+
+        public Builder initRange(double v) {
+            this.initRange = v;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public FusedLstm build() {
+            return new FusedLstm(this);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.charrnn.model;
+
+import org.charrnn.config.ModelConfig;
+import org.charrnn.config.TrainConfig;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.AdaGrad;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Builds the network a config describes: [embedding] → num_layers recurrent layers → softmax
+ * output, with dropout on the input of every layer after the first recurrent one (char-rnn's
+ * placement). The recurrent core is chosen here and nowhere else.
+ */
+public final class GraphFactory {
+    public static final String INPUT = "chars";
+    public static final String OUTPUT = "out";
+
+    private GraphFactory() {}
+
+    public static ComputationGraph build(ModelConfig model, TrainConfig train, int vocabularySize) {
+        return build(model, train, vocabularySize, DataType.FLOAT);
+    }
+
+    public static ComputationGraph build(ModelConfig model, TrainConfig train, int vocabularySize, DataType dataType) {
+        ComputationGraph graph = new ComputationGraph(configuration(model, train, vocabularySize, dataType));
+        graph.init();
+        return graph;
+    }
+
+    public static ComputationGraphConfiguration configuration(ModelConfig model, TrainConfig train, int vocabularySize,
+                                                              DataType dataType) {
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
+                .seed(train.seed())
+                .dataType(dataType)
+                .updater(updater(train, train.learningRate()))
+                .weightInit(new WeightInitDistribution(new UniformDistribution(-model.initRange(), model.initRange())))
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
+        if (train.gradClip() > 0) {
+            base.gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
+                    .gradientNormalizationThreshold(train.gradClip());
+        }
+        ComputationGraphConfiguration.GraphBuilder g = base.graphBuilder().addInputs(INPUT);
+        String previous = INPUT;
+        long width = vocabularySize;
+        if (model.embeddingSize() > 0) {
+            g.addLayer("embed", new EmbeddingSequenceLayer.Builder().nIn(vocabularySize).nOut(model.embeddingSize())
+                    .inputLength(-1).outputDataFormat(RNNFormat.NCW).build(), previous);
+            previous = "embed";
+            width = model.embeddingSize();
+        }
+        for (int i = 0; i < model.numLayers(); i++) {
+            Layer layer = recurrentLayer(model, width, i > 0 ? model.dropout() : 0);
+            String name = "rnn" + i;
+            g.addLayer(name, layer, previous);
+            previous = name;
+            width = model.rnnSize();
+        }
+        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .activation(Activation.SOFTMAX).nIn(width).nOut(vocabularySize)
+                .dataFormat(RNNFormat.NCW); // without it DL4J treats the input as NWC and backprop breaks
+        if (model.dropout() > 0) out.dropOut(new Dropout(1 - model.dropout()));
+        g.addLayer(OUTPUT, out.build(), previous);
+        return g.setOutputs(OUTPUT).backpropType(BackpropType.Standard).build();
+    }
+
+    /** The recurrent core for one layer: our fused LSTM, DL4J's stock LSTM, or DL4J's SimpleRnn. */
+    private static Layer recurrentLayer(ModelConfig m, long nIn, double dropout) {
+        Dropout drop = dropout > 0 ? new Dropout(1 - dropout) : null; // DL4J's argument is the keep probability
+        Layer layer;
+        if (m.type().equals("rnn")) {
+            layer = new SimpleRnn.Builder().nIn(nIn).nOut(m.rnnSize()).activation(Activation.TANH)
+                    .dataFormat(RNNFormat.NCW).build();
+        } else if (m.core().equals("stock")) {
+            layer = new LSTM.Builder().nIn(nIn).nOut(m.rnnSize()).activation(Activation.TANH)
+                    .gateActivationFunction(Activation.SIGMOID).forgetGateBiasInit(m.forgetBias())
+                    .dataFormat(RNNFormat.NCW).build();
+        } else {
+            layer = new FusedLstm.Builder().forgetGateBiasInit(m.forgetBias()).initRange(m.initRange())
+                    .nIn(nIn).nOut(m.rnnSize()).dataFormat(RNNFormat.NCW).build();
+        }
+        if (drop != null) layer.setIDropout(drop);
+        return layer;
+    }
+
+    /** The optimizer at a given learning rate (the trainer changes the rate as it decays). */
+    public static IUpdater updater(TrainConfig t, double learningRate) {
+        return switch (t.optimizer()) {
+            case "adam" -> new Adam(learningRate);
+            case "adagrad" -> new AdaGrad(learningRate);
+            case "sgd" -> new Sgd(learningRate);
+            default -> new RmsProp(learningRate, t.decayRate(), RmsProp.DEFAULT_RMSPROP_EPSILON);
+        };
+    }
+
+    /** "fused", "stock" or "rnn": which recurrent core a built graph uses. */
+    public static String coreOf(ComputationGraph graph) {
+        for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
+            if (l instanceof FusedLstmLayer) return "fused";
+            if (l instanceof org.deeplearning4j.nn.layers.recurrent.LSTM) return "stock";
+            if (l instanceof org.deeplearning4j.nn.layers.recurrent.SimpleRnn) return "rnn";
+        }
+        return "unknown";
+    }
+}

@@ -1,0 +1,45 @@
+package org.charrnn.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link LstmKernel} on ND4J's native {@code lstmLayer} / {@code lstmLayer_bp} ops, called through
+ * the op builder because the Java wrapper classes are broken in M2.1 (they misplace the arrays and
+ * swap the cell/output activations). Exact; the backward op recomputes the forward itself.
+ */
+public final class NativeLstmKernel implements LstmKernel {
+    private static final int TNS = 0;
+    private static final int FORWARD = 0;
+    private static final int SIGMOID = 2;
+    private static final int TANH = 0;
+
+    @Override
+    public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray h0, INDArray c0,
+                        INDArray h, INDArray hLast, INDArray cLast) {
+        Nd4j.exec(DynamicCustomOp.builder("lstmLayer")
+                .addInputs(x, wx, wr, b, h0, c0)
+                .addIntegerArguments(TNS, FORWARD, SIGMOID, TANH, TANH)
+                .addFloatingPointArguments(0.0) // no cell clipping
+                // has bias, no seqLen, has hI, has cI, no peepholes, want h, want hL, want cL
+                .addBooleanArguments(true, false, true, true, false, true, true, true)
+                .addOutputs(h, hLast, cLast)
+                .build());
+    }
+
+    @Override
+    public void backward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray h0, INDArray c0, INDArray dLdh,
+                         INDArray dx, INDArray dWx, INDArray dWr, INDArray db) {
+        INDArray dh0 = Nd4j.createUninitialized(h0.dataType(), h0.shape());
+        INDArray dc0 = Nd4j.createUninitialized(c0.dataType(), c0.shape());
+        Nd4j.exec(DynamicCustomOp.builder("lstmLayer_bp")
+                .addInputs(x, wx, wr, b, h0, c0, dLdh)
+                .addIntegerArguments(TNS, FORWARD, SIGMOID, TANH, TANH)
+                .addFloatingPointArguments(0.0)
+                // as forward; then: dL/dh given, no dL/dhL, no dL/dcL
+                .addBooleanArguments(true, false, true, true, false, true, false, false)
+                .addOutputs(dx, dWx, dWr, db, dh0, dc0)
+                .build());
+    }
+}
