@@ -75,7 +75,7 @@ public final class ConfigLoader {
             throw new ConfigException(source + ": train.savefile: '" + values.get("train.savefile")
                     + "' is not allowed; expected a non-empty name without spaces or slashes");
         }
-        return build(values);
+        return build(values, source);
     }
 
     private static boolean isOverride(String key, List<String> overrides) {
@@ -179,7 +179,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static RunConfig build(Map<String, Object> v) {
+    private static RunConfig build(Map<String, Object> v, String source) {
         DataConfig data = new DataConfig((String) v.get("data.input"), (String) v.get("data.download_url"),
                 (String) v.get("data.sha256"), (double) v.get("data.train_frac"), (double) v.get("data.val_frac"));
         ModelConfig model = new ModelConfig((String) v.get("model.type"), (String) v.get("model.core"),
@@ -191,7 +191,7 @@ public final class ConfigLoader {
                 (double) v.get("train.decay_rate"), (double) v.get("train.grad_clip"), (long) v.get("train.seed"),
                 (int) v.get("train.eval_val_every"), (int) v.get("train.print_every"),
                 (String) v.get("train.checkpoint_dir"), (String) v.get("train.savefile"), (int) v.get("train.keep"));
-        return new RunConfig((String) v.get("name"), data, model, train, v);
+        return new RunConfig((String) v.get("name"), data, model, train, v, source);
     }
 
     private static String shown(JsonNode node) {

@@ -10,9 +10,9 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.Map;
 
-/** A fully resolved configuration: every key has a value, defaults included. Immutable. */
+/** A fully resolved configuration: every key has a value, defaults included; {@code source} names its file in messages. */
 public record RunConfig(String name, DataConfig data, ModelConfig model, TrainConfig train,
-                        Map<String, Object> values) {
+                        Map<String, Object> values, String source) {
 
     public RunConfig {
         values = Collections.unmodifiableMap(values);

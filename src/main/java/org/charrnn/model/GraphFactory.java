@@ -2,6 +2,7 @@ package org.charrnn.model;
 
 import org.charrnn.config.ModelConfig;
 import org.charrnn.config.TrainConfig;
+import org.charrnn.data.InputEncoding;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -111,6 +112,22 @@ public final class GraphFactory {
             case "sgd" -> new Sgd(learningRate);
             default -> new RmsProp(learningRate, t.decayRate(), RmsProp.DEFAULT_RMSPROP_EPSILON);
         };
+    }
+
+    /** Embedding models read character indices; the others one-hot vectors. */
+    public static InputEncoding inputEncoding(ModelConfig model) {
+        return model.embeddingSize() > 0 ? InputEncoding.INDEX : InputEncoding.ONE_HOT;
+    }
+
+    /** The config keys whose change makes a checkpoint's weights unusable. */
+    public static java.util.Map<String, Object> architecture(ModelConfig m) {
+        java.util.Map<String, Object> a = new java.util.LinkedHashMap<>();
+        a.put("model.type", m.type());
+        a.put("model.core", m.type().equals("lstm") ? m.core() : "-");
+        a.put("model.rnn_size", m.rnnSize());
+        a.put("model.num_layers", m.numLayers());
+        a.put("model.embedding_size", m.embeddingSize());
+        return a;
     }
 
     /** "fused", "stock" or "rnn": which recurrent core a built graph uses. */

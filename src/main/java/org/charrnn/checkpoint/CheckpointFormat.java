@@ -1,0 +1,30 @@
+package org.charrnn.checkpoint;
+
+import java.util.Set;
+
+/** Names and limits of the checkpoint zip: DL4J's ModelSerializer entries plus ours under charrnn/. */
+final class CheckpointFormat {
+    static final int VERSION = 1;
+
+    static final String DL4J_CONFIGURATION = "configuration.json";
+    static final String DL4J_COEFFICIENTS = "coefficients.bin";
+    static final String DL4J_UPDATER = "updaterState.bin";
+    /** The only DL4J entries we pass to ModelSerializer: its preprocessor.bin would be Java-deserialised. */
+    static final Set<String> DL4J_ENTRIES = Set.of(DL4J_CONFIGURATION, DL4J_COEFFICIENTS, DL4J_UPDATER);
+
+    static final String MANIFEST = "charrnn/manifest.json";
+    static final String VOCABULARY = "charrnn/vocabulary.json";
+    static final String CONFIG = "charrnn/config.yaml";
+    static final String STATE = "charrnn/state.json";
+
+    /** Our JSON/YAML entries are small; anything larger is refused unread. */
+    static final long MAX_METADATA_BYTES = 64L << 20;
+    /** Network entries: far beyond any model this tool trains, well short of exhausting memory. */
+    static final long MAX_NETWORK_BYTES = 1L << 31;
+
+    private CheckpointFormat() {}
+
+    static long limitFor(String entry) {
+        return entry.startsWith("charrnn/") ? MAX_METADATA_BYTES : MAX_NETWORK_BYTES;
+    }
+}

@@ -1,0 +1,36 @@
+package org.charrnn.checkpoint;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything beyond the network needed to continue a run exactly: counters, the learning rate,
+ * the hidden state carried into the next minibatch, and the loss history. Stored as JSON.
+ *
+ * @param iteration          updates done so far (the next minibatch is iteration % iterationsPerEpoch)
+ * @param iterationsPerEpoch minibatches in one pass of the training split (checked on resume)
+ * @param learningRate       the rate the next update uses
+ * @param seed               the run's seed; dropout masks are drawn from (seed, iteration)
+ * @param initialLoss        the first training loss of the run (divergence is judged against it)
+ * @param carried            layer name → hidden and cell state carried into the next minibatch
+ * @param trainLosses        training loss per iteration, nats/char
+ * @param validations        every validation so far
+ */
+public record TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed,
+                            double initialLoss, Map<String, CarriedArrays> carried, List<Float> trainLosses,
+                            List<Validation> validations) {
+
+    public double epoch() {
+        return iterationsPerEpoch == 0 ? 0 : (double) iteration / iterationsPerEpoch;
+    }
+
+    /** The lowest validation loss so far, or +inf. */
+    public double bestValLoss() {
+        return validations.stream().mapToDouble(Validation::loss).min().orElse(Double.POSITIVE_INFINITY);
+    }
+
+    public record Validation(long iteration, double epoch, double loss, double trainLoss) {}
+
+    /** One layer's carried state: float32 arrays of shape [batch, size], little-endian, base64. */
+    public record CarriedArrays(int batch, int size, String h, String c) {}
+}

@@ -1,0 +1,100 @@
+package org.charrnn.cli;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.MissingArgumentException;
+import org.apache.commons.cli.MissingOptionException;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+
+/** A sub-command: its options, its usage line, and what it does. */
+abstract class Command {
+    abstract String name();
+
+    abstract String usage();
+
+    abstract String summary();
+
+    abstract Options options();
+
+    /** Runs with parsed arguments; returns the exit code. */
+    abstract int run(CommandLine cmd, Io io);
+
+    final int execute(String[] args, Io io) {
+        Options options = options();
+        options.addOption(null, "verbose", false, "show DL4J's log and stack traces");
+        options.addOption("h", "help", false, "show this help");
+        CommandLine cmd;
+        try {
+            cmd = new DefaultParser().parse(options, args);
+        } catch (UnrecognizedOptionException e) {
+            throw new UsageException(name() + ": unknown option " + e.getOption() + "; see charrnn " + name() + " --help");
+        } catch (MissingArgumentException e) {
+            throw new UsageException(name() + ": option --" + e.getOption().getLongOpt() + " needs a value; see charrnn "
+                    + name() + " --help");
+        } catch (MissingOptionException e) {
+            throw new UsageException(name() + ": missing option " + e.getMissingOptions() + "; see charrnn " + name() + " --help");
+        } catch (ParseException e) {
+            throw new UsageException(name() + ": " + e.getMessage() + "; see charrnn " + name() + " --help");
+        }
+        if (cmd.hasOption("help")) {
+            io.out().print(help());
+            return 0;
+        }
+        return run(cmd, io);
+    }
+
+    String help() {
+        StringWriter sw = new StringWriter();
+        new HelpFormatter().printHelp(new PrintWriter(sw), 100, "charrnn " + usage(), summary(), options(), 2, 2, "");
+        return sw.toString();
+    }
+
+    /** The one positional argument a command takes (a config or a checkpoint). */
+    String positional(CommandLine cmd, String what) {
+        List<String> rest = cmd.getArgList();
+        if (rest.isEmpty()) throw new UsageException(name() + ": missing " + what + "; usage: charrnn " + usage());
+        if (rest.size() > 1) throw new UsageException(name() + ": unexpected argument '" + rest.get(1) + "'; usage: charrnn " + usage());
+        return rest.get(0);
+    }
+
+    static int intOption(CommandLine cmd, String opt, int def, int min, int max) {
+        String v = cmd.getOptionValue(opt);
+        if (v == null) return def;
+        try {
+            int x = Integer.parseInt(v.trim());
+            if (x < min || x > max) throw new NumberFormatException();
+            return x;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + opt + ": '" + v + "' is not allowed; expected an integer in [" + min + ", " + max + "]");
+        }
+    }
+
+    static double positiveDouble(CommandLine cmd, String opt, double def) {
+        String v = cmd.getOptionValue(opt);
+        if (v == null) return def;
+        try {
+            double x = Double.parseDouble(v.trim());
+            if (!(x > 0) || Double.isInfinite(x)) throw new NumberFormatException();
+            return x;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + opt + ": '" + v + "' is not allowed; expected a number > 0");
+        }
+    }
+
+    static long longOption(CommandLine cmd, String opt, long def) {
+        String v = cmd.getOptionValue(opt);
+        if (v == null) return def;
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + opt + ": '" + v + "' is not allowed; expected an integer");
+        }
+    }
+}

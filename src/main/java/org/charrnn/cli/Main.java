@@ -1,0 +1,86 @@
+package org.charrnn.cli;
+
+import org.charrnn.checkpoint.CheckpointException;
+import org.charrnn.config.ConfigException;
+import org.charrnn.data.DataException;
+import org.charrnn.train.TrainingException;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Entry point: picks the sub-command, and turns every failure into one line on stderr and an exit
+ * code — 2 for a usage or config mistake, 1 for anything that went wrong at run time. Stack traces
+ * only with --verbose. The only class that calls System.exit.
+ */
+public final class Main {
+    public static final int OK = 0;
+    public static final int RUNTIME_ERROR = 1;
+    public static final int USAGE_ERROR = 2;
+
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+    static {
+        for (Command c : new Command[]{new TrainCommand(), new SampleCommand(), new EvalCommand(), new InspectCommand()}) {
+            COMMANDS.put(c.name(), c);
+        }
+    }
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        // Before anything touches SLF4J: DL4J's INFO chatter only when asked for.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.exit(run(args, out, err));
+    }
+
+    /** Runs a command line and returns the exit code; never exits the JVM (tests call this). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        Io io = new Io(out, err, verbose);
+        try {
+            if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+                out.print(usage());
+                return args.length == 0 ? USAGE_ERROR : OK;
+            }
+            Command command = COMMANDS.get(args[0]);
+            if (command == null) {
+                throw new UsageException("unknown command '" + args[0] + "'"
+                        + org.charrnn.config.Suggestions.didYouMean(args[0], COMMANDS.keySet())
+                        + "; commands: " + String.join(", ", COMMANDS.keySet()));
+            }
+            return command.execute(Arrays.copyOfRange(args, 1, args.length), io);
+        } catch (UsageException | ConfigException e) {
+            return fail(io, e, USAGE_ERROR);
+        } catch (DataException | CheckpointException | TrainingException e) {
+            return fail(io, e, RUNTIME_ERROR);
+        } catch (OutOfMemoryError e) {
+            return fail(io, new RuntimeException("out of memory: try a smaller model or batch_size, or more heap"
+                    + " (CHARRNN_HEAP=8g ./charrnn ...)", e), RUNTIME_ERROR);
+        } catch (RuntimeException e) {
+            String m = e.getMessage();
+            return fail(io, new RuntimeException("internal error: " + e.getClass().getSimpleName()
+                    + (m == null ? "" : ": " + m.lines().findFirst().orElse("")) + (verbose ? "" : " (--verbose shows the stack trace)"), e),
+                    RUNTIME_ERROR);
+        }
+    }
+
+    private static int fail(Io io, Throwable e, int code) {
+        io.err().println("charrnn: " + e.getMessage());
+        if (io.verbose()) (e.getCause() != null ? e.getCause() : e).printStackTrace(io.err());
+        io.err().flush();
+        return code;
+    }
+
+    static String usage() {
+        StringBuilder sb = new StringBuilder("usage: charrnn COMMAND [options]   (charrnn COMMAND --help for details)\n\ncommands:\n");
+        COMMANDS.values().forEach(c -> sb.append(String.format("  %-8s %s%n", c.name(), c.summary())));
+        return sb.toString();
+    }
+}

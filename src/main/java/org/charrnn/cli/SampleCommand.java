@@ -1,0 +1,106 @@
+package org.charrnn.cli;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.charrnn.checkpoint.Checkpoint;
+import org.charrnn.checkpoint.CheckpointReader;
+import org.charrnn.data.Vocabulary;
+import org.charrnn.model.GraphFactory;
+import org.charrnn.sample.Sampler;
+import org.charrnn.sample.SamplingOptions;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** charrnn sample CKPT [-n N] [-t T] [--prime TEXT | --prime-file F] [--seed S] [--argmax] [--top-k K] */
+final class SampleCommand extends Command {
+    @Override
+    String name() {
+        return "sample";
+    }
+
+    @Override
+    String usage() {
+        return "sample CKPT [-n 2000] [-t 1.0] [--prime TEXT | --prime-file F] [--seed S] [--argmax] [--top-k K]";
+    }
+
+    @Override
+    String summary() {
+        return "Generate text from a checkpoint, streamed to stdout.";
+    }
+
+    @Override
+    Options options() {
+        return new Options()
+                .addOption(Option.builder("n").longOpt("length").hasArg().argName("N").desc("characters to generate (default 2000)").build())
+                .addOption(Option.builder("t").longOpt("temperature").hasArg().argName("T")
+                        .desc("divides the logits; lower is more conservative (default 1)").build())
+                .addOption(Option.builder().longOpt("prime").hasArg().argName("TEXT").desc("text to start from").build())
+                .addOption(Option.builder().longOpt("prime-file").hasArg().argName("FILE").desc("UTF-8 file to start from").build())
+                .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("random seed (default: a fresh one)").build())
+                .addOption(Option.builder().longOpt("argmax").desc("always take the most likely character").build())
+                .addOption(Option.builder().longOpt("top-k").hasArg().argName("K").desc("draw only among the K likeliest (default: all)").build())
+                .addOption(Option.builder().longOpt("skip-unknown").desc("drop prime characters the model does not know").build());
+    }
+
+    @Override
+    int run(CommandLine cmd, Io io) {
+        Path file = Path.of(positional(cmd, "CKPT"));
+        int length = intOption(cmd, "length", 2000, 0, Integer.MAX_VALUE);
+        double temperature = positiveDouble(cmd, "temperature", 1.0);
+        long seed = longOption(cmd, "seed", ThreadLocalRandom.current().nextLong());
+        if (cmd.hasOption("prime") && cmd.hasOption("prime-file")) {
+            throw new UsageException("sample: give --prime or --prime-file, not both");
+        }
+        String prime = cmd.hasOption("prime-file") ? readPrime(Path.of(cmd.getOptionValue("prime-file")))
+                : cmd.getOptionValue("prime", "");
+        Checkpoint ckpt = CheckpointReader.read(file, false);
+        int topK = intOption(cmd, "top-k", 0, 0, ckpt.vocabulary().size());
+        Vocabulary vocab = ckpt.vocabulary();
+        Set<Integer> unknown = vocab.unknownIn(prime);
+        if (!unknown.isEmpty()) {
+            if (!cmd.hasOption("skip-unknown")) {
+                throw new UsageException("sample: the prime has characters " + file + " does not know: "
+                        + Vocabulary.describe(unknown) + " (drop them with --skip-unknown)");
+            }
+            StringBuilder kept = new StringBuilder();
+            prime.codePoints().filter(cp -> vocab.indexOf(cp) >= 0).forEach(kept::appendCodePoint);
+            prime = kept.toString();
+        }
+        SamplingOptions options = new SamplingOptions(length, temperature, topK, cmd.hasOption("argmax"), seed);
+        PrintStream out = io.out();
+        out.print(prime);
+        StringBuilder pending = new StringBuilder();
+        boolean interactive = System.console() != null;
+        new Sampler(ckpt.graph(), vocab, GraphFactory.inputEncoding(ckpt.config().model()))
+                .sample(vocab.encode(prime, "the prime"), options, cp -> {
+                    pending.appendCodePoint(cp);
+                    if (interactive || cp == '\n' || pending.length() >= 256) {
+                        out.print(pending);
+                        out.flush();
+                        pending.setLength(0);
+                    }
+                });
+        out.print(pending);
+        out.println();
+        out.flush();
+        return 0;
+    }
+
+    private static String readPrime(Path p) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString();
+        } catch (CharacterCodingException e) {
+            throw new UsageException("--prime-file: " + p + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new UsageException("--prime-file: cannot read " + p + " (" + (Files.exists(p) ? e.getMessage() : "file not found") + ")");
+        }
+    }
+}

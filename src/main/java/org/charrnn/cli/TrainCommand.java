@@ -1,0 +1,76 @@
+package org.charrnn.cli;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.charrnn.checkpoint.TrainingState;
+import org.charrnn.config.ConfigLoader;
+import org.charrnn.config.RunConfig;
+import org.charrnn.train.CheckpointStore;
+import org.charrnn.train.TrainingRun;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** charrnn train CONFIG [--resume CKPT | --init-from CKPT] [--set key=value ...] */
+final class TrainCommand extends Command {
+    @Override
+    String name() {
+        return "train";
+    }
+
+    @Override
+    String usage() {
+        return "train CONFIG.yaml [--resume CKPT|last|best] [--init-from CKPT] [--set key=value ...]";
+    }
+
+    @Override
+    String summary() {
+        return "Train a character-level language model from a YAML config.";
+    }
+
+    @Override
+    Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("resume").hasArg().argName("CKPT")
+                        .desc("continue a run exactly from a checkpoint ('last' or 'best' = that file in the checkpoint_dir)").build())
+                .addOption(Option.builder().longOpt("init-from").hasArg().argName("CKPT")
+                        .desc("start a new run from a checkpoint's weights (fine-tuning)").build())
+                .addOption(Option.builder().longOpt("set").hasArg().argName("KEY=VALUE")
+                        .desc("override a config key, e.g. --set train.batch_size=100 (repeatable)").build());
+    }
+
+    @Override
+    int run(CommandLine cmd, Io io) {
+        Path configFile = Path.of(positional(cmd, "CONFIG.yaml"));
+        String[] sets = cmd.getOptionValues("set");
+        RunConfig config = ConfigLoader.load(configFile, sets == null ? List.of() : List.of(sets));
+        if (cmd.hasOption("resume") && cmd.hasOption("init-from")) {
+            throw new UsageException("train: --resume and --init-from exclude each other: resume continues a run, init-from starts a new one");
+        }
+        TrainingRun.Mode mode = TrainingRun.Mode.FRESH;
+        Path checkpoint = null;
+        if (cmd.hasOption("resume")) {
+            mode = TrainingRun.Mode.RESUME;
+            checkpoint = resolve(cmd.getOptionValue("resume"), config);
+        } else if (cmd.hasOption("init-from")) {
+            mode = TrainingRun.Mode.INIT_FROM;
+            checkpoint = resolve(cmd.getOptionValue("init-from"), config);
+        }
+        ProgressPrinter printer = new ProgressPrinter(io.out());
+        TrainingRun run = TrainingRun.prepare(config, mode, checkpoint, printer);
+        TrainingState end = run.run();
+        io.out().printf(Locale.ROOT, "Done: %d iterations (epoch %.2f), best val_loss %.4f; checkpoints in %s%n",
+                end.iteration(), end.epoch(), end.bestValLoss(), config.train().checkpointDir());
+        return 0;
+    }
+
+    /** 'last' and 'best' name those files in the config's checkpoint directory. */
+    static Path resolve(String given, RunConfig config) {
+        if (given.equals("last") || given.equals("best")) {
+            return Path.of(config.train().checkpointDir()).resolve(given.equals("last") ? CheckpointStore.LAST : CheckpointStore.BEST);
+        }
+        return Path.of(given);
+    }
+}

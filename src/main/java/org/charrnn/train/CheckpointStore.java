@@ -1,0 +1,110 @@
+package org.charrnn.train;
+
+import org.charrnn.checkpoint.CheckpointException;
+import org.charrnn.checkpoint.CheckpointWriter;
+import org.charrnn.checkpoint.TrainingState;
+import org.charrnn.data.Vocabulary;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A run's checkpoint directory: named checkpoints lm_&lt;savefile&gt;_epoch&lt;e&gt;_&lt;loss&gt;.zip
+ * (char-rnn's names), plus last.zip and best.zip kept current, and only the newest {@code keep}
+ * named ones kept. Every file is written atomically; retention deletes only older named files.
+ */
+public final class CheckpointStore {
+    public static final String LAST = "last.zip";
+    public static final String BEST = "best.zip";
+
+    private final Path dir;
+    private final String savefile;
+    private final int keep;
+    private final CheckpointWriter writer;
+    private final Pattern named;
+
+    public CheckpointStore(Path dir, String savefile, int keep, CheckpointWriter writer) {
+        this.dir = dir;
+        this.savefile = savefile;
+        this.keep = keep;
+        this.writer = writer;
+        this.named = Pattern.compile("lm_" + Pattern.quote(savefile) + "_epoch(\\d+\\.\\d+)_(\\d+\\.\\d+)\\.zip");
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public static String fileName(String savefile, double epoch, double valLoss) {
+        return String.format(Locale.ROOT, "lm_%s_epoch%.2f_%.4f.zip", savefile, epoch, valLoss);
+    }
+
+    /** Saves under the named file (if keep &gt; 0), last.zip, and best.zip when {@code best}; returns the primary path. */
+    public Path save(ComputationGraph graph, Vocabulary vocabulary, String configYaml, TrainingState state,
+                     String core, double valLoss, boolean best) {
+        ensureDirectory();
+        byte[] bytes = writer.encode(graph, vocabulary, configYaml, state, core);
+        Path primary = dir.resolve(LAST);
+        if (keep > 0) {
+            primary = dir.resolve(fileName(savefile, state.epoch(), valLoss));
+            writer.write(primary, bytes);
+        }
+        writer.write(dir.resolve(LAST), bytes);
+        if (best) writer.write(dir.resolve(BEST), bytes);
+        prune(primary);
+        return primary;
+    }
+
+    public void ensureDirectory() {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CheckpointException("train.checkpoint_dir: " + dir + " is a file, not a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CheckpointException("train.checkpoint_dir: cannot create " + dir + " (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new CheckpointException("train.checkpoint_dir: " + dir + " is not writable (permission denied)");
+        }
+    }
+
+    /** Named checkpoints in this directory, oldest (lowest epoch) first. */
+    public List<Path> namedCheckpoints() {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> out = new ArrayList<>(s.filter(p -> named.matcher(p.getFileName().toString()).matches()).toList());
+            out.sort(Comparator.comparingDouble(this::epochOf));
+            return out;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private double epochOf(Path p) {
+        Matcher m = named.matcher(p.getFileName().toString());
+        return m.matches() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    private void prune(Path justWritten) {
+        List<Path> all = namedCheckpoints();
+        for (int i = 0; i < all.size() - keep; i++) {
+            Path p = all.get(i);
+            if (p.equals(justWritten)) continue;
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // an old checkpoint we could not delete is only a wasted file
+            }
+        }
+    }
+}

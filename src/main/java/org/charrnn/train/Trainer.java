@@ -1,0 +1,226 @@
+package org.charrnn.train;
+
+import org.charrnn.checkpoint.CarriedStateCodec;
+import org.charrnn.checkpoint.TrainingState;
+import org.charrnn.config.RunConfig;
+import org.charrnn.data.CharacterIterator;
+import org.charrnn.data.Corpus;
+import org.charrnn.data.InputEncoding;
+import org.charrnn.data.Splits;
+import org.charrnn.data.StreamLayout;
+import org.charrnn.model.CarriedState;
+import org.charrnn.model.GraphFactory;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * char-rnn's training loop on a ComputationGraph: minibatches in stream order with the hidden
+ * state carried across them, the learning-rate schedule, validation and a checkpoint every
+ * eval_val_every iterations and at every epoch's end, and a stop on divergence. Everything the
+ * loop depends on is in {@link TrainingState}, so a resumed run repeats an uninterrupted one exactly.
+ */
+public final class Trainer {
+    private final RunConfig config;
+    private final String configYaml;
+    private final Corpus corpus;
+    private final ComputationGraph graph;
+    private final CheckpointStore store;
+    private final TrainingEvents events;
+    private final Splits splits;
+    private final StreamLayout layout;
+    private final InputEncoding encoding;
+    private final LearningRateSchedule schedule;
+
+    public Trainer(RunConfig config, String configYaml, Corpus corpus, ComputationGraph graph, CheckpointStore store,
+                   TrainingEvents events) {
+        this.config = config;
+        this.configYaml = configYaml;
+        this.corpus = corpus;
+        this.graph = graph;
+        this.store = store;
+        this.events = events;
+        this.splits = splitsOf(config, corpus);
+        this.layout = trainingLayout(config, splits);
+        this.encoding = GraphFactory.inputEncoding(config.model());
+        this.schedule = LearningRateSchedule.of(config.train());
+    }
+
+    public static Splits splitsOf(RunConfig config, Corpus corpus) {
+        return Splits.of(corpus.length(), config.data().trainFrac(), config.data().valFrac());
+    }
+
+    public static StreamLayout trainingLayout(RunConfig config, Splits splits) {
+        return new StreamLayout(splits.train(), config.train().batchSize(), config.train().seqLength(), false);
+    }
+
+    public ComputationGraph graph() {
+        return graph;
+    }
+
+    public int iterationsPerEpoch() {
+        return layout.segments();
+    }
+
+    public long totalIterations() {
+        return (long) config.train().maxEpochs() * iterationsPerEpoch();
+    }
+
+    public TrainingState freshState() {
+        return new TrainingState(0, iterationsPerEpoch(), schedule.at(0, iterationsPerEpoch()), config.train().seed(),
+                Double.NaN, java.util.Map.of(), List.of(), List.of());
+    }
+
+    /** Trains from {@code start} to the end of max_epochs. */
+    public TrainingState run(TrainingState start) {
+        return run(start, totalIterations());
+    }
+
+    /** Trains from {@code start} until {@code stopAt} updates are done (or max_epochs ends). */
+    public TrainingState run(TrainingState start, long stopAt) {
+        int perEpoch = iterationsPerEpoch();
+        long total = totalIterations();
+        long end = Math.min(stopAt, total);
+        long charsPerIteration = (long) layout.batch() * layout.seqLength();
+        CharacterIterator it = new CharacterIterator(corpus, layout, encoding, graph.params().dataType());
+        it.seek((int) (start.iteration() % perEpoch));
+        CarriedState.restore(graph, CarriedStateCodec.decode(start.carried()));
+        graph.rnnClearPreviousState();
+
+        long iteration = start.iteration();
+        double initialLoss = start.initialLoss();
+        List<Float> losses = new ArrayList<>(start.trainLosses());
+        List<TrainingState.Validation> validations = new ArrayList<>(start.validations());
+        double appliedRate = Double.NaN;
+        boolean dropout = config.model().dropout() > 0;
+        Throughput throughput = new Throughput();
+        int sinceValidation = 0;
+        double lossSinceValidation = 0;
+        TrainingState state = start;
+
+        events.started(iteration, total, perEpoch, charsPerIteration);
+        while (iteration < end) {
+            if (!it.hasNext()) it.reset();
+            double rate = schedule.at(iteration, perEpoch);
+            if (rate != appliedRate) {
+                graph.setLearningRate(rate);
+                appliedRate = rate;
+            }
+            // Dropout masks as a function of (seed, iteration): a resumed run draws the same ones.
+            if (dropout) Nd4j.getRandom().setSeed(mix(config.train().seed(), iteration));
+
+            DataSet batch = it.next();
+            long t0 = System.nanoTime();
+            graph.fit(batch);
+            CarriedState.advance(graph);
+            double loss = graph.score() / batch.getFeatures().size(2);
+            throughput.add(charsPerIteration, System.nanoTime() - t0);
+            iteration++;
+            if (iteration % perEpoch == 0) CarriedState.reset(graph); // the streams start over next epoch
+
+            losses.add((float) loss);
+            if (Double.isNaN(initialLoss)) initialLoss = loss;
+            checkDivergence(loss, initialLoss, iteration);
+            sinceValidation++;
+            lossSinceValidation += loss;
+
+            if (iteration % config.train().printEvery() == 0 || iteration == end) {
+                events.progress(new TrainingEvents.Progress(iteration, total, (double) iteration / perEpoch, loss,
+                        rate, throughput.charsPerSecond(), throughput.secondsFor((total - iteration) * charsPerIteration)));
+            }
+            boolean validate = iteration % config.train().evalValEvery() == 0 || iteration % perEpoch == 0
+                    || iteration == total;
+            if (validate) {
+                double trainLoss = lossSinceValidation / sinceValidation;
+                state = validateAndSave(iteration, initialLoss, losses, validations, trainLoss);
+                sinceValidation = 0;
+                lossSinceValidation = 0;
+            }
+        }
+        if (state.iteration() != iteration) {
+            // stopped between validations (stopAt): hand back the exact state without writing anything
+            state = snapshot(iteration, initialLoss, losses, validations);
+        }
+        return state;
+    }
+
+    private TrainingState validateAndSave(long iteration, double initialLoss, List<Float> losses,
+                                          List<TrainingState.Validation> validations, double trainLoss) {
+        double epoch = (double) iteration / iterationsPerEpoch();
+        Evaluator.Loss val = Evaluator.evaluate(graph, corpus, splits.val(), config.train().batchSize(),
+                config.train().seqLength(), encoding);
+        // Without a validation split, checkpoints are named and ranked by the training loss.
+        double score = val.characters() > 0 ? val.natsPerChar() : trainLoss;
+        double bestSoFar = validations.stream().mapToDouble(v -> Double.isNaN(v.loss()) ? v.trainLoss() : v.loss())
+                .min().orElse(Double.POSITIVE_INFINITY);
+        validations.add(new TrainingState.Validation(iteration, epoch, val.natsPerChar(), trainLoss));
+        if (!Double.isFinite(score) || !Double.isFinite(graph.params().sumNumber().doubleValue())) {
+            throw new TrainingException("training diverged at iteration " + iteration
+                    + ": the parameters are no longer finite; nothing was saved for it, the last good checkpoint in "
+                    + store.dir() + " is intact. Try a lower train.learning_rate or train.grad_clip");
+        }
+        TrainingState state = snapshot(iteration, initialLoss, losses, validations);
+        boolean best = score < bestSoFar;
+        Path saved = store.save(graph, corpus.vocabulary(), configYaml, state, GraphFactory.coreOf(graph), score, best);
+        events.validated(iteration, epoch, val.natsPerChar(), trainLoss, saved, best);
+        return state;
+    }
+
+    private TrainingState snapshot(long iteration, double initialLoss, List<Float> losses,
+                                   List<TrainingState.Validation> validations) {
+        return new TrainingState(iteration, iterationsPerEpoch(), schedule.at(iteration, iterationsPerEpoch()),
+                config.train().seed(), initialLoss, CarriedStateCodec.encode(CarriedState.snapshot(graph)),
+                List.copyOf(losses), List.copyOf(validations));
+    }
+
+    private void checkDivergence(double loss, double initialLoss, long iteration) {
+        if (!Double.isFinite(loss) || loss > 3 * initialLoss) {
+            throw new TrainingException(String.format(java.util.Locale.ROOT,
+                    "training diverged at iteration %d: loss %s (it started at %.4f); stopped without saving, the last"
+                            + " good checkpoint in %s is intact. Try a lower train.learning_rate (now %g) or train.grad_clip (now %g)",
+                    iteration, Double.isFinite(loss) ? String.format(java.util.Locale.ROOT, "%.4f", loss) : Double.toString(loss),
+                    initialLoss, store.dir(), config.train().learningRate(), config.train().gradClip()));
+        }
+    }
+
+    /** A well-spread 64-bit seed per (run seed, iteration) — SplitMix64's finaliser. */
+    static long mix(long seed, long iteration) {
+        long z = seed + 0x9E3779B97F4A7C15L * (iteration + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Characters per second over a sliding window of recent updates (after the first, which warms up). */
+    private static final class Throughput {
+        private final long[] chars = new long[50];
+        private final long[] nanos = new long[50];
+        private int count;
+
+        void add(long c, long ns) {
+            chars[count % chars.length] = c;
+            nanos[count % nanos.length] = ns;
+            count++;
+        }
+
+        double charsPerSecond() {
+            int n = Math.min(count, chars.length);
+            long c = 0;
+            long ns = 0;
+            for (int i = 0; i < n; i++) {
+                c += chars[i];
+                ns += nanos[i];
+            }
+            return ns == 0 ? 0 : c * 1e9 / ns;
+        }
+
+        double secondsFor(long characters) {
+            double cps = charsPerSecond();
+            return cps == 0 ? Double.NaN : characters / cps;
+        }
+    }
+}

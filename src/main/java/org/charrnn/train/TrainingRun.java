@@ -1,0 +1,173 @@
+package org.charrnn.train;
+
+import org.charrnn.checkpoint.Checkpoint;
+import org.charrnn.checkpoint.CheckpointReader;
+import org.charrnn.checkpoint.CheckpointWriter;
+import org.charrnn.checkpoint.TrainingState;
+import org.charrnn.config.ConfigException;
+import org.charrnn.config.RunConfig;
+import org.charrnn.data.Corpus;
+import org.charrnn.data.CorpusDownloader;
+import org.charrnn.data.Splits;
+import org.charrnn.data.StreamLayout;
+import org.charrnn.model.GraphFactory;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Sets up a training run from a config: makes sure the text is there (downloading it when the
+ * config says where from), then starts fresh, resumes a checkpoint exactly, or starts from a
+ * checkpoint's weights (fine-tuning) — refusing anything that would silently lose or mix up work.
+ */
+public final class TrainingRun {
+    private final Trainer trainer;
+    private final TrainingState start;
+
+    private TrainingRun(Trainer trainer, TrainingState start) {
+        this.trainer = trainer;
+        this.start = start;
+    }
+
+    public Trainer trainer() {
+        return trainer;
+    }
+
+    public TrainingState start() {
+        return start;
+    }
+
+    public TrainingState run() {
+        return trainer.run(start);
+    }
+
+    public enum Mode { FRESH, RESUME, INIT_FROM }
+
+    public static TrainingRun prepare(RunConfig config, Mode mode, Path checkpoint, TrainingEvents events) {
+        return prepare(config, mode, checkpoint, events, new CheckpointWriter());
+    }
+
+    public static TrainingRun prepare(RunConfig config, Mode mode, Path checkpoint, TrainingEvents events,
+                                      CheckpointWriter writer) {
+        Path input = Path.of(config.data().input());
+        ensureText(config, input, events);
+        CheckpointStore store = new CheckpointStore(Path.of(config.train().checkpointDir()), config.train().savefile(),
+                config.train().keep(), writer);
+        store.ensureDirectory();
+        String yaml = config.toYaml();
+
+        switch (mode) {
+            case RESUME -> {
+                Checkpoint ckpt = CheckpointReader.read(checkpoint, true);
+                requireSameArchitecture(config, ckpt, checkpoint);
+                Corpus corpus = Corpus.load(input, ckpt.vocabulary());
+                requireSameLayout(config, ckpt, checkpoint, corpus);
+                Trainer trainer = new Trainer(config, yaml, corpus, ckpt.graph(), store, events);
+                TrainingState s = ckpt.state();
+                if (s.iterationsPerEpoch() != trainer.iterationsPerEpoch()) {
+                    throw new ConfigException("cannot resume " + checkpoint + ": the training split now has "
+                            + trainer.iterationsPerEpoch() + " minibatches per epoch, the checkpoint was made with "
+                            + s.iterationsPerEpoch() + " (different data.input or data.train_frac?)");
+                }
+                events.message(String.format(java.util.Locale.ROOT, "Resuming %s at iteration %d (epoch %.2f)",
+                        checkpoint, s.iteration(), s.epoch()));
+                return new TrainingRun(trainer, s);
+            }
+            case INIT_FROM -> {
+                Checkpoint ckpt = CheckpointReader.read(checkpoint, false);
+                requireSameArchitecture(config, ckpt, checkpoint);
+                requireNoEarlierRun(store, config);
+                Corpus corpus = Corpus.load(input, ckpt.vocabulary());
+                requireEnoughText(config, corpus);
+                ComputationGraph graph = GraphFactory.build(config.model(), config.train(), ckpt.vocabulary().size());
+                graph.setParams(ckpt.graph().params());
+                Trainer trainer = new Trainer(config, yaml, corpus, graph, store, events);
+                events.message("Starting from the weights of " + checkpoint);
+                return new TrainingRun(trainer, trainer.freshState());
+            }
+            default -> {
+                requireNoEarlierRun(store, config);
+                Corpus corpus = Corpus.load(input);
+                requireEnoughText(config, corpus);
+                if (corpus.vocabulary().size() < 2) {
+                    throw new org.charrnn.data.DataException(input + ": the text has only one distinct character ("
+                            + org.charrnn.data.Vocabulary.describe(corpus.vocabulary().codePoint(0))
+                            + "); there is nothing to learn");
+                }
+                ComputationGraph graph = GraphFactory.build(config.model(), config.train(), corpus.vocabulary().size());
+                Trainer trainer = new Trainer(config, yaml, corpus, graph, store, events);
+                return new TrainingRun(trainer, trainer.freshState());
+            }
+        }
+    }
+
+    private static void ensureText(RunConfig config, Path input, TrainingEvents events) {
+        if (Files.exists(input)) return;
+        if (!config.data().downloadable()) {
+            throw new ConfigException(config.source() + ": data.input: " + input + " does not exist");
+        }
+        CorpusDownloader.download(config.data().downloadUrl(), config.data().sha256(), input, events::message);
+    }
+
+    /** A fresh run must not overwrite the best.zip/last.zip of an earlier one. */
+    private static void requireNoEarlierRun(CheckpointStore store, RunConfig config) {
+        Path last = store.dir().resolve(CheckpointStore.LAST);
+        if (Files.exists(last)) {
+            throw new ConfigException(store.dir() + " already holds a training run (" + last + "); continue it with --resume "
+                    + last + ", or start a new one elsewhere with --set train.checkpoint_dir=DIR");
+        }
+    }
+
+    private static void requireSameArchitecture(RunConfig config, Checkpoint ckpt, Path file) {
+        Map<String, Object> want = GraphFactory.architecture(config.model());
+        Map<String, Object> have = GraphFactory.architecture(ckpt.config().model());
+        List<String> diffs = new ArrayList<>();
+        want.forEach((k, v) -> {
+            if (!Objects.equals(v, have.get(k))) diffs.add(k + " is " + v + " in " + config.source() + " but " + have.get(k) + " in the checkpoint");
+        });
+        if (!diffs.isEmpty()) {
+            throw new ConfigException("cannot use " + file + ": the model differs: " + String.join("; ", diffs));
+        }
+    }
+
+    private static void requireSameLayout(RunConfig config, Checkpoint ckpt, Path file, Corpus corpus) {
+        List<String> diffs = new ArrayList<>();
+        compare(diffs, "train.batch_size", config.train().batchSize(), ckpt.config().train().batchSize());
+        compare(diffs, "train.seq_length", config.train().seqLength(), ckpt.config().train().seqLength());
+        compare(diffs, "data.train_frac", config.data().trainFrac(), ckpt.config().data().trainFrac());
+        compare(diffs, "data.val_frac", config.data().valFrac(), ckpt.config().data().valFrac());
+        compare(diffs, "train.seed", config.train().seed(), ckpt.config().train().seed());
+        if (!diffs.isEmpty()) {
+            throw new ConfigException("cannot resume " + file + " exactly: " + String.join("; ", diffs)
+                    + " (use --init-from to start a new run from its weights)");
+        }
+        requireEnoughText(config, corpus);
+    }
+
+    private static void compare(List<String> diffs, String key, Object now, Object then) {
+        if (!Objects.equals(now, then)) diffs.add(key + " is " + now + " now but " + then + " in the checkpoint");
+    }
+
+    /** char-rnn's "0 batches" trap, explained: how much text the split needs and what to change. */
+    static void requireEnoughText(RunConfig config, Corpus corpus) {
+        Splits splits = Trainer.splitsOf(config, corpus);
+        StreamLayout layout = Trainer.trainingLayout(config, splits);
+        if (layout.segments() < 1) {
+            int b = config.train().batchSize();
+            int t = config.train().seqLength();
+            long needed = (long) Math.ceil(((long) b * t + 1) / config.data().trainFrac());
+            throw new ConfigException(String.format(java.util.Locale.ROOT,
+                    "%s: %s has %d characters, so the training split (data.train_frac %.2f) has %d; train.batch_size %d"
+                            + " × train.seq_length %d needs at least %d in it (%d in the file). Use a smaller batch_size or"
+                            + " seq_length (e.g. --set train.batch_size=%d), or more text",
+                    config.source(), config.data().input(), corpus.length(), config.data().trainFrac(),
+                    splits.train().length(), b, t, (long) b * t + 1, needed,
+                    Math.max(1, (splits.train().length() - 1) / t)));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.charrnn.train;
+
+import org.charrnn.checkpoint.TrainingState;
+import org.charrnn.config.RunConfig;
+import org.charrnn.testing.TestTexts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A run stopped at a checkpoint and resumed equals an uninterrupted run, loss for loss, bit for bit. */
+class ExactResumeTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void resumedRunRepeatsTheUninterruptedOneExactly() {
+        Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(8000, 1));
+        // Mid-epoch checkpoints (every 7 of 45 iterations), dropout on (the RNG must resume too),
+        // Adam (its bias correction depends on the restored iteration count), LR decay after epoch 1.
+        String[] knobs = {"train.eval_val_every=7", "model.dropout=0.25", "train.optimizer=adam",
+                "train.max_epochs=2", "train.learning_rate_decay=0.5", "train.learning_rate_decay_after=1"};
+
+        RunConfig straight = TestTexts.smallConfig(text, tmp.resolve("straight"), knobs);
+        TrainingRun a = TrainingRun.prepare(straight, TrainingRun.Mode.FRESH, null, new TrainingEvents() { });
+        TrainingState aEnd = a.run();
+        INDArray aParams = a.trainer().graph().params().dup();
+
+        RunConfig interrupted = TestTexts.smallConfig(text, tmp.resolve("interrupted"), knobs);
+        TrainingRun b = TrainingRun.prepare(interrupted, TrainingRun.Mode.FRESH, null, new TrainingEvents() { });
+        b.trainer().run(b.start(), 21); // a checkpoint is written at 21, mid-epoch
+        TrainingRun resumed = TrainingRun.prepare(interrupted, TrainingRun.Mode.RESUME,
+                tmp.resolve("interrupted").resolve(CheckpointStore.LAST), new TrainingEvents() { });
+        assertEquals(21, resumed.start().iteration());
+        assertTrue(resumed.start().carried().size() == 2, "the mid-epoch checkpoint carries both layers' state");
+        TrainingState bEnd = resumed.run();
+
+        assertTrue(aEnd.iteration() > 45, "two epochs ran: " + aEnd.iteration());
+        assertEquals(aEnd.trainLosses(), bEnd.trainLosses(), "per-iteration losses");
+        assertEquals(aParams, resumed.trainer().graph().params(), "final parameters");
+        assertEquals(aEnd.validations(), bEnd.validations());
+        assertNotEquals(aEnd.trainLosses().get(0), aEnd.trainLosses().get(aEnd.trainLosses().size() - 1));
+    }
+}
