@@ -58,7 +58,7 @@ public final class ConfigLoader {
         for (Key key : ConfigSchema.KEYS) {
             JsonNode node = given.get(key.name());
             String where = given.containsKey(key.name()) && isOverride(key.name(), overrides)
-                    ? "--set " + key.name() : source;
+                    ? "--set" : source;
             values.put(key.name(), node == null ? key.defaultValue() : convert(key, node, where));
         }
         if (((String) values.get("name")).isEmpty()) values.put("name", defaultName);

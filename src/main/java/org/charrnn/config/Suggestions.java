@@ -12,6 +12,7 @@ public final class Suggestions {
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
             int d = Math.min(distance(given, c), distance(lastPart(given), lastPart(c)));
+            if (lastPart(given).length() >= 4 && lastPart(c).contains(lastPart(given))) d = Math.min(d, 1); // layers → num_layers
             if (d < bestDistance) {
                 bestDistance = d;
                 best = c;

@@ -1,0 +1,242 @@
+package org.charrnn.checkpoint;
+
+import org.charrnn.config.RunConfig;
+import org.charrnn.data.Vocabulary;
+import org.charrnn.model.GraphFactory;
+import org.charrnn.testing.TestTexts;
+import org.charrnn.train.CheckpointStore;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CheckpointFilesTest {
+    @TempDir
+    Path tmp;
+    private ComputationGraph graph;
+    private Vocabulary vocab;
+    private RunConfig config;
+    private TrainingState state;
+
+    @BeforeEach
+    void setUp() {
+        vocab = Vocabulary.ofText("abcdefgh \n");
+        config = TestTexts.smallConfig(tmp.resolve("t.txt"), tmp.resolve("ck"), "model.rnn_size=8");
+        graph = GraphFactory.build(config.model(), config.train(), vocab.size());
+        INDArray h = Nd4j.rand(8, 8);
+        state = new TrainingState(12, 40, 1e-3, 123, 2.3, CarriedStateCodec.encode(Map.of("rnn0", new INDArray[]{h, h.mul(2)})),
+                List.of(2.3f, 2.2f), List.of(new TrainingState.Validation(12, 0.3, 2.1, 2.25)));
+    }
+
+    private byte[] encoded() {
+        return new CheckpointWriter().encode(graph, vocab, config.toYaml(), state, "fused");
+    }
+
+    private Path write(String name, byte[] bytes) throws IOException {
+        return Files.write(tmp.resolve(name), bytes);
+    }
+
+    private String error(Path p) {
+        return assertThrows(CheckpointException.class, () -> CheckpointReader.read(p, true)).getMessage();
+    }
+
+    @Test
+    void roundTripGivesTheSameNetworkAndMetadata() throws IOException {
+        Path p = write("c.zip", encoded());
+        Checkpoint c = CheckpointReader.read(p, true);
+        INDArray x = Nd4j.rand(new long[]{2, vocab.size(), 5});
+        assertEquals(graph.outputSingle(x), c.graph().outputSingle(x));
+        assertEquals(graph.params(), c.graph().params());
+        assertEquals(graph.getUpdater().getStateViewArray(), c.graph().getUpdater().getStateViewArray());
+        assertEquals(vocab, c.vocabulary());
+        assertEquals(config.values(), c.config().values());
+        assertEquals(state, c.state());
+        assertEquals("fused", c.core());
+        INDArray[] hc = CarriedStateCodec.decode(c.state().carried()).get("rnn0");
+        assertEquals(org.nd4j.linalg.api.buffer.DataType.FLOAT, hc[0].dataType());
+        assertEquals(Nd4j.rand(8, 8).shape()[0], hc[0].shape()[0]);
+    }
+
+    @Test
+    void plainDl4jLoadsOurCheckpoint() throws IOException {
+        Path p = write("c.zip", encoded());
+        ComputationGraph plain = ModelSerializer.restoreComputationGraph(p.toFile(), true);
+        INDArray x = Nd4j.rand(new long[]{1, vocab.size(), 3});
+        assertEquals(graph.outputSingle(x), plain.outputSingle(x));
+    }
+
+    @Test
+    void namesFollowCharRnnAndRetentionKeepsTheNewest() {
+        assertEquals("lm_lstm_epoch0.95_2.0681.zip", CheckpointStore.fileName("lstm", 0.954, 2.06812));
+        CheckpointStore store = new CheckpointStore(tmp.resolve("run"), "lstm", 2, new CheckpointWriter());
+        for (int i = 1; i <= 4; i++) {
+            TrainingState s = new TrainingState(i * 10, 40, 1e-3, 1, 2, Map.of(), List.of(), List.of());
+            store.save(graph, vocab, config.toYaml(), s, "fused", 3.0 - i * 0.1, i == 2);
+        }
+        List<String> names = new ArrayList<>();
+        store.namedCheckpoints().forEach(p -> names.add(p.getFileName().toString()));
+        assertEquals(List.of("lm_lstm_epoch0.75_2.7000.zip", "lm_lstm_epoch1.00_2.6000.zip"), names);
+        assertEquals(20, CheckpointReader.read(tmp.resolve("run/best.zip"), false).state().iteration());
+        assertEquals(40, CheckpointReader.read(tmp.resolve("run/last.zip"), false).state().iteration());
+    }
+
+    @Test
+    void aFailedWriteLeavesTheOldFileAndNoPartialOne() throws IOException {
+        Path target = write("last.zip", encoded());
+        byte[] before = Files.readAllBytes(target);
+        AtomicFiles failing = new AtomicFiles(path -> new FilterOutputStream(Files.newOutputStream(path)) {
+            private int written;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if ((written += len) > 1000) throw new IOException("No space left on device");
+                out.write(b, off, len);
+            }
+        });
+        state = new TrainingState(99, 40, 1e-3, 1, 2, Map.of(), List.of(), List.of());
+        CheckpointWriter writer = new CheckpointWriter(failing);
+        String m = assertThrows(CheckpointException.class, () -> writer.write(target, encoded())).getMessage();
+        assertEquals("cannot write checkpoint " + target + ": No space left on device (is the disk full or the directory"
+                + " read-only?); earlier checkpoints are untouched", m);
+        assertArrayEquals(before, Files.readAllBytes(target));
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of("last.zip"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void damagedFilesAreRefusedWithOneLine() throws IOException {
+        byte[] good = encoded();
+        Path p = tmp.resolve("x.zip");
+        assertEquals(p + ": checkpoint not found", error(p));
+        Files.write(p, new byte[0]);
+        assertEquals(p + ": empty file, not a checkpoint", error(p));
+        Files.write(p, Arrays.copyOf(good, good.length / 2));
+        assertEquals(p + ": not a checkpoint (not a zip archive, or truncated/damaged)", error(p));
+        Files.write(p, Arrays.copyOf(good, good.length - 100));
+        assertEquals(p + ": not a checkpoint (not a zip archive, or truncated/damaged)", error(p));
+        byte[] random = new byte[5000];
+        new java.util.Random(1).nextBytes(random);
+        Files.write(p, random);
+        assertEquals(p + ": not a checkpoint (not a zip archive, or truncated/damaged)", error(p));
+        assertEquals(tmp + ": is a directory, not a checkpoint file", error(tmp));
+    }
+
+    @Test
+    void aFlippedByteInsideAnEntryFailsItsChecksum() throws IOException {
+        // Rewrite the zip with one parameter byte changed but valid zip framing: only our checksum notices.
+        Map<String, byte[]> entries = entries(encoded());
+        byte[] coefficients = entries.get("coefficients.bin");
+        coefficients[coefficients.length - 3] ^= 0x40;
+        Path p = write("x.zip", zip(entries));
+        assertEquals(p + ": damaged checkpoint: coefficients.bin fails its SHA-256 check", error(p));
+    }
+
+    @Test
+    void plainDl4jModelFutureFormatAndBadMetadataAreNamed() throws IOException {
+        Path plain = tmp.resolve("plain.zip");
+        ModelSerializer.writeModel(graph, plain.toFile(), true);
+        assertEquals(plain + ": a plain DL4J model without charrnn metadata (vocabulary, config, training state);"
+                + " it cannot be sampled, evaluated or resumed", error(plain));
+
+        Map<String, byte[]> future = entries(encoded());
+        future.put("charrnn/manifest.json", new String(future.get("charrnn/manifest.json"), StandardCharsets.UTF_8)
+                .replace("\"format_version\" : 1", "\"format_version\" : 7").getBytes(StandardCharsets.UTF_8));
+        Path f = write("future.zip", zip(future));
+        assertEquals(f + ": written by a newer charrnn (checkpoint format 7); this version reads format 1 and older", error(f));
+    }
+
+    @Test
+    void javaSerializedMetadataIsRefusedNotDeserialised() throws IOException {
+        Map<String, byte[]> e = entries(encoded());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
+            o.writeObject(new java.util.HashMap<>(Map.of("iteration", 5)));
+        }
+        e.put("charrnn/state.json", bytes.toByteArray());
+        resign(e);
+        Path p = write("ser.zip", zip(e));
+        assertEquals(p + ": damaged checkpoint: charrnn/state.json is not valid JSON of the expected form", error(p));
+    }
+
+    @Test
+    void dl4jsPreprocessorEntryIsNeverHandedToModelSerializer() throws IOException {
+        Map<String, byte[]> e = entries(encoded());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
+            o.writeObject("not a preprocessor: ModelSerializer would cast this and fail");
+        }
+        e.put("preprocessor.bin", bytes.toByteArray());
+        Path p = write("pre.zip", zip(e));
+        assertEquals(graph.params(), CheckpointReader.read(p, false).graph().params());
+    }
+
+    @Test
+    void zipBombAndZipSlipAreRefused() throws IOException {
+        Map<String, byte[]> bomb = entries(encoded());
+        bomb.put("charrnn/state.json", new byte[(int) CheckpointFormat.MAX_METADATA_BYTES + 1]);
+        Path b = write("bomb.zip", zip(bomb));
+        assertTrue(Files.size(b) < 2_000_000, "compresses small");
+        String m = error(b);
+        assertTrue(m.startsWith(b + ": refused: entry charrnn/state.json ") && m.endsWith("(zip bomb?)"), m);
+
+        Map<String, byte[]> slip = entries(encoded());
+        slip.put("../../etc/evil", new byte[]{1});
+        Path s = write("slip.zip", zip(slip));
+        assertEquals(s + ": refused: suspicious entry name '../../etc/evil' (path traversal)", error(s));
+    }
+
+    /** Recomputes the manifest's checksums, as an attacker who rewrites entries would. */
+    private static void resign(Map<String, byte[]> e) throws IOException {
+        Manifest m = Json.MAPPER.readValue(e.get(CheckpointFormat.MANIFEST), Manifest.class);
+        Map<String, String> sums = new java.util.LinkedHashMap<>();
+        m.sha256().keySet().forEach(k -> sums.put(k, CheckpointWriter.sha256(e.get(k))));
+        e.put(CheckpointFormat.MANIFEST, Json.MAPPER.writeValueAsBytes(new Manifest(m.formatVersion(), m.core(), m.created(), sums)));
+    }
+
+    private Map<String, byte[]> entries(byte[] zipBytes) throws IOException {
+        Path p = write("src.zip", zipBytes);
+        Map<String, byte[]> m = new java.util.LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(p.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(z.entries())) m.put(e.getName(), z.getInputStream(e).readAllBytes());
+        }
+        return m;
+    }
+
+    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+}

@@ -1,0 +1,97 @@
+package org.charrnn.cli;
+
+import org.charrnn.testing.TestTexts;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's workflow through the real command line: train, resume, sample, inspect, eval. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliWorkflowTest {
+    @TempDir
+    static Path tmp;
+    static Path config;
+    static Path run;
+
+    @BeforeAll
+    static void writeConfig() throws IOException {
+        Path text = TestTexts.write(tmp, "grammar.txt", TestTexts.grammar(12000, 5));
+        run = tmp.resolve("run");
+        config = Files.writeString(tmp.resolve("tiny.yaml"), String.join("\n",
+                "data:", "  input: " + text, "  train_frac: 0.9", "  val_frac: 0.05",
+                "model:", "  rnn_size: 32", "train:", "  batch_size: 8", "  seq_length: 25", "  max_epochs: 1",
+                "  learning_rate: 0.01", "  eval_val_every: 20", "  print_every: 10", "  checkpoint_dir: " + run, ""));
+    }
+
+    @Test
+    @Order(1)
+    void trainsAndNamesCheckpointsByValidationLoss() throws IOException {
+        CliRunner.Result r = CliRunner.run("train", config.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Validation at 20 (epoch 0.38): val_loss = "), r.out());
+        assertTrue(r.out().contains("10/53 (epoch 0.189), train_loss = "), r.out());
+        try (var files = Files.list(run)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertTrue(names.contains("best.zip") && names.contains("last.zip"), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.matches("lm_lstm_epoch1\\.00_\\d\\.\\d{4}\\.zip")), names.toString());
+        }
+        assertEquals("Done", r.out().lines().reduce((a, b) -> b).orElse("").substring(0, 4));
+    }
+
+    @Test
+    @Order(2)
+    void aSecondFreshRunRefusesToOverwriteTheFirst() {
+        CliRunner.Result r = CliRunner.run("train", config.toString());
+        assertEquals(2, r.code());
+        assertEquals(run + " already holds a training run (" + run.resolve("last.zip") + "); continue it with --resume "
+                + run.resolve("last.zip") + ", or start a new one elsewhere with --set train.checkpoint_dir=DIR", r.message());
+    }
+
+    @Test
+    @Order(3)
+    void resumeByNameContinuesToTheNewEnd() {
+        CliRunner.Result r = CliRunner.run("train", config.toString(), "--resume", "last", "--set", "train.max_epochs=2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Resuming " + run.resolve("last.zip") + " at iteration 53 (epoch 1.00)"), r.out());
+        assertTrue(r.out().contains("Done: 106 iterations (epoch 2.00)"), r.out());
+    }
+
+    @Test
+    @Order(4)
+    void samplesAreSeededAndPrimed() {
+        String best = run.resolve("best.zip").toString();
+        CliRunner.Result a = CliRunner.run("sample", best, "-n", "120", "--seed", "3", "--prime", "the cat");
+        CliRunner.Result b = CliRunner.run("sample", best, "-n", "120", "--seed", "3", "--prime", "the cat");
+        assertEquals(0, a.code(), a.err());
+        assertEquals(a.out(), b.out());
+        assertTrue(a.out().startsWith("the cat"));
+        assertEquals(7 + 120 + 1, a.out().length(), "prime + 120 characters + newline");
+        CliRunner.Result t = CliRunner.run("sample", best, "-n", "60", "-t", "0.5", "--top-k", "3", "--seed", "1");
+        assertEquals(0, t.code(), t.err());
+    }
+
+    @Test
+    @Order(5)
+    void inspectAndEval() {
+        String best = run.resolve("best.zip").toString();
+        CliRunner.Result i = CliRunner.run("inspect", best);
+        assertEquals(0, i.code(), i.err());
+        assertTrue(i.out().contains("recurrent core:  fused"), i.out());
+        assertTrue(i.out().contains("vocabulary:      "), i.out());
+        assertTrue(i.out().contains("rnn_size: 32"), i.out());
+        CliRunner.Result e = CliRunner.run("eval", best, "--split", "test");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().matches("(?s)the test split of .*grammar\\.txt: \\d\\.\\d{4} nats/char, \\d\\.\\d{4} bits/char over [\\d,]+ characters\\n"), e.out());
+    }
+}
