@@ -30,7 +30,7 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
     private static final String STATE_H = "h";
     private static final String STATE_C = "c";
 
-    private final LstmKernel kernel = LstmKernels.defaultKernel();
+    private final LstmKernel kernel;
 
     /** The state the next training minibatch starts from; null = zeros. */
     private INDArray carriedH;
@@ -45,6 +45,7 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
 
     public FusedLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+        this.kernel = LstmKernels.forDataType(dataType);
     }
 
     @Override
