@@ -45,6 +45,8 @@ public final class FastLstmKernel implements LstmKernel {
     private float[] smallBuf;      // [B·n] scratch
     private float[] dh;            // [B·n]
     private float[] dcNext;        // [B·n]
+    private float[] biasGrad;      // [4n]
+    private INDArray biasVector;   // [4n]
 
     @Override
     public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray h0, INDArray c0,
@@ -127,6 +129,7 @@ public final class FastLstmKernel implements LstmKernel {
             FloatBuffer recBuf = buffer(recurrentGrad);
             java.util.Arrays.fill(dh, 0f);
             java.util.Arrays.fill(dcNext, 0f);
+            java.util.Arrays.fill(biasGrad, 0f);
             for (int step = t - 1; step >= 0; step--) {
                 int hOff = step * bs * n;
                 dLdhBuf.get(hOff, smallBuf, 0, bs * n);
@@ -153,6 +156,11 @@ public final class FastLstmKernel implements LstmKernel {
                     }
                 }
                 gradBuf.put(sOff, rowBuf, 0, bs * gateRow);
+                // db = column sums of dZ, accumulated here: ND4J's sum(0) over [T·B, 4n] cost ~9 % of a step.
+                for (int r = 0; r < bs; r++) {
+                    int d0 = r * gateRow;
+                    for (int k = 0; k < gateRow; k++) biasGrad[k] += rowBuf[d0 + k];
+                }
                 if (step > 0) {
                     // dh for the step before: dZ_t · Wrᵀ. The carried h0 is a constant: no gradient into it.
                     Nd4j.gemm(rows(gateGrads, step * bs, bs), wr, recurrentGrad, false, true, 1.0, 0.0);
@@ -162,7 +170,8 @@ public final class FastLstmKernel implements LstmKernel {
             INDArray x2 = x.reshape('c', (long) t * bs, x.size(2));
             Nd4j.gemm(x2, gateGrads, dWx, true, false, 1.0, 0.0);
             Nd4j.gemm(hidden.get(NDArrayIndex.interval(0, (long) t * bs), NDArrayIndex.all()), gateGrads, dWr, true, false, 1.0, 0.0);
-            db.assign(gateGrads.sum(0));
+            buffer(biasVector).put(0, biasGrad, 0, gateRow);
+            db.assign(biasVector.reshape(db.shape()));
             Nd4j.gemm(gateGrads, wx, dx.reshape('c', (long) t * bs, x.size(2)), false, true, 1.0, 0.0);
         }
     }
@@ -185,6 +194,8 @@ public final class FastLstmKernel implements LstmKernel {
         smallBuf = new float[bs * n];
         dh = new float[bs * n];
         dcNext = new float[bs * n];
+        biasGrad = new float[4 * n];
+        biasVector = Nd4j.createUninitialized(DataType.FLOAT, 4L * n);
     }
 
     private void prepareScaledWeights(INDArray wx, INDArray wr, INDArray b, int n) {

@@ -2,6 +2,7 @@ package org.charrnn.sample;
 
 import org.charrnn.data.InputEncoding;
 import org.charrnn.data.Vocabulary;
+import org.charrnn.model.LstmStepper;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,6 +28,29 @@ public final class Sampler {
 
     /** Emits {@code o.length()} generated code points (not the prime) to {@code out}. */
     public void sample(int[] primeIndices, SamplingOptions o, IntConsumer out) {
+        if (encoding == InputEncoding.ONE_HOT && LstmStepper.supports(graph)) {
+            sampleWithStepper(primeIndices, o, out);
+            return;
+        }
+        sampleWithRnnTimeStep(primeIndices, o, out);
+    }
+
+    /** The tight path: our own single-step LSTM, no ND4J call per character. */
+    private void sampleWithStepper(int[] primeIndices, SamplingOptions o, IntConsumer out) {
+        SplittableRandom random = new SplittableRandom(o.seed());
+        LstmStepper stepper = new LstmStepper(graph);
+        float[] probs = new float[vocabulary.size()];
+        java.util.Arrays.fill(probs, 1f / vocabulary.size());
+        for (int index : primeIndices) probs = stepper.step(index);
+        for (int i = 0; i < o.length(); i++) {
+            int next = Distribution.draw(probs, o, random);
+            out.accept(vocabulary.codePoint(next));
+            if (i + 1 < o.length()) probs = stepper.step(next);
+        }
+    }
+
+    /** The general path (embedding input, DL4J's stock layers): DL4J's rnnTimeStep. */
+    void sampleWithRnnTimeStep(int[] primeIndices, SamplingOptions o, IntConsumer out) {
         SplittableRandom random = new SplittableRandom(o.seed());
         int v = vocabulary.size();
         graph.rnnClearPreviousState();

@@ -1,0 +1,125 @@
+package org.charrnn.bench;
+
+import org.charrnn.config.ModelConfig;
+import org.charrnn.config.TrainConfig;
+import org.charrnn.data.CharacterIterator;
+import org.charrnn.data.CodeArray;
+import org.charrnn.data.Corpus;
+import org.charrnn.data.InputEncoding;
+import org.charrnn.data.Region;
+import org.charrnn.data.StreamLayout;
+import org.charrnn.data.Vocabulary;
+import org.charrnn.model.CarriedState;
+import org.charrnn.model.GraphFactory;
+import org.charrnn.sample.Sampler;
+import org.charrnn.sample.SamplingOptions;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Times our training step and sampler on random text (speed does not depend on the text). */
+public final class OurBenchmark {
+    private OurBenchmark() {}
+
+    /** Sets ND4J's OpenMP and OpenBLAS thread counts for this process. */
+    public static void threads(int n) {
+        Nd4j.getEnvironment().setMaxThreads(n);
+        Nd4j.getEnvironment().setMaxMasterThreads(n);
+        Nd4j.factory().blas().setMaxThreads(n);
+    }
+
+    public static ComputationGraph graph(BenchModel m) {
+        ModelConfig model = new ModelConfig("lstm", "fused", m.units(), m.layers(), 0, 0, 0.08, 1);
+        TrainConfig train = new TrainConfig(m.batch(), m.seqLength(), 1, "rmsprop", 2e-3, 0.97, 10, 0.95, 5, 123,
+                1000, 1, "", "bench", 0);
+        return GraphFactory.build(model, train, BenchModel.VOCAB);
+    }
+
+    static Corpus randomText(int length) {
+        int[] cps = new int[BenchModel.VOCAB];
+        for (int i = 0; i < cps.length; i++) cps[i] = 32 + i;
+        Vocabulary v = new Vocabulary(cps);
+        CodeArray codes = CodeArray.allocate(length, v.size());
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < length; i++) codes.set(i, r.nextInt(v.size()));
+        return new Corpus(v, codes);
+    }
+
+    /** A network and its minibatches, ready to be timed window after window. */
+    public static final class Session {
+        private final ComputationGraph graph;
+        private final List<DataSet> batches = new ArrayList<>();
+        private final long charsPerStep;
+        private int next;
+
+        Session(BenchModel m) {
+            graph = graph(m);
+            Corpus corpus = randomText(m.batch() * m.seqLength() * 20 + 1);
+            StreamLayout layout = new StreamLayout(new Region(0, corpus.length()), m.batch(), m.seqLength(), false);
+            CharacterIterator it = new CharacterIterator(corpus, layout, InputEncoding.ONE_HOT, DataType.FLOAT);
+            while (it.hasNext()) batches.add(it.next());
+            charsPerStep = (long) m.batch() * m.seqLength();
+        }
+
+        public void steps(int n) {
+            for (int i = 0; i < n; i++) step();
+        }
+
+        private void step() {
+            graph.fit(batches.get(next++ % batches.size()));
+            CarriedState.advance(graph);
+        }
+
+        /** Chars/s over at least {@code seconds} and at least {@code minSteps} updates. */
+        public double window(double seconds, int minSteps) {
+            long t0 = System.nanoTime();
+            long n = 0;
+            do {
+                step();
+                n++;
+            } while (System.nanoTime() - t0 < seconds * 1e9 || n < minSteps);
+            return n * charsPerStep / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    public static Session session(BenchModel m) {
+        return new Session(m);
+    }
+
+    /** Sampling chars/s, batch 1, {@code length} characters after a one-character prime. */
+    public static List<Double> sampling(BenchModel m, int runs, int length) {
+        ComputationGraph g = graph(m);
+        Vocabulary v = randomText(2).vocabulary();
+        Sampler s = new Sampler(g, v, InputEncoding.ONE_HOT);
+        s.sample(new int[]{0}, new SamplingOptions(200, 1, 0, false, 1), cp -> { }); // warm-up
+        List<Double> rates = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            long t0 = System.nanoTime();
+            s.sample(new int[]{0}, new SamplingOptions(length, 1, 0, false, r), cp -> { });
+            rates.add(length / ((System.nanoTime() - t0) / 1e9));
+        }
+        return rates;
+    }
+
+    /** Float sgemm throughput of Nd4j.gemm on 2048³, median of {@code runs}, in GFLOP/s. */
+    public static double sgemmGflops(int runs) {
+        int n = 2048;
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        Nd4j.gemm(a, b, c, false, false, 1, 0);
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            Nd4j.gemm(a, b, c, false, false, 1, 0);
+            r.add(2.0 * n * n * n / ((System.nanoTime() - t0) / 1e9) / 1e9);
+        }
+        return Measurements.median(r);
+    }
+}

@@ -1,0 +1,78 @@
+package org.charrnn.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the PyTorch reference in ../shared/peers the way its README says: Debian's python3-torch,
+ * OpenBLAS picked explicitly, a given number of threads; parses its summary figures.
+ */
+public final class PeerBenchmark {
+    private static final Pattern TRAIN = Pattern.compile("steady_chars_per_s=([0-9.]+)");
+    private static final Pattern SAMPLE = Pattern.compile("chars_per_s=([0-9.]+)");
+
+    private final Path peers;
+    private final String python;
+
+    public PeerBenchmark(Path peers, String python) {
+        this.peers = peers;
+        this.python = python;
+    }
+
+    public static PeerBenchmark locate() {
+        for (Path p : List.of(Path.of("../shared/peers"), Path.of("shared/peers"))) {
+            if (Files.exists(p.resolve("torch_charrnn.py"))) return new PeerBenchmark(p, "/usr/bin/python3");
+        }
+        return null;
+    }
+
+    public double training(BenchModel m, int threads, double seconds) throws IOException, InterruptedException {
+        String out = run(List.of(python, peers.resolve("torch_charrnn.py").toString(), "--num_layers", "" + m.layers(),
+                "--rnn_size", "" + m.units(), "--batch_size", "" + m.batch(), "--seq_length", "" + m.seqLength(),
+                "--threads", "" + threads, "--max_seconds", "" + seconds, "--skip_val", "--warmup_iters", "3"), threads);
+        return parse(TRAIN, out);
+    }
+
+    public double sampling(BenchModel m, int threads, Path scratch) throws IOException, InterruptedException {
+        Path ckpt = scratch.resolve("peer_" + m.layers() + "x" + m.units() + ".pt");
+        if (!Files.exists(ckpt)) {
+            run(List.of(python, peers.resolve("torch_charrnn.py").toString(), "--num_layers", "" + m.layers(),
+                    "--rnn_size", "" + m.units(), "--max_iters", "1", "--skip_val", "--threads", "1",
+                    "--save", ckpt.toString()), 1);
+        }
+        String out = run(List.of(python, peers.resolve("torch_sample.py").toString(), "--checkpoint", ckpt.toString(),
+                "--length", "2000", "--threads", "" + threads, "--show", "0"), threads);
+        return parse(SAMPLE, out);
+    }
+
+    private static double parse(Pattern p, String out) {
+        Matcher m = p.matcher(out);
+        double last = Double.NaN;
+        while (m.find()) last = Double.parseDouble(m.group(1));
+        return last;
+    }
+
+    private String run(List<String> cmd, int threads) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("LD_LIBRARY_PATH", "/usr/lib/x86_64-linux-gnu/openblas-openmp");
+        env.put("OMP_NUM_THREADS", "" + threads);
+        env.put("OMP_WAIT_POLICY", "PASSIVE");
+        Process p = pb.start();
+        StringBuilder sb = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) sb.append(line).append('\n');
+        }
+        if (p.waitFor() != 0) throw new IOException("peer failed: " + String.join(" ", cmd) + "\n" + sb);
+        return sb.toString();
+    }
+}

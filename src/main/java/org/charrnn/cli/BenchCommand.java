@@ -1,0 +1,175 @@
+package org.charrnn.cli;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.charrnn.bench.BenchModel;
+import org.charrnn.bench.Measurements;
+import org.charrnn.bench.OurBenchmark;
+import org.charrnn.bench.PeerBenchmark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * charrnn bench [--models 2x128,...] [--rounds 3] [--seconds 8] [--threads 1,2] [--peer]: training
+ * and sampling speed, peak memory and fraction of the machine's sgemm peak; with --peer, the
+ * PyTorch reference on the same shapes in the same run, alternating round by round.
+ */
+final class BenchCommand extends Command {
+    @Override
+    String name() {
+        return "bench";
+    }
+
+    @Override
+    String usage() {
+        return "bench [--models 2x128,2x128:b100:s100,3x512] [--rounds 3] [--seconds 8] [--threads 1,2] [--peer]";
+    }
+
+    @Override
+    String summary() {
+        return "Benchmark training and sampling speed (figures, not a test); --peer adds the PyTorch reference.";
+    }
+
+    @Override
+    Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("models").hasArg().desc("layers x units[:bBATCH][:sSEQ], comma-separated").build())
+                .addOption(Option.builder().longOpt("rounds").hasArg().desc("timed windows per setting (median reported)").build())
+                .addOption(Option.builder().longOpt("seconds").hasArg().desc("length of one timed window").build())
+                .addOption(Option.builder().longOpt("threads").hasArg().desc("thread counts to try, comma-separated").build())
+                .addOption(Option.builder().longOpt("peer").desc("also run ../shared/peers/torch_charrnn.py (Debian python3-torch)").build());
+    }
+
+    @Override
+    int run(CommandLine cmd, Io io) {
+        PrintStream out = io.out();
+        List<BenchModel> models = new ArrayList<>();
+        for (String s : cmd.getOptionValue("models", "2x128,2x128:b100:s100,3x512").split(",")) {
+            try {
+                models.add(BenchModel.parse(s.trim()));
+            } catch (RuntimeException e) {
+                throw new UsageException("--models: '" + s + "' is not allowed; expected LAYERSxUNITS[:bBATCH][:sSEQ], e.g. 2x128:b100:s100");
+            }
+        }
+        int rounds = intOption(cmd, "rounds", 3, 1, 100);
+        double seconds = positiveDouble(cmd, "seconds", 8);
+        List<Integer> threads = new ArrayList<>();
+        for (String t : cmd.getOptionValue("threads", "1,2").split(",")) {
+            try {
+                threads.add(Integer.parseInt(t.trim()));
+            } catch (NumberFormatException e) {
+                throw new UsageException("--threads: '" + t + "' is not allowed; expected thread counts like 1,2");
+            }
+        }
+        PeerBenchmark peer = null;
+        if (cmd.hasOption("peer")) {
+            peer = PeerBenchmark.locate();
+            if (peer == null) throw new UsageException("--peer: ../shared/peers/torch_charrnn.py not found");
+            if (!Files.exists(Path.of("/usr/bin/python3"))) throw new UsageException("--peer: /usr/bin/python3 not found (apt-get install python3-torch)");
+        }
+
+        out.printf(Locale.ROOT, "machine: %d cores; sgemm 2048^3 float:", Runtime.getRuntime().availableProcessors());
+        Map<Integer, Double> peak = new LinkedHashMap<>();
+        for (int t : threads) {
+            OurBenchmark.threads(t);
+            peak.put(t, OurBenchmark.sgemmGflops(5));
+            out.printf(Locale.ROOT, " %.0f GFLOP/s (%d thread%s)", peak.get(t), t, t > 1 ? "s" : "");
+        }
+        out.println();
+        out.printf(Locale.ROOT, "each figure: median of %d windows of >= %.0f s after warm-up; chars/s%n", rounds, seconds);
+        for (BenchModel m : models) {
+            out.printf(Locale.ROOT, "%n== %s: %d layers x %d units, batch %d, seq %d, %.2f MFLOP/char (training)%n",
+                    m.name(), m.layers(), m.units(), m.batch(), m.seqLength(), m.flopsPerChar() / 1e6);
+            Map<Integer, List<Double>> ours = new LinkedHashMap<>();
+            Map<Integer, List<Double>> theirs = new LinkedHashMap<>();
+            Map<Integer, OurBenchmark.Session> sessions = new LinkedHashMap<>();
+            for (int t : threads) {
+                OurBenchmark.threads(t);
+                OurBenchmark.Session s = OurBenchmark.session(m);
+                s.steps(3);
+                sessions.put(t, s);
+                ours.put(t, new ArrayList<>());
+                theirs.put(t, new ArrayList<>());
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int t : threads) {
+                    OurBenchmark.threads(t);
+                    ours.get(t).add(sessions.get(t).window(seconds, 3));
+                    if (peer != null) theirs.get(t).add(peerTraining(peer, m, t, seconds));
+                }
+            }
+            sessions.clear();
+            double bestOurs = 0;
+            double bestTheirs = 0;
+            int bestThreads = threads.get(0);
+            for (int t : threads) {
+                double med = Measurements.median(ours.get(t));
+                double frac = med * m.flopsPerChar() / (peak.get(t) * 1e9);
+                out.printf(Locale.ROOT, "  ours    %d thread%s: train %,8.0f chars/s (%s)  = %4.1f %% of sgemm peak%n", t,
+                        t > 1 ? "s" : " ", med, Measurements.range(ours.get(t)), 100 * frac);
+                if (med > bestOurs) {
+                    bestOurs = med;
+                    bestThreads = t;
+                }
+                if (peer != null) {
+                    double pm = Measurements.median(theirs.get(t));
+                    out.printf(Locale.ROOT, "  PyTorch %d thread%s: train %,8.0f chars/s (%s)%n", t, t > 1 ? "s" : " ", pm,
+                            Measurements.range(theirs.get(t)));
+                    bestTheirs = Math.max(bestTheirs, pm);
+                }
+            }
+            OurBenchmark.threads(bestThreads);
+            List<Double> sample = OurBenchmark.sampling(m, 3, 2000);
+            double sampleMed = Measurements.median(sample);
+            out.printf(Locale.ROOT, "  ours    sampling (batch 1, 2000 chars, %d thread%s): %,.0f chars/s (%s)%n", bestThreads,
+                    bestThreads > 1 ? "s" : "", sampleMed, Measurements.range(sample));
+            if (peer != null) {
+                double ps = peerSampling(peer, m);
+                out.printf(Locale.ROOT, "  PyTorch sampling (best of 1, 2 threads): %,.0f chars/s%n", ps);
+                out.printf(Locale.ROOT, "  ratio ours/PyTorch: training %.2f (best vs best), sampling %.2f%n",
+                        bestOurs / bestTheirs, sampleMed / ps);
+            }
+            out.printf(Locale.ROOT, "  peak RSS so far: %,.0f MiB%n", Measurements.peakRssMiB());
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static double peerTraining(PeerBenchmark peer, BenchModel m, int threads, double seconds) {
+        try {
+            return peer.training(m, threads, seconds + 4); // + its own start-up and warm-up
+        } catch (IOException e) {
+            throw new RuntimeException("PyTorch peer failed: " + e.getMessage().lines().findFirst().orElse(""), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    private static double peerSampling(PeerBenchmark peer, BenchModel m) {
+        try {
+            Path scratch = Files.createTempDirectory("charrnn-peer");
+            double best = 0;
+            for (int t = 1; t <= 2; t++) {
+                List<Double> r = new ArrayList<>();
+                for (int i = 0; i < 3; i++) r.add(peer.sampling(m, t, scratch));
+                best = Math.max(best, Measurements.median(r));
+            }
+            return best;
+        } catch (IOException e) {
+            throw new RuntimeException("PyTorch peer failed: " + e.getMessage().lines().findFirst().orElse(""), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+}

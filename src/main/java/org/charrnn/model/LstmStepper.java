@@ -1,0 +1,145 @@
+package org.charrnn.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One character at a time through a trained network of our {@link FusedLstm} layers, in plain Java:
+ * weights copied out once, every buffer allocated once, no ND4J call per step. Sampling is batch 1,
+ * where per-op overhead, not arithmetic, dominates DL4J's rnnTimeStep (~1 ms per character).
+ * Inference only (no dropout). Use {@link #supports} to check a graph first; tested against rnnTimeStep.
+ */
+public final class LstmStepper {
+    private final int vocabulary;
+    private final List<Cell> cells = new ArrayList<>();
+    private final float[] outW;   // [n, V] row-major: out[v] += h[j] * outW[j*V + v]
+    private final float[] outB;
+    private final float[] logits;
+    private final float[] probabilities;
+
+    /** One layer: z = x·Wx + h·Wr + b, gates i, f, g, o in blocks of n. */
+    private static final class Cell {
+        final int nIn;
+        final int n;
+        final float[] wx;   // [nIn, 4n] row-major
+        final float[] wr;   // [n, 4n] row-major
+        final float[] b;
+        final float[] h;
+        final float[] c;
+        final float[] z;
+
+        Cell(INDArray wx, INDArray wr, INDArray b) {
+            nIn = (int) wx.size(0);
+            n = (int) wr.size(0);
+            this.wx = rowMajor(wx);
+            this.wr = rowMajor(wr);
+            this.b = b.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            h = new float[n];
+            c = new float[n];
+            z = new float[4 * n];
+        }
+
+        /** Input given as a one-hot index (first layer) or as the previous layer's h. */
+        void step(int oneHot, float[] x) {
+            int g4 = 4 * n;
+            System.arraycopy(b, 0, z, 0, g4);
+            if (x == null) {
+                int row = oneHot * g4;
+                for (int k = 0; k < g4; k++) z[k] += wx[row + k];
+            } else {
+                for (int j = 0; j < nIn; j++) axpy(x[j], wx, j * g4, z, g4);
+            }
+            for (int j = 0; j < n; j++) axpy(h[j], wr, j * g4, z, g4);
+            for (int j = 0; j < n; j++) {
+                float i = sigmoid(z[j]);
+                float f = sigmoid(z[n + j]);
+                float g = tanh(z[2 * n + j]);
+                float o = sigmoid(z[3 * n + j]);
+                c[j] = f * c[j] + i * g;
+                h[j] = o * tanh(c[j]);
+            }
+        }
+
+        void reset() {
+            java.util.Arrays.fill(h, 0f);
+            java.util.Arrays.fill(c, 0f);
+        }
+    }
+
+    /** True for graphs of one-hot input → FusedLstm layers → RnnOutputLayer (what GraphFactory builds by default). */
+    public static boolean supports(ComputationGraph graph) {
+        Layer[] layers = graph.getLayers();
+        if (layers.length < 2 || !(layers[layers.length - 1] instanceof RnnOutputLayer)) return false;
+        for (int i = 0; i < layers.length - 1; i++) if (!(layers[i] instanceof FusedLstmLayer)) return false;
+        return graph.getConfiguration().getTopologicalOrderStr().size() == layers.length + 1;
+    }
+
+    public LstmStepper(ComputationGraph graph) {
+        if (!supports(graph)) throw new IllegalArgumentException("not a stack of FusedLstm layers with one-hot input");
+        for (String name : graph.getConfiguration().getTopologicalOrderStr()) {
+            Layer l = graph.getLayer(name);
+            if (l instanceof FusedLstmLayer f) {
+                cells.add(new Cell(f.getParam(FusedLstmParams.INPUT_WEIGHTS), f.getParam(FusedLstmParams.RECURRENT_WEIGHTS),
+                        f.getParam(FusedLstmParams.BIAS)));
+            }
+        }
+        Layer out = graph.getLayer(GraphFactory.OUTPUT);
+        INDArray w = out.getParam("W");
+        vocabulary = (int) w.size(1);
+        outW = rowMajor(w);
+        outB = out.getParam("b").castTo(DataType.FLOAT).dup('c').data().asFloat();
+        logits = new float[vocabulary];
+        probabilities = new float[vocabulary];
+        if (cells.get(0).nIn != vocabulary) throw new IllegalArgumentException("input is not one-hot over the vocabulary");
+    }
+
+    public void reset() {
+        for (Cell c : cells) c.reset();
+    }
+
+    /** Feeds one character; returns the next-character distribution (a buffer reused by the next call). */
+    public float[] step(int index) {
+        float[] x = null;
+        for (Cell cell : cells) {
+            cell.step(index, x);
+            x = cell.h;
+        }
+        System.arraycopy(outB, 0, logits, 0, vocabulary);
+        for (int j = 0; j < x.length; j++) axpy(x[j], outW, j * vocabulary, logits, vocabulary);
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : logits) max = Math.max(max, v);
+        float sum = 0;
+        for (int v = 0; v < vocabulary; v++) {
+            probabilities[v] = (float) Math.exp(logits[v] - max);
+            sum += probabilities[v];
+        }
+        for (int v = 0; v < vocabulary; v++) probabilities[v] /= sum;
+        return probabilities;
+    }
+
+    private static void axpy(float a, float[] x, int offset, float[] y, int n) {
+        if (a == 0f) return;
+        for (int k = 0; k < n; k++) y[k] += a * x[offset + k];
+    }
+
+    /** Through exp, which the JIT intrinsifies; JDK 17's Math.tanh is the slow FDLIBM routine. */
+    private static float tanh(float x) {
+        if (x > 20f) return 1f;
+        if (x < -20f) return -1f;
+        return (float) (1.0 - 2.0 / (Math.exp(2.0 * x) + 1.0));
+    }
+
+    private static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    private static float[] rowMajor(INDArray m) {
+        return m.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+}

@@ -1,0 +1,47 @@
+package org.charrnn.model;
+
+import org.charrnn.config.ModelConfig;
+import org.charrnn.config.TrainConfig;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The sampler's single-step path gives DL4J's rnnTimeStep distributions, step after step. */
+class LstmStepperTest {
+    @Test
+    void matchesRnnTimeStepOverALongStream() {
+        int vocab = 30;
+        ModelConfig m = new ModelConfig("lstm", "fused", 24, 3, 0, 0, 0.4, 1);
+        TrainConfig t = new TrainConfig(1, 10, 1, "rmsprop", 1e-3, 1, 10, 0.95, 5, 11, 10, 1, "", "x", 1);
+        ComputationGraph g = GraphFactory.build(m, t, vocab);
+        LstmStepper stepper = new LstmStepper(g);
+        g.rnnClearPreviousState();
+        Random r = new Random(3);
+        double worst = 0;
+        for (int step = 0; step < 200; step++) {
+            int c = r.nextInt(vocab);
+            INDArray x = Nd4j.zeros(DataType.FLOAT, 1, vocab, 1);
+            x.putScalar(0, c, 0, 1f);
+            float[] expected = g.rnnTimeStep(x)[0].reshape(vocab).toFloatVector();
+            float[] actual = stepper.step(c);
+            for (int v = 0; v < vocab; v++) worst = Math.max(worst, Math.abs(expected[v] - actual[v]));
+        }
+        assertTrue(worst < 1e-5, "largest probability difference " + worst);
+    }
+
+    @Test
+    void onlyOurOneHotLstmStacksAreSupported() {
+        TrainConfig t = new TrainConfig(1, 10, 1, "rmsprop", 1e-3, 1, 10, 0.95, 5, 11, 10, 1, "", "x", 1);
+        assertTrue(LstmStepper.supports(GraphFactory.build(new ModelConfig("lstm", "fused", 8, 1, 0, 0, 0.1, 1), t, 5)));
+        assertFalse(LstmStepper.supports(GraphFactory.build(new ModelConfig("lstm", "stock", 8, 1, 0, 0, 0.1, 1), t, 5)));
+        assertFalse(LstmStepper.supports(GraphFactory.build(new ModelConfig("lstm", "fused", 8, 1, 0, 4, 0.1, 1), t, 5)));
+        assertFalse(LstmStepper.supports(GraphFactory.build(new ModelConfig("rnn", "fused", 8, 1, 0, 0, 0.1, 1), t, 5)));
+    }
+}
