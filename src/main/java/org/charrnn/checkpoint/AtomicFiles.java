@@ -23,6 +23,13 @@ public final class AtomicFiles {
     public static final Opener DEFAULT = path -> Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE);
 
+    /**
+     * Fault injection for the crash tests only: pause this many milliseconds halfway through every
+     * write, so that a kill lands inside a write often. Unset in normal use.
+     */
+    public static final String CHAOS_DELAY_PROPERTY = "charrnn.chaos.writeDelayMs";
+    private static final long CHAOS_DELAY_MS = Long.getLong(CHAOS_DELAY_PROPERTY, 0);
+
     private final Opener opener;
 
     public AtomicFiles(Opener opener) {
@@ -35,7 +42,14 @@ public final class AtomicFiles {
         boolean moved = false;
         try {
             try (OutputStream out = opener.open(tmp)) {
-                out.write(content);
+                if (CHAOS_DELAY_MS > 0) {
+                    out.write(content, 0, content.length / 2);
+                    out.flush();
+                    pause(CHAOS_DELAY_MS);
+                    out.write(content, content.length / 2, content.length - content.length / 2);
+                } else {
+                    out.write(content);
+                }
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -45,6 +59,14 @@ public final class AtomicFiles {
             syncDirectory(dir);
         } finally {
             if (!moved) Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -70,7 +70,9 @@ final class EvalCommand extends Command {
             what = "the " + split + " split of " + text;
         }
         if (region.length() < 2) {
-            throw new UsageException("eval: " + what + " has " + region.length() + " characters; at least 2 are needed");
+            String why = cmd.hasOption("file") ? "" : String.format(Locale.ROOT, " (data.train_frac %s and data.val_frac %s leave it %d)",
+                    config.data().trainFrac(), config.data().valFrac(), region.length());
+            throw new UsageException("eval: " + what + " has too few characters to score" + why + "; use another --split or --file");
         }
         Evaluator.Loss loss = Evaluator.evaluate(ckpt.graph(), corpus, region, config.train().batchSize(),
                 config.train().seqLength(), GraphFactory.inputEncoding(config.model()));

@@ -23,7 +23,7 @@ public final class Main {
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
     static {
-        for (Command c : new Command[]{new TrainCommand(), new SampleCommand(), new EvalCommand(), new InspectCommand(), new BenchCommand()}) {
+        for (Command c : new Command[]{new TrainCommand(), new SampleCommand(), new EvalCommand(), new InspectCommand(), new PlotCommand(), new VisualizeCommand(), new BenchCommand()}) {
             COMMANDS.put(c.name(), c);
         }
     }

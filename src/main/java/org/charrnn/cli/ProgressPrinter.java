@@ -1,27 +1,53 @@
 package org.charrnn.cli;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.charrnn.train.TrainingEvents;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
-/** Training progress as plain lines, one per print_every iterations, and one per validation. */
+/**
+ * Training progress: a progress bar with ETA on a terminal (progressbar library, drawn on stderr),
+ * plain lines every print_every iterations otherwise (CI, pipes). Validations are always a line.
+ */
 final class ProgressPrinter implements TrainingEvents {
     private final PrintStream out;
+    private final boolean interactive;
+    private ProgressBar bar;
 
     ProgressPrinter(PrintStream out) {
+        this(out, System.console() != null);
+    }
+
+    ProgressPrinter(PrintStream out, boolean interactive) {
         this.out = out;
+        this.interactive = interactive;
     }
 
     @Override
     public void started(long iteration, long total, int perEpoch, long charsPerIteration) {
         out.printf(Locale.ROOT, "Training: %d iterations (%d per epoch, %d characters each), starting at %d%n",
                 total, perEpoch, charsPerIteration, iteration);
+        if (interactive) {
+            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(iteration, Duration.ZERO)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(500).setUnit(" it", 1)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).continuousUpdate().build();
+        }
     }
 
     @Override
     public void progress(Progress p) {
+        if (bar != null) {
+            bar.stepTo(p.iteration());
+            bar.setExtraMessage(String.format(Locale.ROOT, " epoch %.2f loss %.4f %,.0f chars/s", p.epoch(), p.trainLoss(),
+                    p.charsPerSecond()));
+            return;
+        }
         out.printf(Locale.ROOT, "%d/%d (epoch %.3f), train_loss = %.4f, lr = %.2e, %,.0f chars/s, ETA %s%n",
                 p.iteration(), p.totalIterations(), p.epoch(), p.trainLoss(), p.learningRate(), p.charsPerSecond(),
                 duration(p.secondsLeft()));
@@ -32,13 +58,25 @@ final class ProgressPrinter implements TrainingEvents {
     public void validated(long iteration, double epoch, double valLoss, double trainLoss, Path checkpoint, boolean best) {
         String val = Double.isNaN(valLoss) ? "no validation split"
                 : String.format(Locale.ROOT, "val_loss = %.4f nats/char (%.4f bits/char)", valLoss, valLoss / Math.log(2));
-        out.printf(Locale.ROOT, "Validation at %d (epoch %.2f): %s, mean train_loss = %.4f; saved %s%s%n",
-                iteration, epoch, val, trainLoss, checkpoint, best ? " (best so far)" : "");
-        out.flush();
+        line(String.format(Locale.ROOT, "Validation at %d (epoch %.2f): %s, mean train_loss = %.4f; saved %s%s",
+                iteration, epoch, val, trainLoss, checkpoint, best ? " (best so far)" : ""));
     }
 
     @Override
     public void message(String text) {
+        line(text);
+    }
+
+    @Override
+    public void finished() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+
+    private void line(String text) {
+        if (bar != null) System.err.print("\r\033[K"); // clear the bar's line; it redraws itself
         out.println(text);
         out.flush();
     }

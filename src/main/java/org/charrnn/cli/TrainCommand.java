@@ -7,6 +7,7 @@ import org.charrnn.checkpoint.TrainingState;
 import org.charrnn.config.ConfigLoader;
 import org.charrnn.config.RunConfig;
 import org.charrnn.train.CheckpointStore;
+import org.charrnn.train.TrainingEvents;
 import org.charrnn.train.TrainingRun;
 
 import java.nio.file.Path;
@@ -59,8 +60,14 @@ final class TrainCommand extends Command {
             checkpoint = resolve(cmd.getOptionValue("init-from"), config);
         }
         ProgressPrinter printer = new ProgressPrinter(io.out());
-        TrainingRun run = TrainingRun.prepare(config, mode, checkpoint, printer);
-        TrainingState end = run.run();
+        TrainingState end;
+        try (TrainingRun run = TrainingRun.prepare(config, mode, checkpoint, printer)) {
+            TrainingEvents events = printer;
+            if (config.sample().every() > 0) {
+                events = TrainingEvents.all(printer, new SampleLog(run.directory(), config, run.vocabulary()));
+            }
+            end = run.run(events);
+        }
         io.out().printf(Locale.ROOT, "Done: %d iterations (epoch %.2f), best val_loss %.4f; checkpoints in %s%n",
                 end.iteration(), end.epoch(), end.bestValLoss(), config.train().checkpointDir());
         return 0;

@@ -72,7 +72,7 @@ public final class ConfigLoader {
                     + " but they must add up to at most 1 (the test split is what they leave)");
         }
         if (((String) values.get("train.savefile")).matches(".*[/\\\\\\s].*") || ((String) values.get("train.savefile")).isEmpty()) {
-            throw new ConfigException(source + ": train.savefile: '" + values.get("train.savefile")
+            throw new ConfigException((isOverride("train.savefile", overrides) ? "--set" : source) + ": train.savefile: '" + values.get("train.savefile")
                     + "' is not allowed; expected a non-empty name without spaces or slashes");
         }
         return build(values, source);
@@ -191,7 +191,9 @@ public final class ConfigLoader {
                 (double) v.get("train.decay_rate"), (double) v.get("train.grad_clip"), (long) v.get("train.seed"),
                 (int) v.get("train.eval_val_every"), (int) v.get("train.print_every"),
                 (String) v.get("train.checkpoint_dir"), (String) v.get("train.savefile"), (int) v.get("train.keep"));
-        return new RunConfig((String) v.get("name"), data, model, train, v, source);
+        SampleConfig sample = new SampleConfig((int) v.get("sample.every"), (int) v.get("sample.length"),
+                (double) v.get("sample.temperature"), (String) v.get("sample.prime"));
+        return new RunConfig((String) v.get("name"), data, model, train, sample, v, source);
     }
 
     private static String shown(JsonNode node) {

@@ -45,7 +45,12 @@ public final class ConfigSchema {
             Key.integer("train.print_every", 1, 1, BIG, "progress line every N iterations"),
             Key.path("train.checkpoint_dir", "", "where checkpoints go; default models/<name>"),
             Key.string("train.savefile", "lstm", "checkpoint names: lm_<savefile>_epoch<e>_<loss>.zip"),
-            Key.integer("train.keep", 5, 0, BIG, "named checkpoints kept besides best and last")
+            Key.integer("train.keep", 5, 0, BIG, "named checkpoints kept besides best and last"),
+
+            Key.integer("sample.every", 1000, 0, BIG, "write a sample to samples.txt every N iterations; 0 = never"),
+            Key.integer("sample.length", 200, 1, 100_000, "characters per sample during training"),
+            Key.real("sample.temperature", 0.8, 0, false, 100, true, "temperature of those samples"),
+            Key.string("sample.prime", "", "text the samples start from; empty = a random first character")
     );
 
     private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();

@@ -103,6 +103,19 @@ public final class LstmStepper {
         for (Cell c : cells) c.reset();
     }
 
+    public int layers() {
+        return cells.size();
+    }
+
+    public int units(int layer) {
+        return cells.get(layer).n;
+    }
+
+    /** The cell state c of a layer after the last step (live buffer: copy what you keep). */
+    public float[] cellState(int layer) {
+        return cells.get(layer).c;
+    }
+
     /** Feeds one character; returns the next-character distribution (a buffer reused by the next call). */
     public float[] step(int index) {
         float[] x = null;

@@ -70,11 +70,26 @@ public final class CheckpointStore {
         }
         try {
             Files.createDirectories(dir);
+        } catch (java.nio.file.FileSystemException e) {
+            String why = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+            throw new CheckpointException("train.checkpoint_dir: cannot create " + dir + " (" + why + ")");
         } catch (IOException e) {
             throw new CheckpointException("train.checkpoint_dir: cannot create " + dir + " (" + e.getMessage() + ")");
         }
         if (!Files.isWritable(dir)) {
             throw new CheckpointException("train.checkpoint_dir: " + dir + " is not writable (permission denied)");
+        }
+    }
+
+    /** Deletes temp files an interrupted write left (.NAME.RANDOM.tmp); call only while holding the run lock. */
+    public void removeStaleTemporaries() {
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path stale : s.filter(f -> f.getFileName().toString().matches("\\..+\\.[0-9a-f]+\\.tmp")).toList()) {
+                Files.deleteIfExists(stale);
+            }
+        } catch (IOException ignored) {
+            // leftovers are harmless: never under a final name
         }
     }
 

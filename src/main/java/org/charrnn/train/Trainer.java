@@ -30,20 +30,17 @@ public final class Trainer {
     private final Corpus corpus;
     private final ComputationGraph graph;
     private final CheckpointStore store;
-    private final TrainingEvents events;
     private final Splits splits;
     private final StreamLayout layout;
     private final InputEncoding encoding;
     private final LearningRateSchedule schedule;
 
-    public Trainer(RunConfig config, String configYaml, Corpus corpus, ComputationGraph graph, CheckpointStore store,
-                   TrainingEvents events) {
+    public Trainer(RunConfig config, String configYaml, Corpus corpus, ComputationGraph graph, CheckpointStore store) {
         this.config = config;
         this.configYaml = configYaml;
         this.corpus = corpus;
         this.graph = graph;
         this.store = store;
-        this.events = events;
         this.splits = splitsOf(config, corpus);
         this.layout = trainingLayout(config, splits);
         this.encoding = GraphFactory.inputEncoding(config.model());
@@ -75,13 +72,26 @@ public final class Trainer {
                 Double.NaN, java.util.Map.of(), List.of(), List.of());
     }
 
+    public Corpus corpus() {
+        return corpus;
+    }
+
+    public CheckpointStore store() {
+        return store;
+    }
+
     /** Trains from {@code start} to the end of max_epochs. */
-    public TrainingState run(TrainingState start) {
-        return run(start, totalIterations());
+    public TrainingState run(TrainingState start, TrainingEvents events) {
+        return run(start, totalIterations(), events);
     }
 
     /** Trains from {@code start} until {@code stopAt} updates are done (or max_epochs ends). */
     public TrainingState run(TrainingState start, long stopAt) {
+        return run(start, stopAt, new TrainingEvents() { });
+    }
+
+    /** Trains from {@code start} until {@code stopAt} updates are done (or max_epochs ends), reporting to {@code events}. */
+    public TrainingState run(TrainingState start, long stopAt, TrainingEvents events) {
         int perEpoch = iterationsPerEpoch();
         long total = totalIterations();
         long end = Math.min(stopAt, total);
@@ -103,43 +113,47 @@ public final class Trainer {
         TrainingState state = start;
 
         events.started(iteration, total, perEpoch, charsPerIteration);
-        while (iteration < end) {
-            if (!it.hasNext()) it.reset();
-            double rate = schedule.at(iteration, perEpoch);
-            if (rate != appliedRate) {
-                graph.setLearningRate(rate);
-                appliedRate = rate;
-            }
-            // Dropout masks as a function of (seed, iteration): a resumed run draws the same ones.
-            if (dropout) Nd4j.getRandom().setSeed(mix(config.train().seed(), iteration));
+        try {
+            while (iteration < end) {
+                if (!it.hasNext()) it.reset();
+                double rate = schedule.at(iteration, perEpoch);
+                if (rate != appliedRate) {
+                    graph.setLearningRate(rate);
+                    appliedRate = rate;
+                }
+                // Dropout masks as a function of (seed, iteration): a resumed run draws the same ones.
+                if (dropout) Nd4j.getRandom().setSeed(mix(config.train().seed(), iteration));
 
-            DataSet batch = it.next();
-            long t0 = System.nanoTime();
-            graph.fit(batch);
-            CarriedState.advance(graph);
-            double loss = graph.score() / batch.getFeatures().size(2);
-            throughput.add(charsPerIteration, System.nanoTime() - t0);
-            iteration++;
-            if (iteration % perEpoch == 0) CarriedState.reset(graph); // the streams start over next epoch
+                DataSet batch = it.next();
+                long t0 = System.nanoTime();
+                graph.fit(batch);
+                CarriedState.advance(graph);
+                double loss = graph.score() / batch.getFeatures().size(2);
+                throughput.add(charsPerIteration, System.nanoTime() - t0);
+                iteration++;
+                if (iteration % perEpoch == 0) CarriedState.reset(graph); // the streams start over next epoch
 
-            losses.add((float) loss);
-            if (Double.isNaN(initialLoss)) initialLoss = loss;
-            checkDivergence(loss, initialLoss, iteration);
-            sinceValidation++;
-            lossSinceValidation += loss;
+                losses.add((float) loss);
+                if (Double.isNaN(initialLoss)) initialLoss = loss;
+                checkDivergence(loss, initialLoss, iteration);
+                sinceValidation++;
+                lossSinceValidation += loss;
 
-            if (iteration % config.train().printEvery() == 0 || iteration == end) {
-                events.progress(new TrainingEvents.Progress(iteration, total, (double) iteration / perEpoch, loss,
-                        rate, throughput.charsPerSecond(), throughput.secondsFor((total - iteration) * charsPerIteration)));
+                TrainingEvents.Progress progress = new TrainingEvents.Progress(iteration, total, (double) iteration / perEpoch,
+                        loss, rate, throughput.charsPerSecond(), throughput.secondsFor((total - iteration) * charsPerIteration));
+                events.iteration(progress, graph);
+                if (iteration % config.train().printEvery() == 0 || iteration == end) events.progress(progress);
+                boolean validate = iteration % config.train().evalValEvery() == 0 || iteration % perEpoch == 0
+                        || iteration == total;
+                if (validate) {
+                    double trainLoss = lossSinceValidation / sinceValidation;
+                    state = validateAndSave(iteration, initialLoss, losses, validations, trainLoss, events);
+                    sinceValidation = 0;
+                    lossSinceValidation = 0;
+                }
             }
-            boolean validate = iteration % config.train().evalValEvery() == 0 || iteration % perEpoch == 0
-                    || iteration == total;
-            if (validate) {
-                double trainLoss = lossSinceValidation / sinceValidation;
-                state = validateAndSave(iteration, initialLoss, losses, validations, trainLoss);
-                sinceValidation = 0;
-                lossSinceValidation = 0;
-            }
+        } finally {
+            events.finished();
         }
         if (state.iteration() != iteration) {
             // stopped between validations (stopAt): hand back the exact state without writing anything
@@ -149,7 +163,8 @@ public final class Trainer {
     }
 
     private TrainingState validateAndSave(long iteration, double initialLoss, List<Float> losses,
-                                          List<TrainingState.Validation> validations, double trainLoss) {
+                                          List<TrainingState.Validation> validations, double trainLoss,
+                                          TrainingEvents events) {
         double epoch = (double) iteration / iterationsPerEpoch();
         Evaluator.Loss val = Evaluator.evaluate(graph, corpus, splits.val(), config.train().batchSize(),
                 config.train().seqLength(), encoding);

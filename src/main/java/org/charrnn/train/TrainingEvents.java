@@ -1,11 +1,16 @@
 package org.charrnn.train;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
 import java.nio.file.Path;
 
 /** What the trainer reports; the command line decides how to show it. */
 public interface TrainingEvents {
     /** Once, before the first update. */
     default void started(long iteration, long totalIterations, int iterationsPerEpoch, long charsPerIteration) {}
+
+    /** After every update, with the network (for samples during training and metrics). */
+    default void iteration(Progress p, ComputationGraph graph) {}
 
     /** After every print_every-th update. */
     default void progress(Progress p) {}
@@ -14,6 +19,44 @@ public interface TrainingEvents {
     default void validated(long iteration, double epoch, double valLoss, double trainLoss, Path checkpoint, boolean best) {}
 
     default void message(String text) {}
+
+    /** Several listeners as one, called in order. */
+    static TrainingEvents all(TrainingEvents... listeners) {
+        return new TrainingEvents() {
+            @Override
+            public void started(long iteration, long total, int perEpoch, long chars) {
+                for (TrainingEvents l : listeners) l.started(iteration, total, perEpoch, chars);
+            }
+
+            @Override
+            public void iteration(Progress p, ComputationGraph graph) {
+                for (TrainingEvents l : listeners) l.iteration(p, graph);
+            }
+
+            @Override
+            public void progress(Progress p) {
+                for (TrainingEvents l : listeners) l.progress(p);
+            }
+
+            @Override
+            public void validated(long iteration, double epoch, double valLoss, double trainLoss, Path checkpoint, boolean best) {
+                for (TrainingEvents l : listeners) l.validated(iteration, epoch, valLoss, trainLoss, checkpoint, best);
+            }
+
+            @Override
+            public void message(String text) {
+                for (TrainingEvents l : listeners) l.message(text);
+            }
+
+            @Override
+            public void finished() {
+                for (TrainingEvents l : listeners) l.finished();
+            }
+        };
+    }
+
+    /** Once, when the run ends normally or not. */
+    default void finished() {}
 
     record Progress(long iteration, long totalIterations, double epoch, double trainLoss, double learningRate,
                     double charsPerSecond, double secondsLeft) {}

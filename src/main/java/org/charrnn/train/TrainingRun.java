@@ -10,6 +10,7 @@ import org.charrnn.data.Corpus;
 import org.charrnn.data.CorpusDownloader;
 import org.charrnn.data.Splits;
 import org.charrnn.data.StreamLayout;
+import org.charrnn.data.Vocabulary;
 import org.charrnn.model.GraphFactory;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -25,13 +26,36 @@ import java.util.Objects;
  * config says where from), then starts fresh, resumes a checkpoint exactly, or starts from a
  * checkpoint's weights (fine-tuning) — refusing anything that would silently lose or mix up work.
  */
-public final class TrainingRun {
+public final class TrainingRun implements AutoCloseable {
     private final Trainer trainer;
     private final TrainingState start;
+    private final RunLock lock;
 
-    private TrainingRun(Trainer trainer, TrainingState start) {
+    private TrainingRun(Trainer trainer, TrainingState start, RunLock lock) {
         this.trainer = trainer;
         this.start = start;
+        this.lock = lock;
+    }
+
+    /** Releases the checkpoint directory for other runs. */
+    @Override
+    public void close() {
+        lock.close();
+    }
+
+    public Vocabulary vocabulary() {
+        return trainer.corpus().vocabulary();
+    }
+
+    public Path directory() {
+        return trainer.store().dir();
+    }
+
+    /** Trains to the end of max_epochs, logging metrics.jsonl and reporting to {@code events}. */
+    public TrainingState run(TrainingEvents events) {
+        try (MetricsLog metrics = MetricsLog.open(trainer.store().dir(), start.iteration())) {
+            return trainer.run(start, TrainingEvents.all(events, metrics));
+        }
     }
 
     public Trainer trainer() {
@@ -43,7 +67,7 @@ public final class TrainingRun {
     }
 
     public TrainingState run() {
-        return trainer.run(start);
+        return run(new TrainingEvents() { });
     }
 
     public enum Mode { FRESH, RESUME, INIT_FROM }
@@ -59,15 +83,26 @@ public final class TrainingRun {
         CheckpointStore store = new CheckpointStore(Path.of(config.train().checkpointDir()), config.train().savefile(),
                 config.train().keep(), writer);
         store.ensureDirectory();
-        String yaml = config.toYaml();
+        RunLock lock = RunLock.acquire(store.dir());
+        try {
+            store.removeStaleTemporaries(); // what a killed run was writing; never under a final name
+            return start(config, mode, checkpoint, events, store, input, lock);
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
 
+    private static TrainingRun start(RunConfig config, Mode mode, Path checkpoint, TrainingEvents events,
+                                     CheckpointStore store, Path input, RunLock lock) {
+        String yaml = config.toYaml();
         switch (mode) {
             case RESUME -> {
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, true);
                 requireSameArchitecture(config, ckpt, checkpoint);
                 Corpus corpus = Corpus.load(input, ckpt.vocabulary());
                 requireSameLayout(config, ckpt, checkpoint, corpus);
-                Trainer trainer = new Trainer(config, yaml, corpus, ckpt.graph(), store, events);
+                Trainer trainer = new Trainer(config, yaml, corpus, ckpt.graph(), store);
                 TrainingState s = ckpt.state();
                 if (s.iterationsPerEpoch() != trainer.iterationsPerEpoch()) {
                     throw new ConfigException("cannot resume " + checkpoint + ": the training split now has "
@@ -76,7 +111,7 @@ public final class TrainingRun {
                 }
                 events.message(String.format(java.util.Locale.ROOT, "Resuming %s at iteration %d (epoch %.2f)",
                         checkpoint, s.iteration(), s.epoch()));
-                return new TrainingRun(trainer, s);
+                return new TrainingRun(trainer, s, lock);
             }
             case INIT_FROM -> {
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, false);
@@ -86,9 +121,9 @@ public final class TrainingRun {
                 requireEnoughText(config, corpus);
                 ComputationGraph graph = GraphFactory.build(config.model(), config.train(), ckpt.vocabulary().size());
                 graph.setParams(ckpt.graph().params());
-                Trainer trainer = new Trainer(config, yaml, corpus, graph, store, events);
+                Trainer trainer = new Trainer(config, yaml, corpus, graph, store);
                 events.message("Starting from the weights of " + checkpoint);
-                return new TrainingRun(trainer, trainer.freshState());
+                return new TrainingRun(trainer, trainer.freshState(), lock);
             }
             default -> {
                 requireNoEarlierRun(store, config);
@@ -100,8 +135,8 @@ public final class TrainingRun {
                             + "); there is nothing to learn");
                 }
                 ComputationGraph graph = GraphFactory.build(config.model(), config.train(), corpus.vocabulary().size());
-                Trainer trainer = new Trainer(config, yaml, corpus, graph, store, events);
-                return new TrainingRun(trainer, trainer.freshState());
+                Trainer trainer = new Trainer(config, yaml, corpus, graph, store);
+                return new TrainingRun(trainer, trainer.freshState(), lock);
             }
         }
     }

@@ -27,13 +27,17 @@ class ExactResumeTest {
                 "train.max_epochs=2", "train.learning_rate_decay=0.5", "train.learning_rate_decay_after=1"};
 
         RunConfig straight = TestTexts.smallConfig(text, tmp.resolve("straight"), knobs);
-        TrainingRun a = TrainingRun.prepare(straight, TrainingRun.Mode.FRESH, null, new TrainingEvents() { });
-        TrainingState aEnd = a.run();
-        INDArray aParams = a.trainer().graph().params().dup();
+        TrainingState aEnd;
+        INDArray aParams;
+        try (TrainingRun a = TrainingRun.prepare(straight, TrainingRun.Mode.FRESH, null, new TrainingEvents() { })) {
+            aEnd = a.run();
+            aParams = a.trainer().graph().params().dup();
+        }
 
         RunConfig interrupted = TestTexts.smallConfig(text, tmp.resolve("interrupted"), knobs);
-        TrainingRun b = TrainingRun.prepare(interrupted, TrainingRun.Mode.FRESH, null, new TrainingEvents() { });
-        b.trainer().run(b.start(), 21); // a checkpoint is written at 21, mid-epoch
+        try (TrainingRun b = TrainingRun.prepare(interrupted, TrainingRun.Mode.FRESH, null, new TrainingEvents() { })) {
+            b.trainer().run(b.start(), 21); // a checkpoint is written at 21, mid-epoch
+        }
         TrainingRun resumed = TrainingRun.prepare(interrupted, TrainingRun.Mode.RESUME,
                 tmp.resolve("interrupted").resolve(CheckpointStore.LAST), new TrainingEvents() { });
         assertEquals(21, resumed.start().iteration());
@@ -44,6 +48,7 @@ class ExactResumeTest {
         assertEquals(aEnd.trainLosses(), bEnd.trainLosses(), "per-iteration losses");
         assertEquals(aParams, resumed.trainer().graph().params(), "final parameters");
         assertEquals(aEnd.validations(), bEnd.validations());
+        resumed.close();
         assertNotEquals(aEnd.trainLosses().get(0), aEnd.trainLosses().get(aEnd.trainLosses().size() - 1));
     }
 }

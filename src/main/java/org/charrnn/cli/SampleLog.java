@@ -1,0 +1,65 @@
+package org.charrnn.cli;
+
+import org.charrnn.config.RunConfig;
+import org.charrnn.config.SampleConfig;
+import org.charrnn.data.Vocabulary;
+import org.charrnn.model.GraphFactory;
+import org.charrnn.sample.Sampler;
+import org.charrnn.sample.SamplingOptions;
+import org.charrnn.train.TrainingEvents;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * samples.txt in the run directory: every sample.every iterations, a short sample with its
+ * iteration, so the text's evolution can be read as in the blog. Seeded by the iteration, so a
+ * resumed run writes the same samples. Sampling never touches the training state.
+ */
+final class SampleLog implements TrainingEvents {
+    static final String FILE = "samples.txt";
+    private final Path file;
+    private final SampleConfig config;
+    private final Vocabulary vocabulary;
+    private final int[] prime;
+    private final long seed;
+    private final RunConfig run;
+
+    SampleLog(Path dir, RunConfig run, Vocabulary vocabulary) {
+        this.file = dir.resolve(FILE);
+        this.run = run;
+        this.config = run.sample();
+        this.vocabulary = vocabulary;
+        String kept = config.prime().codePoints().filter(cp -> vocabulary.indexOf(cp) >= 0)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        this.prime = vocabulary.encode(kept, "sample.prime");
+        this.seed = run.train().seed();
+    }
+
+    @Override
+    public void iteration(Progress p, ComputationGraph graph) {
+        if (p.iteration() % config.every() != 0) return;
+        StringBuilder text = new StringBuilder();
+        new Sampler(graph, vocabulary, GraphFactory.inputEncoding(run.model())).sample(prime,
+                new SamplingOptions(config.length(), config.temperature(), 0, false, seed + p.iteration()), text::appendCodePoint);
+        String entry = String.format(Locale.ROOT, "=== iteration %d (epoch %.2f), train_loss %.4f, temperature %s ===%n%s%s%n%n",
+                p.iteration(), p.epoch(), p.trainLoss(), config.temperature(), primeText(), text);
+        try {
+            Files.writeString(file, entry, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private String primeText() {
+        StringBuilder sb = new StringBuilder();
+        for (int i : prime) sb.appendCodePoint(vocabulary.codePoint(i));
+        return sb.toString();
+    }
+}

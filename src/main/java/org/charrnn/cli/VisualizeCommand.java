@@ -1,0 +1,111 @@
+package org.charrnn.cli;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.charrnn.checkpoint.Checkpoint;
+import org.charrnn.checkpoint.CheckpointReader;
+import org.charrnn.data.Vocabulary;
+import org.charrnn.model.LstmStepper;
+import org.charrnn.report.ActivationPage;
+import org.charrnn.report.ActivationTrace;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** charrnn visualize CKPT (--text FILE | --prime TEXT): the blog's cell-activation page as HTML. */
+final class VisualizeCommand extends Command {
+    @Override
+    String name() {
+        return "visualize";
+    }
+
+    @Override
+    String usage() {
+        return "visualize CKPT (--text FILE | --prime TEXT) [--layer L --cell I] [--top-cells 20] [--max-chars 2000] [--out page.html]";
+    }
+
+    @Override
+    String summary() {
+        return "Write an HTML page colouring text by an LSTM cell's activation, with the top-5 guesses under each character.";
+    }
+
+    @Override
+    Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("text").hasArg().argName("FILE").desc("UTF-8 text to run through the model").build())
+                .addOption(Option.builder().longOpt("prime").hasArg().argName("TEXT").desc("or this text").build())
+                .addOption(Option.builder().longOpt("layer").hasArg().desc("layer of the cell shown first (from 0)").build())
+                .addOption(Option.builder().longOpt("cell").hasArg().desc("index of the cell shown first").build())
+                .addOption(Option.builder().longOpt("top-cells").hasArg().desc("list this many most varying cells (default 20)").build())
+                .addOption(Option.builder().longOpt("max-chars").hasArg().desc("use at most this many characters (default 2000)").build())
+                .addOption(Option.builder().longOpt("skip-unknown").desc("drop characters the model does not know").build())
+                .addOption(Option.builder().longOpt("out").hasArg().argName("FILE").desc("output file (default visualize.html)").build());
+    }
+
+    @Override
+    int run(CommandLine cmd, Io io) {
+        Path file = Path.of(positional(cmd, "CKPT"));
+        if (cmd.hasOption("text") == cmd.hasOption("prime")) throw new UsageException("visualize: give exactly one of --text FILE or --prime TEXT");
+        int topCells = intOption(cmd, "top-cells", 20, 1, 100_000);
+        int maxChars = intOption(cmd, "max-chars", 2000, 1, 1_000_000);
+        String text = cmd.hasOption("prime") ? cmd.getOptionValue("prime") : read(Path.of(cmd.getOptionValue("text")));
+        Checkpoint ckpt = CheckpointReader.read(file, false);
+        if (!LstmStepper.supports(ckpt.graph())) {
+            throw new UsageException("visualize: " + file + " uses the " + ckpt.core() + " core" + (ckpt.config().model().embeddingSize() > 0
+                    ? " with an embedding" : "") + "; the page needs a one-hot fused LSTM (model.core: fused, model.embedding_size: 0)");
+        }
+        Vocabulary vocab = ckpt.vocabulary();
+        Set<Integer> unknown = vocab.unknownIn(text);
+        if (!unknown.isEmpty()) {
+            if (!cmd.hasOption("skip-unknown")) {
+                throw new UsageException("visualize: the text has characters " + file + " does not know: " + Vocabulary.describe(unknown)
+                        + " (drop them with --skip-unknown)");
+            }
+            text = text.codePoints().filter(cp -> vocab.indexOf(cp) >= 0)
+                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        }
+        int[] indices = vocab.encode(text, "the text");
+        if (indices.length == 0) throw new UsageException("visualize: the text is empty");
+        if (indices.length > maxChars) indices = java.util.Arrays.copyOf(indices, maxChars);
+        ActivationTrace trace = ActivationTrace.of(ckpt.graph(), vocab, indices);
+        List<ActivationTrace.Cell> cells = new ArrayList<>();
+        if (cmd.hasOption("layer") || cmd.hasOption("cell")) {
+            int layer = intOption(cmd, "layer", 0, 0, ckpt.config().model().numLayers() - 1);
+            int cell = intOption(cmd, "cell", 0, 0, ckpt.config().model().rnnSize() - 1);
+            cells.add(trace.cell(layer, cell));
+        }
+        List<ActivationTrace.Cell> ranked = trace.mostVarying(topCells);
+        cells.addAll(ranked);
+        Path out = Path.of(cmd.getOptionValue("out", "visualize.html"));
+        try {
+            Files.writeString(out, ActivationPage.render(trace, cells, "charrnn: " + file.getFileName() + ", " + indices.length
+                    + " characters"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("visualize: cannot write " + out + " (" + e.getMessage() + ")");
+        }
+        io.out().println("Wrote " + out);
+        io.out().println("Most varying cells (layer, cell, spread of tanh(c)):");
+        for (ActivationTrace.Cell c : ranked.subList(0, Math.min(10, ranked.size()))) {
+            io.out().printf(Locale.ROOT, "  %d  %4d  %.3f%n", c.layer(), c.index(), c.spread());
+        }
+        return 0;
+    }
+
+    private static String read(Path p) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString();
+        } catch (CharacterCodingException e) {
+            throw new UsageException("--text: " + p + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new UsageException("--text: cannot read " + p + " (" + (Files.exists(p) ? e.getMessage() : "file not found") + ")");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.charrnn.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Training and validation loss against iteration, learning rate on a second axis, as a PNG. */
+public final class LossChart {
+    public static final int WIDTH = 1200;
+    public static final int HEIGHT = 700;
+
+    private LossChart() {}
+
+    /** Draws the chart from metrics.jsonl records; throws if there is nothing to draw. */
+    public static void write(List<JsonNode> metrics, String title, OutputStream out) throws IOException {
+        List<Double> it = new ArrayList<>();
+        List<Double> train = new ArrayList<>();
+        List<Double> lr = new ArrayList<>();
+        List<Double> valIt = new ArrayList<>();
+        List<Double> val = new ArrayList<>();
+        for (JsonNode n : metrics) {
+            if (n.has("val_loss")) {
+                valIt.add(n.get("iteration").asDouble());
+                val.add(n.get("val_loss").asDouble());
+            } else if (n.has("train_loss")) {
+                it.add(n.get("iteration").asDouble());
+                train.add(n.get("train_loss").asDouble());
+                lr.add(n.get("learning_rate").asDouble());
+            }
+        }
+        if (it.isEmpty()) throw new IllegalArgumentException("no training iterations recorded yet");
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("iteration").yAxisTitle("loss (nats per character)").build();
+        XYStyler st = chart.getStyler();
+        st.setLegendPosition(Styler.LegendPosition.InsideNE);
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
+        st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
+        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotGridLinesColor(new Color(225, 225, 225));
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+
+        XYSeries t = chart.addSeries("train loss (per iteration)", it, train);
+        t.setMarker(SeriesMarkers.NONE);
+        t.setLineColor(new Color(70, 130, 220));
+        t.setLineStyle(new BasicStroke(1f));
+        if (!val.isEmpty()) {
+            XYSeries v = chart.addSeries("validation loss", valIt, val);
+            v.setMarker(SeriesMarkers.CIRCLE);
+            v.setMarkerColor(new Color(220, 60, 30));
+            v.setLineColor(new Color(220, 60, 30));
+            v.setLineStyle(new BasicStroke(2.5f));
+        }
+        XYSeries r = chart.addSeries("learning rate (right axis)", it, lr);
+        r.setYAxisGroup(1);
+        r.setMarker(SeriesMarkers.NONE);
+        r.setLineColor(new Color(120, 120, 120));
+        r.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f));
+        chart.setYAxisGroupTitle(1, "learning rate");
+        BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+    }
+}
