@@ -84,6 +84,23 @@ public final class FusedLstmParams implements ParamInitializer {
         return views(gradientView, c.getNIn(), c.getNOut());
     }
 
+    /**
+     * Our gate blocks (i, f, g, o) rearranged into DL4J's stock LSTM order. LSTMHelpers reads the
+     * column blocks of W, RW and b as: [0,n) the cell input g (layer activation, tanh), [n,2n) the
+     * forget gate f, [2n,3n) the output gate o, [3n,4n) the input gate i (all gates sigmoid). So
+     * stock block k = our block {2, 1, 3, 0}[k]. Works on any [rows, 4n] matrix.
+     */
+    public static INDArray toStockGateOrder(INDArray ours) {
+        long n = ours.size(1) / 4;
+        int[] fromOurs = {2, 1, 3, 0};
+        INDArray out = ours.dup('c');
+        for (int k = 0; k < 4; k++) {
+            out.get(NDArrayIndex.all(), NDArrayIndex.interval(k * n, (k + 1) * n))
+                    .assign(ours.get(NDArrayIndex.all(), NDArrayIndex.interval(fromOurs[k] * n, (fromOurs[k] + 1) * n)));
+        }
+        return out;
+    }
+
     private static Map<String, INDArray> views(INDArray flatView, long nIn, long n) {
         INDArray flat = flatView.reshape(flatView.length());
         long wx = nIn * 4 * n;

@@ -94,4 +94,27 @@ class CliWorkflowTest {
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().matches("(?s)the test split of .*grammar\\.txt: \\d\\.\\d{4} nats/char, \\d\\.\\d{4} bits/char over [\\d,]+ characters\\n"), e.out());
     }
+
+    @Test
+    @Order(6)
+    void fineTunesFromWeightsOnNewTextAndEvaluatesAFile() throws IOException {
+        Path newText = TestTexts.write(tmp, "more.txt", TestTexts.grammar(6000, 77));
+        CliRunner.Result r = CliRunner.run("train", config.toString(), "--init-from", run.resolve("best.zip").toString(),
+                "--set", "data.input=" + newText, "--set", "train.checkpoint_dir=" + tmp.resolve("tuned"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Starting from the weights of " + run.resolve("best.zip")), r.out());
+        assertTrue(Files.exists(tmp.resolve("tuned/best.zip")));
+        CliRunner.Result e = CliRunner.run("eval", tmp.resolve("tuned/best.zip").toString(), "--file", newText.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().startsWith(newText + ": "), e.out());
+    }
+
+    @Test
+    @Order(7)
+    void unknownPrimeCharactersCanBeSkipped() {
+        CliRunner.Result r = CliRunner.run("sample", run.resolve("best.zip").toString(), "--prime", "the Q cat", "--skip-unknown",
+                "-n", "10", "--seed", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("the  cat"), r.out());
+    }
 }

@@ -1,0 +1,36 @@
+package org.charrnn.model;
+
+import org.charrnn.config.ModelConfig;
+import org.charrnn.config.TrainConfig;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Given the same weights (gate blocks mapped), our LSTM computes what DL4J's stock LSTM computes. */
+class StockEquivalenceTest {
+    @Test
+    void sameWeightsSameOutputsAsDl4jsStockLstm() {
+        int vocab = 11;
+        TrainConfig t = new TrainConfig(4, 9, 1, "rmsprop", 1e-3, 1, 10, 0.95, 5, 5, 10, 1, "", "x", 1);
+        ComputationGraph fused = GraphFactory.build(new ModelConfig("lstm", "fused", 12, 2, 0, 0, 0.5, 1), t, vocab);
+        ComputationGraph stock = GraphFactory.build(new ModelConfig("lstm", "stock", 12, 2, 0, 0, 0.5, 1), t, vocab);
+        for (String layer : new String[]{"rnn0", "rnn1"}) {
+            for (String key : new String[]{"W", "RW", "b"}) {
+                stock.getLayer(layer).getParam(key).assign(FusedLstmParams.toStockGateOrder(fused.getLayer(layer).getParam(key)));
+            }
+        }
+        stock.getLayer("out").setParams(fused.getLayer("out").params().dup());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, vocab, 9);
+        INDArray a = fused.outputSingle(x);
+        INDArray b = stock.outputSingle(x);
+        double diff = a.sub(b).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-5, "largest output difference " + diff);
+        INDArray shuffled = Nd4j.rand(DataType.FLOAT, fused.getLayer("rnn0").getParam("W").shape());
+        stock.getLayer("rnn0").getParam("W").assign(shuffled); // and the check has teeth:
+        assertTrue(fused.outputSingle(x).sub(stock.outputSingle(x)).amaxNumber().doubleValue() > 1e-3);
+    }
+}
