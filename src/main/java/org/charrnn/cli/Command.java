@@ -88,6 +88,35 @@ abstract class Command {
         }
     }
 
+    /** A whole UTF-8 text file named by a flag, or a one-line usage error naming the flag. */
+    static String readUtf8(String flag, java.nio.file.Path p) {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(p))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UsageException(flag + ": " + p + " is not UTF-8 text");
+        } catch (java.io.IOException e) {
+            throw new UsageException(flag + ": cannot read " + p + " ("
+                    + (java.nio.file.Files.exists(p) ? e.getMessage() : "file not found") + ")");
+        }
+    }
+
+    /**
+     * {@code text} when the model knows all its characters; otherwise the text without them if
+     * {@code skip}, or a usage error listing them.
+     */
+    String knownCharacters(String text, org.charrnn.data.Vocabulary vocab, java.nio.file.Path model, String what, boolean skip) {
+        java.util.Set<Integer> unknown = vocab.unknownIn(text);
+        if (unknown.isEmpty()) return text;
+        if (!skip) {
+            throw new UsageException(name() + ": " + what + " has characters " + model + " does not know: "
+                    + org.charrnn.data.Vocabulary.describe(unknown) + " (drop them with --skip-unknown)");
+        }
+        StringBuilder kept = new StringBuilder();
+        text.codePoints().filter(cp -> vocab.indexOf(cp) >= 0).forEach(kept::appendCodePoint);
+        return kept.toString();
+    }
+
     static long longOption(CommandLine cmd, String opt, long def) {
         String v = cmd.getOptionValue(opt);
         if (v == null) return def;

@@ -10,13 +10,8 @@ import org.charrnn.model.GraphFactory;
 import org.charrnn.sample.Sampler;
 import org.charrnn.sample.SamplingOptions;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** charrnn sample CKPT [-n N] [-t T] [--prime TEXT | --prime-file F] [--seed S] [--argmax] [--top-k K] */
@@ -59,21 +54,12 @@ final class SampleCommand extends Command {
         if (cmd.hasOption("prime") && cmd.hasOption("prime-file")) {
             throw new UsageException("sample: give --prime or --prime-file, not both");
         }
-        String prime = cmd.hasOption("prime-file") ? readPrime(Path.of(cmd.getOptionValue("prime-file")))
+        String prime = cmd.hasOption("prime-file") ? readUtf8("--prime-file", Path.of(cmd.getOptionValue("prime-file")))
                 : cmd.getOptionValue("prime", "");
         Checkpoint ckpt = CheckpointReader.read(file, false);
         int topK = intOption(cmd, "top-k", 0, 0, ckpt.vocabulary().size());
         Vocabulary vocab = ckpt.vocabulary();
-        Set<Integer> unknown = vocab.unknownIn(prime);
-        if (!unknown.isEmpty()) {
-            if (!cmd.hasOption("skip-unknown")) {
-                throw new UsageException("sample: the prime has characters " + file + " does not know: "
-                        + Vocabulary.describe(unknown) + " (drop them with --skip-unknown)");
-            }
-            StringBuilder kept = new StringBuilder();
-            prime.codePoints().filter(cp -> vocab.indexOf(cp) >= 0).forEach(kept::appendCodePoint);
-            prime = kept.toString();
-        }
+        prime = knownCharacters(prime, vocab, file, "the prime", cmd.hasOption("skip-unknown"));
         SamplingOptions options = new SamplingOptions(length, temperature, topK, cmd.hasOption("argmax"), seed);
         PrintStream out = io.out();
         out.print(prime);
@@ -94,13 +80,4 @@ final class SampleCommand extends Command {
         return 0;
     }
 
-    private static String readPrime(Path p) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString();
-        } catch (CharacterCodingException e) {
-            throw new UsageException("--prime-file: " + p + " is not UTF-8 text");
-        } catch (IOException e) {
-            throw new UsageException("--prime-file: cannot read " + p + " (" + (Files.exists(p) ? e.getMessage() : "file not found") + ")");
-        }
-    }
 }

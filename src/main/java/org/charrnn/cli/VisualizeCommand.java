@@ -11,14 +11,12 @@ import org.charrnn.report.ActivationPage;
 import org.charrnn.report.ActivationTrace;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /** charrnn visualize CKPT (--text FILE | --prime TEXT): the blog's cell-activation page as HTML. */
 final class VisualizeCommand extends Command {
@@ -56,22 +54,14 @@ final class VisualizeCommand extends Command {
         if (cmd.hasOption("text") == cmd.hasOption("prime")) throw new UsageException("visualize: give exactly one of --text FILE or --prime TEXT");
         int topCells = intOption(cmd, "top-cells", 20, 1, 100_000);
         int maxChars = intOption(cmd, "max-chars", 2000, 1, 1_000_000);
-        String text = cmd.hasOption("prime") ? cmd.getOptionValue("prime") : read(Path.of(cmd.getOptionValue("text")));
+        String text = cmd.hasOption("prime") ? cmd.getOptionValue("prime") : readUtf8("--text", Path.of(cmd.getOptionValue("text")));
         Checkpoint ckpt = CheckpointReader.read(file, false);
         if (!LstmStepper.supports(ckpt.graph())) {
             throw new UsageException("visualize: " + file + " uses the " + ckpt.core() + " core" + (ckpt.config().model().embeddingSize() > 0
                     ? " with an embedding" : "") + "; the page needs a one-hot fused LSTM (model.core: fused, model.embedding_size: 0)");
         }
         Vocabulary vocab = ckpt.vocabulary();
-        Set<Integer> unknown = vocab.unknownIn(text);
-        if (!unknown.isEmpty()) {
-            if (!cmd.hasOption("skip-unknown")) {
-                throw new UsageException("visualize: the text has characters " + file + " does not know: " + Vocabulary.describe(unknown)
-                        + " (drop them with --skip-unknown)");
-            }
-            text = text.codePoints().filter(cp -> vocab.indexOf(cp) >= 0)
-                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        }
+        text = knownCharacters(text, vocab, file, "the text", cmd.hasOption("skip-unknown"));
         int[] indices = vocab.encode(text, "the text");
         if (indices.length == 0) throw new UsageException("visualize: the text is empty");
         if (indices.length > maxChars) indices = java.util.Arrays.copyOf(indices, maxChars);
@@ -99,13 +89,4 @@ final class VisualizeCommand extends Command {
         return 0;
     }
 
-    private static String read(Path p) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString();
-        } catch (CharacterCodingException e) {
-            throw new UsageException("--text: " + p + " is not UTF-8 text");
-        } catch (IOException e) {
-            throw new UsageException("--text: cannot read " + p + " (" + (Files.exists(p) ? e.getMessage() : "file not found") + ")");
-        }
-    }
 }
