@@ -97,7 +97,7 @@ public final class OurBenchmark {
         ComputationGraph g = graph(m);
         Vocabulary v = randomText(2).vocabulary();
         Sampler s = new Sampler(g, v, InputEncoding.ONE_HOT);
-        s.sample(new int[]{0}, new SamplingOptions(200, 1, 0, false, 1), cp -> { }); // warm-up
+        s.sample(new int[]{0}, new SamplingOptions(2000, 1, 0, false, 1), cp -> { }); // warm-up: let the JIT compile the step
         List<Double> rates = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();

@@ -128,7 +128,7 @@ final class BenchCommand extends Command {
                 }
             }
             OurBenchmark.threads(bestThreads);
-            List<Double> sample = OurBenchmark.sampling(m, 3, 2000);
+            List<Double> sample = OurBenchmark.sampling(m, 5, 2000);
             double sampleMed = Measurements.median(sample);
             out.printf(Locale.ROOT, "  ours    sampling (batch 1, 2000 chars, %d thread%s): %,.0f chars/s (%s)%n", bestThreads,
                     bestThreads > 1 ? "s" : "", sampleMed, Measurements.range(sample));
