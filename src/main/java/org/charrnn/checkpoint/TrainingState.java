@@ -24,9 +24,10 @@ public record TrainingState(long iteration, int iterationsPerEpoch, double learn
         return iterationsPerEpoch == 0 ? 0 : (double) iteration / iterationsPerEpoch;
     }
 
-    /** The lowest validation loss so far, or +inf. */
+    /** The lowest validation loss so far, or +inf (also without a validation split, whose losses are NaN). */
     public double bestValLoss() {
-        return validations.stream().mapToDouble(Validation::loss).min().orElse(Double.POSITIVE_INFINITY);
+        return validations.stream().mapToDouble(Validation::loss).filter(Double::isFinite).min()
+                .orElse(Double.POSITIVE_INFINITY);
     }
 
     public record Validation(long iteration, double epoch, double loss, double trainLoss) {}

@@ -9,9 +9,18 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.UnrecognizedOptionException;
 
+import org.charrnn.data.Vocabulary;
+
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Set;
 
 /** A sub-command: its options, its usage line, and what it does. */
 abstract class Command {
@@ -89,15 +98,13 @@ abstract class Command {
     }
 
     /** A whole UTF-8 text file named by a flag, or a one-line usage error naming the flag. */
-    static String readUtf8(String flag, java.nio.file.Path p) {
+    static String readUtf8(String flag, Path p) {
         try {
-            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(p))).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(p))).toString();
+        } catch (CharacterCodingException e) {
             throw new UsageException(flag + ": " + p + " is not UTF-8 text");
-        } catch (java.io.IOException e) {
-            throw new UsageException(flag + ": cannot read " + p + " ("
-                    + (java.nio.file.Files.exists(p) ? e.getMessage() : "file not found") + ")");
+        } catch (IOException e) {
+            throw new UsageException(flag + ": cannot read " + p + " (" + (Files.exists(p) ? e.getMessage() : "file not found") + ")");
         }
     }
 
@@ -105,12 +112,12 @@ abstract class Command {
      * {@code text} when the model knows all its characters; otherwise the text without them if
      * {@code skip}, or a usage error listing them.
      */
-    String knownCharacters(String text, org.charrnn.data.Vocabulary vocab, java.nio.file.Path model, String what, boolean skip) {
-        java.util.Set<Integer> unknown = vocab.unknownIn(text);
+    String knownCharacters(String text, Vocabulary vocab, Path model, String what, boolean skip) {
+        Set<Integer> unknown = vocab.unknownIn(text);
         if (unknown.isEmpty()) return text;
         if (!skip) {
             throw new UsageException(name() + ": " + what + " has characters " + model + " does not know: "
-                    + org.charrnn.data.Vocabulary.describe(unknown) + " (drop them with --skip-unknown)");
+                    + Vocabulary.describe(unknown) + " (drop them with --skip-unknown)");
         }
         StringBuilder kept = new StringBuilder();
         text.codePoints().filter(cp -> vocab.indexOf(cp) >= 0).forEach(kept::appendCodePoint);
