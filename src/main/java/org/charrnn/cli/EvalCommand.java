@@ -1,5 +1,9 @@
 package org.charrnn.cli;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -74,8 +78,19 @@ final class EvalCommand extends Command {
                     config.data().trainFrac(), config.data().valFrac(), region.length());
             throw new UsageException("eval: " + what + " has too few characters to score" + why + "; use another --split or --file");
         }
-        Evaluator.Loss loss = Evaluator.evaluate(ckpt.graph(), corpus, region, config.train().batchSize(),
-                config.train().seqLength(), GraphFactory.inputEncoding(config.model()));
+        Evaluator.Loss loss;
+        if (System.console() != null) {
+            // On a terminal, a progress bar on stderr: a long text can take minutes to score.
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("eval").setInitialMax(1)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" batches", 1)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
+                loss = Evaluator.evaluate(ckpt.graph(), corpus, region, config.train().batchSize(), config.train().seqLength(),
+                        GraphFactory.inputEncoding(config.model()), (done, total) -> bar.maxHint(total).stepTo(done));
+            }
+        } else {
+            loss = Evaluator.evaluate(ckpt.graph(), corpus, region, config.train().batchSize(),
+                    config.train().seqLength(), GraphFactory.inputEncoding(config.model()));
+        }
         io.out().printf(Locale.ROOT, "%s: %.4f nats/char, %.4f bits/char over %,d characters%n",
                 what, loss.natsPerChar(), loss.bitsPerChar(), loss.characters());
         return 0;

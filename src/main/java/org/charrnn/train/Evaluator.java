@@ -27,6 +27,12 @@ public final class Evaluator {
 
     public static Loss evaluate(ComputationGraph graph, Corpus corpus, Region region, int batch, int seqLength,
                                 InputEncoding encoding) {
+        return evaluate(graph, corpus, region, batch, seqLength, encoding, (done, total) -> { });
+    }
+
+    /** Reports progress after each minibatch to {@code progress(done, total)}. */
+    public static Loss evaluate(ComputationGraph graph, Corpus corpus, Region region, int batch, int seqLength,
+                                InputEncoding encoding, java.util.function.BiConsumer<Integer, Integer> progress) {
         StreamLayout layout = StreamLayout.forEvaluation(region, batch, seqLength);
         if (layout.streamLength() < 1) return new Loss(Double.NaN, 0);
         CharacterIterator it = new CharacterIterator(corpus, layout, encoding, graph.params().dataType());
@@ -41,6 +47,7 @@ public final class Evaluator {
                 INDArray logp = Transforms.log(Transforms.max(probs, 1e-30, true), false);
                 total -= logp.muli(ds.getLabels()).sumNumber().doubleValue();
                 count += ds.getLabels().size(0) * ds.getLabels().size(2);
+                progress.accept(it.position(), layout.segments());
             }
         } finally {
             graph.rnnClearPreviousState();
