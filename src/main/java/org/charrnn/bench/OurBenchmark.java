@@ -27,11 +27,11 @@ import java.util.SplittableRandom;
 public final class OurBenchmark {
     private OurBenchmark() {}
 
-    /** Sets ND4J's OpenMP and OpenBLAS thread counts for this process. */
-    public static void threads(int n) {
-        Nd4j.getEnvironment().setMaxThreads(n);
-        Nd4j.getEnvironment().setMaxMasterThreads(n);
-        Nd4j.factory().blas().setMaxThreads(n);
+    /** Sets ND4J's own (OpenMP) thread count and OpenBLAS's, for this process. */
+    public static void threads(int nd4j, int blas) {
+        Nd4j.getEnvironment().setMaxThreads(nd4j); // ignored by the CPU backend, kept for others
+        Nd4j.getEnvironment().setMaxMasterThreads(nd4j);
+        Nd4j.factory().blas().setMaxThreads(blas);
     }
 
     public static ComputationGraph graph(BenchModel m) {

@@ -62,13 +62,12 @@ final class BenchCommand extends Command {
         }
         int rounds = intOption(cmd, "rounds", 3, 1, 100);
         double seconds = positiveDouble(cmd, "seconds", 8);
-        List<Integer> threads = new ArrayList<>();
-        for (String t : cmd.getOptionValue("threads", "1,2").split(",")) {
-            try {
-                threads.add(Integer.parseInt(t.trim()));
-            } catch (NumberFormatException e) {
-                throw new UsageException("--threads: '" + t + "' is not allowed; expected thread counts like 1,2");
+        List<String> threads = new ArrayList<>();
+        for (String t : cmd.getOptionValue("threads", "1,2,1:2").split(",")) {
+            if (!t.trim().matches("\\d+(:\\d+)?")) {
+                throw new UsageException("--threads: '" + t + "' is not allowed; expected counts like 1,2 or ND4J:BLAS like 1:2");
             }
+            threads.add(t.trim());
         }
         PeerBenchmark peer = null;
         if (cmd.hasOption("peer")) {
@@ -78,22 +77,22 @@ final class BenchCommand extends Command {
         }
 
         out.printf(Locale.ROOT, "machine: %d cores; sgemm 2048^3 float:", Runtime.getRuntime().availableProcessors());
-        Map<Integer, Double> peak = new LinkedHashMap<>();
-        for (int t : threads) {
-            OurBenchmark.threads(t);
+        Map<String, Double> peak = new LinkedHashMap<>();
+        for (String t : threads) {
+            apply(t);
             peak.put(t, OurBenchmark.sgemmGflops(5));
-            out.printf(Locale.ROOT, " %.0f GFLOP/s (%d thread%s)", peak.get(t), t, t > 1 ? "s" : "");
+            out.printf(Locale.ROOT, " %.0f GFLOP/s (%s)", peak.get(t), label(t));
         }
         out.println();
         out.printf(Locale.ROOT, "each figure: median of %d windows of >= %.0f s after warm-up; chars/s%n", rounds, seconds);
         for (BenchModel m : models) {
             out.printf(Locale.ROOT, "%n== %s: %d layers x %d units, batch %d, seq %d, %.2f MFLOP/char (training)%n",
                     m.name(), m.layers(), m.units(), m.batch(), m.seqLength(), m.flopsPerChar() / 1e6);
-            Map<Integer, List<Double>> ours = new LinkedHashMap<>();
-            Map<Integer, List<Double>> theirs = new LinkedHashMap<>();
-            Map<Integer, OurBenchmark.Session> sessions = new LinkedHashMap<>();
-            for (int t : threads) {
-                OurBenchmark.threads(t);
+            Map<String, List<Double>> ours = new LinkedHashMap<>();
+            Map<String, List<Double>> theirs = new LinkedHashMap<>();
+            Map<String, OurBenchmark.Session> sessions = new LinkedHashMap<>();
+            for (String t : threads) {
+                apply(t);
                 OurBenchmark.Session s = OurBenchmark.session(m);
                 s.steps(3);
                 sessions.put(t, s);
@@ -101,37 +100,37 @@ final class BenchCommand extends Command {
                 theirs.put(t, new ArrayList<>());
             }
             for (int r = 0; r < rounds; r++) {
-                for (int t : threads) {
-                    OurBenchmark.threads(t);
+                for (String t : threads) {
+                    apply(t);
                     ours.get(t).add(sessions.get(t).window(seconds, 3));
-                    if (peer != null) theirs.get(t).add(peerTraining(peer, m, t, seconds));
+                    // The peer has one thread count; run it for the plain counts only.
+                    if (peer != null && !t.contains(":")) theirs.get(t).add(peerTraining(peer, m, Integer.parseInt(t), seconds));
                 }
             }
             sessions.clear();
             double bestOurs = 0;
             double bestTheirs = 0;
-            int bestThreads = threads.get(0);
-            for (int t : threads) {
+            String bestThreads = threads.get(0);
+            for (String t : threads) {
                 double med = Measurements.median(ours.get(t));
                 double frac = med * m.flopsPerChar() / (peak.get(t) * 1e9);
-                out.printf(Locale.ROOT, "  ours    %d thread%s: train %,8.0f chars/s (%s)  = %4.1f %% of sgemm peak%n", t,
-                        t > 1 ? "s" : " ", med, Measurements.range(ours.get(t)), 100 * frac);
+                out.printf(Locale.ROOT, "  ours    %-18s train %,8.0f chars/s (%s)  = %4.1f %% of sgemm peak%n", label(t) + ":",
+                        med, Measurements.range(ours.get(t)), 100 * frac);
                 if (med > bestOurs) {
                     bestOurs = med;
                     bestThreads = t;
                 }
-                if (peer != null) {
+                if (peer != null && !theirs.get(t).isEmpty()) {
                     double pm = Measurements.median(theirs.get(t));
-                    out.printf(Locale.ROOT, "  PyTorch %d thread%s: train %,8.0f chars/s (%s)%n", t, t > 1 ? "s" : " ", pm,
-                            Measurements.range(theirs.get(t)));
+                    out.printf(Locale.ROOT, "  PyTorch %-18s train %,8.0f chars/s (%s)%n", label(t) + ":", pm, Measurements.range(theirs.get(t)));
                     bestTheirs = Math.max(bestTheirs, pm);
                 }
             }
-            OurBenchmark.threads(bestThreads);
+            apply(bestThreads);
             List<Double> sample = OurBenchmark.sampling(m, 5, 2000);
             double sampleMed = Measurements.median(sample);
-            out.printf(Locale.ROOT, "  ours    sampling (batch 1, 2000 chars, %d thread%s): %,.0f chars/s (%s)%n", bestThreads,
-                    bestThreads > 1 ? "s" : "", sampleMed, Measurements.range(sample));
+            out.printf(Locale.ROOT, "  ours    sampling (batch 1, 2000 chars, %s): %,.0f chars/s (%s)%n", label(bestThreads),
+                    sampleMed, Measurements.range(sample));
             if (peer != null) {
                 double ps = peerSampling(peer, m);
                 out.printf(Locale.ROOT, "  PyTorch sampling (best of 1, 2 threads): %,.0f chars/s%n", ps);
@@ -142,6 +141,19 @@ final class BenchCommand extends Command {
             out.flush();
         }
         return 0;
+    }
+
+    /** "2" = 2 threads for ND4J and OpenBLAS alike; "1:2" = 1 for ND4J's own ops, 2 for OpenBLAS. */
+    private static void apply(String spec) {
+        String[] p = spec.split(":");
+        int nd4j = Integer.parseInt(p[0]);
+        OurBenchmark.threads(nd4j, p.length > 1 ? Integer.parseInt(p[1]) : nd4j);
+    }
+
+    private static String label(String spec) {
+        String[] p = spec.split(":");
+        if (p.length == 1) return p[0] + (p[0].equals("1") ? " thread" : " threads");
+        return p[0] + " ND4J + " + p[1] + " BLAS";
     }
 
     private static double peerTraining(PeerBenchmark peer, BenchModel m, int threads, double seconds) {

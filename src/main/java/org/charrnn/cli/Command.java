@@ -32,6 +32,11 @@ abstract class Command {
 
     abstract Options options();
 
+    /** Whether the command runs ND4J (and so needs the thread policy applied first). */
+    boolean computes() {
+        return true;
+    }
+
     /** Runs with parsed arguments; returns the exit code. */
     abstract int run(CommandLine cmd, Io io);
 
@@ -56,6 +61,7 @@ abstract class Command {
             io.out().print(help());
             return 0;
         }
+        if (computes()) Threads.apply();
         return run(cmd, io);
     }
 

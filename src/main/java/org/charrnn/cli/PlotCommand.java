@@ -29,6 +29,11 @@ final class PlotCommand extends Command {
     }
 
     @Override
+    boolean computes() {
+        return false;
+    }
+
+    @Override
     Options options() {
         return new Options().addOption(Option.builder().longOpt("out").hasArg().argName("FILE")
                 .desc("where to write the PNG (default RUN_DIR/loss.png)").build());
