@@ -46,6 +46,9 @@ public final class FastLstmKernel implements LstmKernel {
     private float[] dh;            // [B·n]
     private float[] dcNext;        // [B·n]
     private float[] biasGrad;      // [4n]
+    private INDArray[] gateRows;     // per step: rows of gates, created once per shape (ND4J views cost native allocations)
+    private INDArray[] hiddenRows;   // per step: block t of hidden (t = 0..T)
+    private INDArray[] gradRows;     // per step: rows of gateGrads
     private INDArray biasVector;   // [4n]
 
     @Override
@@ -63,15 +66,15 @@ public final class FastLstmKernel implements LstmKernel {
             // Input projection for all steps at once, plus bias.
             Nd4j.gemm(x.reshape('c', (long) t * bs, nIn), scaledWx, gates, false, false, 1.0, 0.0);
             gates.addiRowVector(scaledB);
-            rows(hidden, 0, bs).assign(h0);
+            hiddenRows[0].assign(h0);
             floats(c0, c, 0, bs * n);
 
             FloatBuffer gatesBuf = buffer(gates);
             FloatBuffer hiddenBuf = buffer(hidden);
             FloatBuffer tanhBuf = buffer(cellTanh);
             for (int step = 0; step < t; step++) {
-                INDArray z = rows(gates, step * bs, bs);
-                Nd4j.gemm(rows(hidden, step * bs, bs), scaledWr, z, false, false, 1.0, 1.0);
+                INDArray z = gateRows[step];
+                Nd4j.gemm(hiddenRows[step], scaledWr, z, false, false, 1.0, 1.0);
                 Transforms.sigmoid(z, false);
                 int sOff = step * bs * gateRow;
                 gatesBuf.get(sOff, s, sOff, bs * gateRow);
@@ -105,7 +108,7 @@ public final class FastLstmKernel implements LstmKernel {
                 hiddenBuf.put((step + 1) * bs * n, smallBuf, 0, bs * n);
             }
             h.assign(hidden.get(NDArrayIndex.interval(bs, (long) (t + 1) * bs), NDArrayIndex.all()).reshape('c', t, bs, n));
-            hLast.assign(rows(hidden, t * bs, bs));
+            hLast.assign(hiddenRows[t]);
             FloatBuffer cl = buffer(cLast);
             cl.put(0, c, t * bs * n, bs * n);
         }
@@ -163,7 +166,7 @@ public final class FastLstmKernel implements LstmKernel {
                 }
                 if (step > 0) {
                     // dh for the step before: dZ_t · Wrᵀ. The carried h0 is a constant: no gradient into it.
-                    Nd4j.gemm(rows(gateGrads, step * bs, bs), wr, recurrentGrad, false, true, 1.0, 0.0);
+                    Nd4j.gemm(gradRows[step], wr, recurrentGrad, false, true, 1.0, 0.0);
                     recBuf.get(0, dh, 0, bs * n);
                 }
             }
@@ -196,6 +199,14 @@ public final class FastLstmKernel implements LstmKernel {
         dcNext = new float[bs * n];
         biasGrad = new float[4 * n];
         biasVector = Nd4j.createUninitialized(DataType.FLOAT, 4L * n);
+        gateRows = new INDArray[t];
+        gradRows = new INDArray[t];
+        hiddenRows = new INDArray[t + 1];
+        for (int step = 0; step < t; step++) {
+            gateRows[step] = rows(gates, (long) step * bs, bs);
+            gradRows[step] = rows(gateGrads, (long) step * bs, bs);
+        }
+        for (int step = 0; step <= t; step++) hiddenRows[step] = rows(hidden, (long) step * bs, bs);
     }
 
     private void prepareScaledWeights(INDArray wx, INDArray wr, INDArray b, int n) {

@@ -30,7 +30,9 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
     private static final String STATE_H = "h";
     private static final String STATE_C = "c";
 
-    private final LstmKernel kernel;
+    /** Training keeps its activations in its kernel's buffers for backprop; inference must not touch them. */
+    private final LstmKernel trainingKernel;
+    private final LstmKernel inferenceKernel;
 
     /** The state the next training minibatch starts from; null = zeros. */
     private INDArray carriedH;
@@ -45,7 +47,8 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
 
     public FusedLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-        this.kernel = LstmKernels.forDataType(dataType);
+        this.trainingKernel = LstmKernels.forDataType(dataType);
+        this.inferenceKernel = LstmKernels.forDataType(dataType);
     }
 
     @Override
@@ -93,7 +96,7 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
             INDArray dWx = Nd4j.createUninitialized(dataType, getParam(FusedLstmParams.INPUT_WEIGHTS).shape());
             INDArray dWr = Nd4j.createUninitialized(dataType, getParam(FusedLstmParams.RECURRENT_WEIGHTS).shape());
             INDArray db = Nd4j.createUninitialized(dataType, 4 * layerConf().getNOut());
-            kernel.backward(lastX, weight(FusedLstmParams.INPUT_WEIGHTS), weight(FusedLstmParams.RECURRENT_WEIGHTS),
+            trainingKernel.backward(lastX, weight(FusedLstmParams.INPUT_WEIGHTS), weight(FusedLstmParams.RECURRENT_WEIGHTS),
                     bias(), lastH0, lastC0, dLdh, dx, dWx, dWr, db);
             gradientViews.get(FusedLstmParams.INPUT_WEIGHTS).assign(dWx);
             gradientViews.get(FusedLstmParams.RECURRENT_WEIGHTS).assign(dWr);
@@ -173,8 +176,8 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
             h = Nd4j.createUninitialized(dataType, time, batch, n);
             hLast = Nd4j.createUninitialized(dataType, batch, n);
             cLast = Nd4j.createUninitialized(dataType, batch, n);
-            kernel.forward(x, weight(FusedLstmParams.INPUT_WEIGHTS), weight(FusedLstmParams.RECURRENT_WEIGHTS),
-                    bias(), hInit, cInit, h, hLast, cLast);
+            (training ? trainingKernel : inferenceKernel).forward(x, weight(FusedLstmParams.INPUT_WEIGHTS),
+                    weight(FusedLstmParams.RECURRENT_WEIGHTS), bias(), hInit, cInit, h, hLast, cLast);
             if (training) {
                 lastX = x;
                 lastH0 = hInit;
