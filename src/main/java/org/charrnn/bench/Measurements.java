@@ -3,7 +3,6 @@ package org.charrnn.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /** Small statistics and machine readings for benchmarks. */
@@ -35,9 +34,4 @@ public final class Measurements {
         return a.length == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.0f–%.0f", a[0], a[a.length - 1]);
     }
 
-    static double[] sorted(double[] a) {
-        double[] b = a.clone();
-        Arrays.sort(b);
-        return b;
-    }
 }

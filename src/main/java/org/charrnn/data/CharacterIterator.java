@@ -53,10 +53,6 @@ public class CharacterIterator implements DataSetIterator {
         nextSegment = segment;
     }
 
-    public int segmentsPerEpoch() {
-        return layout.segments();
-    }
-
     @Override
     public boolean hasNext() {
         return nextSegment < layout.segments();

@@ -29,49 +29,43 @@ public final class Sampler {
     /** Emits {@code o.length()} generated code points (not the prime) to {@code out}. */
     public void sample(int[] primeIndices, SamplingOptions o, IntConsumer out) {
         if (encoding == InputEncoding.ONE_HOT && LstmStepper.supports(graph)) {
-            sampleWithStepper(primeIndices, o, out);
+            LstmStepper stepper = new LstmStepper(graph); // the tight path: no ND4J call per character
+            generate(primeIndices, o, out, indices -> {
+                float[] p = null;
+                for (int index : indices) p = stepper.step(index);
+                return p;
+            });
             return;
         }
-        sampleWithRnnTimeStep(primeIndices, o, out);
+        graph.rnnClearPreviousState(); // the general path (embedding input, DL4J's layers): rnnTimeStep
+        try {
+            generate(primeIndices, o, out, indices -> lastStep(graph.rnnTimeStep(encode(indices))[0]));
+        } finally {
+            graph.rnnClearPreviousState();
+        }
     }
 
-    /** The tight path: our own single-step LSTM, no ND4J call per character. */
-    private void sampleWithStepper(int[] primeIndices, SamplingOptions o, IntConsumer out) {
+    /** Feeds characters to the network; returns the distribution of the one after the last. */
+    private interface Feeder {
+        float[] feed(int[] indices);
+    }
+
+    private void generate(int[] primeIndices, SamplingOptions o, IntConsumer out, Feeder network) {
         SplittableRandom random = new SplittableRandom(o.seed());
-        LstmStepper stepper = new LstmStepper(graph);
-        float[] probs = new float[vocabulary.size()];
-        java.util.Arrays.fill(probs, 1f / vocabulary.size());
-        for (int index : primeIndices) probs = stepper.step(index);
+        float[] probs;
+        if (primeIndices.length > 0) {
+            probs = network.feed(primeIndices);
+        } else {
+            probs = new float[vocabulary.size()];
+            java.util.Arrays.fill(probs, 1f / vocabulary.size()); // no prime: a uniform first character, as char-rnn
+        }
+        int[] one = new int[1];
         for (int i = 0; i < o.length(); i++) {
             int next = Distribution.draw(probs, o, random);
             out.accept(vocabulary.codePoint(next));
-            if (i + 1 < o.length()) probs = stepper.step(next);
-        }
-    }
-
-    /** The general path (embedding input, DL4J's stock layers): DL4J's rnnTimeStep. */
-    void sampleWithRnnTimeStep(int[] primeIndices, SamplingOptions o, IntConsumer out) {
-        SplittableRandom random = new SplittableRandom(o.seed());
-        int v = vocabulary.size();
-        graph.rnnClearPreviousState();
-        try {
-            float[] probs;
-            if (primeIndices.length > 0) {
-                probs = lastStep(graph.rnnTimeStep(encode(primeIndices))[0]);
-            } else {
-                probs = new float[v];
-                java.util.Arrays.fill(probs, 1f / v);
-            }
-            int[] one = new int[1];
-            for (int i = 0; i < o.length(); i++) {
-                int next = Distribution.draw(probs, o, random);
-                out.accept(vocabulary.codePoint(next));
-                if (i + 1 == o.length()) break;
-                one[0] = next;
-                probs = lastStep(graph.rnnTimeStep(encode(one))[0]);
-            }
-        } finally {
-            graph.rnnClearPreviousState();
+            if (i + 1 == o.length()) break;
+            one[0] = next;
+            probs = network.feed(one);
         }
     }
 

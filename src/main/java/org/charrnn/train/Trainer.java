@@ -108,8 +108,6 @@ public final class Trainer {
         double appliedRate = Double.NaN;
         boolean dropout = config.model().dropout() > 0;
         Throughput throughput = new Throughput();
-        int sinceValidation = 0;
-        double lossSinceValidation = 0;
         TrainingState state = start;
 
         events.started(iteration, total, perEpoch, charsPerIteration);
@@ -136,8 +134,6 @@ public final class Trainer {
                 losses.add((float) loss);
                 if (Double.isNaN(initialLoss)) initialLoss = loss;
                 checkDivergence(loss, initialLoss, iteration);
-                sinceValidation++;
-                lossSinceValidation += loss;
 
                 TrainingEvents.Progress progress = new TrainingEvents.Progress(iteration, total, (double) iteration / perEpoch,
                         loss, rate, throughput.charsPerSecond(), throughput.secondsFor((total - iteration) * charsPerIteration));
@@ -146,10 +142,8 @@ public final class Trainer {
                 boolean validate = iteration % config.train().evalValEvery() == 0 || iteration % perEpoch == 0
                         || iteration == total;
                 if (validate) {
-                    double trainLoss = lossSinceValidation / sinceValidation;
-                    state = validateAndSave(iteration, initialLoss, losses, validations, trainLoss, events);
-                    sinceValidation = 0;
-                    lossSinceValidation = 0;
+                    state = validateAndSave(iteration, initialLoss, losses, validations, meanSinceLastValidation(losses, validations),
+                            events);
                 }
             }
         } finally {
@@ -183,6 +177,14 @@ public final class Trainer {
         Path saved = store.save(graph, corpus.vocabulary(), configYaml, state, GraphFactory.coreOf(graph), score, best);
         events.validated(iteration, epoch, val.natsPerChar(), trainLoss, saved, best);
         return state;
+    }
+
+    /** Mean training loss of the updates since the previous validation (losses.get(i) is update i + 1). */
+    private static double meanSinceLastValidation(List<Float> losses, List<TrainingState.Validation> validations) {
+        int from = validations.isEmpty() ? 0 : (int) validations.get(validations.size() - 1).iteration();
+        double sum = 0;
+        for (int i = from; i < losses.size(); i++) sum += losses.get(i);
+        return sum / (losses.size() - from);
     }
 
     private TrainingState snapshot(long iteration, double initialLoss, List<Float> losses,

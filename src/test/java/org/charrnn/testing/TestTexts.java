@@ -45,6 +45,13 @@ public final class TestTexts {
         }
     }
 
+    /** {@code first} followed by {@code rest}: fixed overrides ahead of a test's own (later ones win). */
+    public static String[] prepend(String[] rest, String... first) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
+    }
+
     /** A small, fast config over {@code input} writing to {@code checkpoints}, plus overrides. */
     public static RunConfig smallConfig(Path input, Path checkpoints, String... overrides) {
         List<String> all = new ArrayList<>(List.of(

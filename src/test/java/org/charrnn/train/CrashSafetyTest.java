@@ -31,11 +31,7 @@ class CrashSafetyTest {
 
     private RunConfig config(String dir, String... more) {
         Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(6000, 2));
-        String[] all = new String[more.length + 2];
-        all[0] = "train.eval_val_every=5";
-        all[1] = "model.rnn_size=16";
-        System.arraycopy(more, 0, all, 2, more.length);
-        return TestTexts.smallConfig(text, tmp.resolve(dir), all);
+        return TestTexts.smallConfig(text, tmp.resolve(dir), TestTexts.prepend(more, "train.eval_val_every=5", "model.rnn_size=16"));
     }
 
     private Map<String, byte[]> snapshot(Path dir) throws IOException {

@@ -22,13 +22,8 @@ class LearningTest {
     /** 4 epochs (168 updates) of a 2×64 network on 24,000 characters: about 6 s each on 2 cores. */
     private TrainingState train(String name, String... overrides) {
         Path text = TestTexts.write(tmp, "grammar.txt", TestTexts.grammar(24000, 3));
-        String[] all = new String[overrides.length + 4];
-        all[0] = "train.max_epochs=4";
-        all[1] = "train.batch_size=16";
-        all[2] = "train.seq_length=32";
-        all[3] = "model.rnn_size=64";
-        System.arraycopy(overrides, 0, all, 4, overrides.length);
-        RunConfig c = TestTexts.smallConfig(text, tmp.resolve(name), all);
+        RunConfig c = TestTexts.smallConfig(text, tmp.resolve(name), TestTexts.prepend(overrides,
+                "train.max_epochs=4", "train.batch_size=16", "train.seq_length=32", "model.rnn_size=64"));
         try (TrainingRun run = TrainingRun.prepare(c, TrainingRun.Mode.FRESH, null, new TrainingEvents() { })) {
             return run.run();
         }
