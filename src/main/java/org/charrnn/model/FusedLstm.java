@@ -20,6 +20,8 @@ import java.util.Map;
 public class FusedLstm extends BaseRecurrentLayer {
     private double forgetGateBiasInit = 1.0;
     private double initRange = 0.08;
+    /** False when the input is the network's data: no gradient is wanted for it, and none is computed. */
+    private boolean backpropToInput = true;
 
     /** For DL4J's JSON deserialisation. */
     public FusedLstm() {
@@ -29,6 +31,7 @@ public class FusedLstm extends BaseRecurrentLayer {
         super(b);
         this.forgetGateBiasInit = b.forgetGateBiasInit;
         this.initRange = b.initRange;
+        this.backpropToInput = b.backpropToInput;
     }
 
     @Override
@@ -63,15 +66,23 @@ public class FusedLstm extends BaseRecurrentLayer {
         this.initRange = initRange;
     }
 
+    public boolean isBackpropToInput() {
+        return backpropToInput;
+    }
+
+    public void setBackpropToInput(boolean backpropToInput) {
+        this.backpropToInput = backpropToInput;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof FusedLstm f && super.equals(o) && f.forgetGateBiasInit == forgetGateBiasInit
-                && f.initRange == initRange;
+                && f.initRange == initRange && f.backpropToInput == backpropToInput;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + Double.hashCode(forgetGateBiasInit) * 17 + Double.hashCode(initRange);
+        return 31 * super.hashCode() + Double.hashCode(forgetGateBiasInit) * 17 + Double.hashCode(initRange) + (backpropToInput ? 1 : 0);
     }
 
     @Override
@@ -87,6 +98,7 @@ public class FusedLstm extends BaseRecurrentLayer {
     public static class Builder extends BaseRecurrentLayer.Builder<Builder> {
         private double forgetGateBiasInit = 1.0;
         private double initRange = 0.08;
+        private boolean backpropToInput = true;
 
         public Builder forgetGateBiasInit(double v) {
             this.forgetGateBiasInit = v;
@@ -95,6 +107,12 @@ public class FusedLstm extends BaseRecurrentLayer {
 
         public Builder initRange(double v) {
             this.initRange = v;
+            return this;
+        }
+
+        /** False for a first layer that reads the network's input: skips the dL/dx product nobody uses. */
+        public Builder backpropToInput(boolean v) {
+            this.backpropToInput = v;
             return this;
         }
 

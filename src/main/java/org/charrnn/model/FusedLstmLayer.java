@@ -89,10 +89,11 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (lastX == null) throw new IllegalStateException("backprop without a training forward pass " + layerId());
         long nIn = layerConf().getNIn();
+        boolean wantInputGradient = layerConf().isBackpropToInput();
         INDArray dx;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             INDArray dLdh = epsilon.castTo(dataType).permute(2, 0, 1).dup('c');
-            dx = Nd4j.createUninitialized(dataType, lastX.shape());
+            dx = wantInputGradient ? Nd4j.createUninitialized(dataType, lastX.shape()) : null;
             INDArray dWx = Nd4j.createUninitialized(dataType, getParam(FusedLstmParams.INPUT_WEIGHTS).shape());
             INDArray dWr = Nd4j.createUninitialized(dataType, getParam(FusedLstmParams.RECURRENT_WEIGHTS).shape());
             INDArray db = Nd4j.createUninitialized(dataType, 4 * layerConf().getNOut());
@@ -105,6 +106,10 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
         Gradient g = new DefaultGradient(gradientsFlattened);
         for (String key : FusedLstmParams.getInstance().paramKeys(layerConf())) {
             g.gradientForVariable().put(key, gradientViews.get(key));
+        }
+        if (dx == null) {
+            // The input is the network's data: no gradient for it, as DL4J's own embedding layers do.
+            return new Pair<>(g, null);
         }
         INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[]{dx.size(1), nIn, dx.size(0)}, 'c');

@@ -71,7 +71,7 @@ public final class GraphFactory {
             width = model.embeddingSize();
         }
         for (int i = 0; i < model.numLayers(); i++) {
-            Layer layer = recurrentLayer(model, width, i > 0 ? model.dropout() : 0);
+            Layer layer = recurrentLayer(model, width, i > 0 ? model.dropout() : 0, previous.equals(INPUT));
             String name = "rnn" + i;
             g.addLayer(name, layer, previous);
             previous = name;
@@ -86,7 +86,7 @@ public final class GraphFactory {
     }
 
     /** The recurrent core for one layer: our fused LSTM, DL4J's stock LSTM, or DL4J's SimpleRnn. */
-    private static Layer recurrentLayer(ModelConfig m, long nIn, double dropout) {
+    private static Layer recurrentLayer(ModelConfig m, long nIn, double dropout, boolean readsNetworkInput) {
         Dropout drop = dropout > 0 ? new Dropout(1 - dropout) : null; // DL4J's argument is the keep probability
         Layer layer;
         if (m.type().equals("rnn")) {
@@ -98,7 +98,7 @@ public final class GraphFactory {
                     .dataFormat(RNNFormat.NCW).build();
         } else {
             layer = new FusedLstm.Builder().forgetGateBiasInit(m.forgetBias()).initRange(m.initRange())
-                    .nIn(nIn).nOut(m.rnnSize()).dataFormat(RNNFormat.NCW).build();
+                    .backpropToInput(!readsNetworkInput).nIn(nIn).nOut(m.rnnSize()).dataFormat(RNNFormat.NCW).build();
         }
         if (drop != null) layer.setIDropout(drop);
         return layer;

@@ -16,7 +16,7 @@ public interface LstmKernel {
 
     /**
      * Given dL/dh [T, B, n] for the same segment and initial state as the last {@link #forward},
-     * writes dL/dx [T, B, nIn] and overwrites dWx, dWr, db.
+     * writes dL/dx [T, B, nIn] (unless {@code dx} is null: nobody wants it) and overwrites dWx, dWr, db.
      */
     void backward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray h0, INDArray c0, INDArray dLdh,
                   INDArray dx, INDArray dWx, INDArray dWr, INDArray db);

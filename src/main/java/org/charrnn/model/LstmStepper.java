@@ -162,15 +162,13 @@ public final class LstmStepper {
         }
     }
 
-    /** Through exp, which the JIT intrinsifies; JDK 17's Math.tanh is the slow FDLIBM routine. */
+    /** The training kernel's own activations, so a sampled step computes what training computed. */
     private static float tanh(float x) {
-        if (x > 20f) return 1f;
-        if (x < -20f) return -1f;
-        return (float) (1.0 - 2.0 / (Math.exp(2.0 * x) + 1.0));
+        return FloatActivations.tanh(x);
     }
 
     private static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
+        return FloatActivations.sigmoid(x);
     }
 
     private static float[] rowMajor(INDArray m) {

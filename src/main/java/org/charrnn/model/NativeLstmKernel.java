@@ -31,6 +31,7 @@ public final class NativeLstmKernel implements LstmKernel {
     @Override
     public void backward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray h0, INDArray c0, INDArray dLdh,
                          INDArray dx, INDArray dWx, INDArray dWr, INDArray db) {
+        if (dx == null) dx = Nd4j.createUninitialized(x.dataType(), x.shape()); // the op always writes it
         INDArray dh0 = Nd4j.createUninitialized(h0.dataType(), h0.shape());
         INDArray dc0 = Nd4j.createUninitialized(c0.dataType(), c0.shape());
         Nd4j.exec(DynamicCustomOp.builder("lstmLayer_bp")
