@@ -16,13 +16,17 @@ import java.nio.FloatBuffer;
  *   projection X·Wx, and in the backward pass dWx = Xᵀ·dZ, dWr = Hprevᵀ·dZ, dX = dZ·Wxᵀ.</li>
  *   <li>One-hot input (a first layer reading characters) is recognised and never multiplied: its
  *   projection is a row of Wx per character and dWx a sum of dZ rows per character.</li>
- *   <li>Per time step: one [B,n]×[n,4n] GEMM, then one Java pass of the gate activations
- *   ({@link FloatActivations}, vectorised by the JIT) and one of the cell arithmetic.</li>
+ *   <li>Per time step: one [B,n]×[n,4n] GEMM ({@link Sgemm}), then the gate arithmetic in Java.</li>
  *   <li>The forward pass keeps gates, cell states and tanh(c) for the backward pass instead of
  *   recomputing them (ND4J's lstmLayer_bp recomputes its forward, at 5–7× the forward's cost).</li>
  *   <li>Buffers are allocated once per shape, outside DL4J's workspaces, and reused.</li>
  * </ul>
- * Not thread-safe: one instance per layer and shard.
+ * The Java arithmetic is laid out for HotSpot's auto-vectoriser (C2 in JDK 17), which only packs
+ * a loop into SIMD when it is short and every array in it is indexed by the same expression: so
+ * each gate has its own [B·n] array per step, and every loop runs k over [0, B·n) touching
+ * {@code x[k]} of a handful of arrays. Written the obvious way (interleaved gate rows, offsets into
+ * one big array) the same arithmetic ran scalar and took ~25 % of a training step.
+ * Not thread-safe: one instance per layer.
  */
 public final class FastLstmKernel implements LstmKernel {
     private int time = -1;
@@ -30,26 +34,36 @@ public final class FastLstmKernel implements LstmKernel {
     private int inputs = -1;
     private int units = -1;
 
-    private INDArray gates;         // [T·B, 4n]: pre-activations (GEMM target)
+    private INDArray gates;         // [T·B, 4n]: pre-activations (GEMM target), rows i|f|g|o
     private INDArray hidden;        // [(T+1)·B, n]: block 0 = h0, block t+1 = h_t
-    private INDArray gateGrads;     // [T·B, 4n]: dL/dz
+    private INDArray gateGrads;     // [T·B, 4n]: dL/dz, rows i|f|g|o
     private INDArray recurrentGrad; // [B, n]: dZ_t · Wrᵀ
-    private float[] a;              // gate activations, all steps: [T·B·4n], blocks i, f, g, o per row
-    private float[] c;              // cell states: [(T+1)·B·n], block 0 = c0
-    private float[] tc;             // tanh(c_t): [T·B·n]
-    private float[] rowBuf;         // [B·4n] scratch
-    private float[] smallBuf;       // [B·n] scratch
-    private float[] dh;             // [B·n]
-    private float[] dcNext;         // [B·n]
+    private INDArray[] gateRows;    // per step: rows of gates, created once per shape (ND4J views cost native allocations)
+    private INDArray[] hiddenRows;  // per step: block t of hidden (t = 0..T)
+    private INDArray[] gradRows;    // per step: rows of gateGrads
+    private INDArray previousHidden; // blocks 0..T-1 of hidden: h_{t-1} for every step
+
+    // Per step t, each [B·n] with element r·n + j for stream r, unit j:
+    private float[][] in;           // σ(z_i)
+    private float[][] forget;       // σ(z_f)
+    private float[][] candidate;    // tanh(z_g)
+    private float[][] out;          // σ(z_o)
+    private float[][] cell;         // [T+1]: cell[0] = c0, cell[t+1] = c_t
+    private float[][] cellTanh;     // tanh(c_t)
+    // Scratch, [B·n]:
+    private float[] hNext;
+    private float[] dLdhStep;
+    private float[] dh;             // dL/dh_t through the recurrence
+    private float[] dhTotal;
+    private float[] dc;
+    private float[] dcNext;
+    private float[][] dz;           // dL/dz per gate (i, f, g, o)
+    private float[][] biasRows;     // per gate: Σ over steps of dz, still per stream; summed over streams at the end
     private float[] biasGrad;       // [4n]
     private int[] codes;            // [T·B]: the character of each input row, when the input is one-hot
     private boolean oneHot;         // whether the last forward's input was one-hot
     private float[] inputRows;      // [nIn·4n]: Wx + b per character (one-hot input)
     private float[] inputGrad;      // [nIn·4n]: dWx accumulated per character (one-hot input)
-    private INDArray[] gateRows;    // per step: rows of gates, created once per shape (ND4J views cost native allocations)
-    private INDArray[] hiddenRows;  // per step: block t of hidden (t = 0..T)
-    private INDArray[] gradRows;    // per step: rows of gateGrads
-    private INDArray biasVector;    // [4n]
 
     @Override
     public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray h0, INDArray c0,
@@ -59,61 +73,52 @@ public final class FastLstmKernel implements LstmKernel {
         int nIn = (int) x.size(2);
         int n = (int) h0.size(1);
         int g = 4 * n;
+        int m = bs * n;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             ensureBuffers(t, bs, nIn, n);
+            wr = contiguous(wr);
             INDArray xc = contiguous(x);
+            FloatBuffer gatesBuf = buffer(gates);
             oneHot = OneHotRows.codes(buffer(xc), t * bs, nIn, codes);
             if (oneHot) {
+                // X·Wx + b is one row of (Wx + b) per character: copied, not multiplied.
                 floats(wx, inputRows, 0, nIn * g);
                 floats(b, biasGrad, 0, g); // biasGrad is free until the backward pass
                 for (int v = 0; v < nIn; v++) {
                     for (int k = 0; k < g; k++) inputRows[v * g + k] += biasGrad[k];
                 }
+                for (int row = 0; row < t * bs; row++) gatesBuf.put(row * g, inputRows, codes[row] * g, g);
             } else {
-                // Input projection for all steps at once, plus bias.
-                Nd4j.gemm(xc.reshape('c', (long) t * bs, nIn), wx, gates, false, false, 1.0, 0.0);
+                Sgemm.gemm(xc.reshape('c', (long) t * bs, nIn), false, contiguous(wx), false, gates, 1f, 0f);
                 gates.addiRowVector(b.reshape(1, g));
             }
             hiddenRows[0].assign(h0);
-            floats(c0, c, 0, bs * n);
+            floats(c0, cell[0], 0, m);
 
-            FloatBuffer gatesBuf = buffer(gates);
             FloatBuffer hiddenBuf = buffer(hidden);
             for (int step = 0; step < t; step++) {
-                Nd4j.gemm(hiddenRows[step], wr, gateRows[step], false, false, 1.0, oneHot ? 0.0 : 1.0);
-                int sOff = step * bs * g;
-                gatesBuf.get(sOff, a, sOff, bs * g);
+                Sgemm.gemm(hiddenRows[step], false, wr, false, gateRows[step], 1f, 1f);
+                float[] i = in[step], f = forget[step], cg = candidate[step], o = out[step];
+                float[] cPrev = cell[step], cNow = cell[step + 1], tc = cellTanh[step], hn = hNext;
                 for (int r = 0; r < bs; r++) {
-                    int g0 = sOff + r * g;
-                    if (oneHot) {
-                        int v0 = codes[step * bs + r] * g;
-                        for (int k = 0; k < g; k++) a[g0 + k] += inputRows[v0 + k];
-                    }
-                    FloatActivations.sigmoidInPlace(a, g0, g0 + 2 * n);
-                    FloatActivations.tanhInPlace(a, g0 + 2 * n, g0 + 3 * n);
-                    FloatActivations.sigmoidInPlace(a, g0 + 3 * n, g0 + g);
+                    int row = (step * bs + r) * g;
+                    gatesBuf.get(row, i, r * n, n);
+                    gatesBuf.get(row + n, f, r * n, n);
+                    gatesBuf.get(row + 2 * n, cg, r * n, n);
+                    gatesBuf.get(row + 3 * n, o, r * n, n);
                 }
-                int cPrev = step * bs * n;
-                int cNow = cPrev + bs * n;
-                for (int r = 0; r < bs; r++) {
-                    int g0 = sOff + r * g;
-                    int cr = r * n;
-                    for (int j = 0; j < n; j++) {
-                        c[cNow + cr + j] = a[g0 + n + j] * c[cPrev + cr + j] + a[g0 + j] * a[g0 + 2 * n + j];
-                    }
-                }
-                int tOff = step * bs * n;
-                for (int k = 0; k < bs * n; k++) tc[tOff + k] = FloatActivations.tanh(c[cNow + k]);
-                for (int r = 0; r < bs; r++) {
-                    int o0 = sOff + r * g + 3 * n;
-                    int cr = r * n;
-                    for (int j = 0; j < n; j++) smallBuf[cr + j] = a[o0 + j] * tc[tOff + cr + j];
-                }
-                hiddenBuf.put((step + 1) * bs * n, smallBuf, 0, bs * n);
+                FloatActivations.sigmoidInPlace(i, 0, m);
+                FloatActivations.sigmoidInPlace(f, 0, m);
+                FloatActivations.tanhInPlace(cg, 0, m);
+                FloatActivations.sigmoidInPlace(o, 0, m);
+                for (int k = 0; k < m; k++) cNow[k] = f[k] * cPrev[k] + i[k] * cg[k];
+                for (int k = 0; k < m; k++) tc[k] = FloatActivations.tanh(cNow[k]);
+                for (int k = 0; k < m; k++) hn[k] = o[k] * tc[k];
+                hiddenBuf.put((step + 1) * m, hn, 0, m);
             }
             h.assign(hidden.get(NDArrayIndex.interval(bs, (long) (t + 1) * bs), NDArrayIndex.all()).reshape('c', t, bs, n));
             hLast.assign(hiddenRows[t]);
-            put(cLast, c, t * bs * n, bs * n);
+            put(cLast, cell[t], 0, m);
         }
     }
 
@@ -124,66 +129,73 @@ public final class FastLstmKernel implements LstmKernel {
         int bs = batch;
         int n = units;
         int g = 4 * n;
+        int m = bs * n;
         if (x.size(0) != t || x.size(1) != bs || dLdh.size(2) != n) {
             throw new IllegalStateException("backward for a segment the last forward did not run");
         }
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            wr = contiguous(wr);
             FloatBuffer dLdhBuf = buffer(contiguous(dLdh));
             FloatBuffer gradBuf = buffer(gateGrads);
             FloatBuffer recBuf = buffer(recurrentGrad);
             java.util.Arrays.fill(dh, 0f);
             java.util.Arrays.fill(dcNext, 0f);
-            java.util.Arrays.fill(biasGrad, 0f);
+            for (float[] rows : biasRows) java.util.Arrays.fill(rows, 0f);
             if (oneHot) java.util.Arrays.fill(inputGrad, 0f);
+            float[] di = dz[0], df = dz[1], dg = dz[2], dO = dz[3];
             for (int step = t - 1; step >= 0; step--) {
-                int hOff = step * bs * n;
-                dLdhBuf.get(hOff, smallBuf, 0, bs * n);
-                int sOff = step * bs * g;
-                int cPrev = step * bs * n;
-                for (int r = 0; r < bs; r++) {
-                    int g0 = sOff + r * g;
-                    int d0 = r * g;
-                    int cr = r * n;
-                    for (int j = 0; j < n; j++) {
-                        float ig = a[g0 + j];
-                        float fg = a[g0 + n + j];
-                        float gg = a[g0 + 2 * n + j];
-                        float og = a[g0 + 3 * n + j];
-                        float tanhC = tc[hOff + cr + j];
-                        float dhj = smallBuf[cr + j] + dh[cr + j];
-                        float dc = dcNext[cr + j] + dhj * og * (1f - tanhC * tanhC);
-                        rowBuf[d0 + j] = dc * gg * ig * (1f - ig);
-                        rowBuf[d0 + n + j] = dc * c[cPrev + cr + j] * fg * (1f - fg);
-                        rowBuf[d0 + 2 * n + j] = dc * ig * (1f - gg * gg);
-                        rowBuf[d0 + 3 * n + j] = dhj * tanhC * og * (1f - og);
-                        dcNext[cr + j] = dc * fg;
-                    }
+                float[] i = in[step], f = forget[step], cg = candidate[step], o = out[step];
+                float[] cPrev = cell[step], tc = cellTanh[step];
+                float[] dL = dLdhStep, dht = dhTotal, dct = dc, dcn = dcNext;
+                dLdhBuf.get(step * m, dL, 0, m);
+                for (int k = 0; k < m; k++) dht[k] = dL[k] + dh[k];
+                for (int k = 0; k < m; k++) dct[k] = dcn[k] + dht[k] * o[k] * (1f - tc[k] * tc[k]);
+                for (int k = 0; k < m; k++) di[k] = dct[k] * cg[k] * i[k] * (1f - i[k]);
+                for (int k = 0; k < m; k++) df[k] = dct[k] * cPrev[k] * f[k] * (1f - f[k]);
+                for (int k = 0; k < m; k++) dg[k] = dct[k] * i[k] * (1f - cg[k] * cg[k]);
+                for (int k = 0; k < m; k++) dO[k] = dht[k] * tc[k] * o[k] * (1f - o[k]);
+                for (int k = 0; k < m; k++) dcn[k] = dct[k] * f[k];
+                for (int q = 0; q < 4; q++) {
+                    float[] acc = biasRows[q], d = dz[q];
+                    for (int k = 0; k < m; k++) acc[k] += d[k];
                 }
-                gradBuf.put(sOff, rowBuf, 0, bs * g);
-                // db = column sums of dZ, accumulated here: ND4J's sum(0) over [T·B, 4n] cost ~9 % of a step.
                 for (int r = 0; r < bs; r++) {
-                    int d0 = r * g;
-                    for (int k = 0; k < g; k++) biasGrad[k] += rowBuf[d0 + k];
-                    if (oneHot) {
+                    int row = (step * bs + r) * g;
+                    for (int q = 0; q < 4; q++) gradBuf.put(row + q * n, dz[q], r * n, n);
+                }
+                if (oneHot) {
+                    for (int r = 0; r < bs; r++) {
                         int v0 = codes[step * bs + r] * g;
-                        for (int k = 0; k < g; k++) inputGrad[v0 + k] += rowBuf[d0 + k];
+                        for (int q = 0; q < 4; q++) {
+                            float[] d = dz[q];
+                            int dst = v0 + q * n;
+                            int src = r * n;
+                            for (int j = 0; j < n; j++) inputGrad[dst + j] += d[src + j];
+                        }
                     }
                 }
                 if (step > 0) {
                     // dh for the step before: dZ_t · Wrᵀ. The carried h0 is a constant: no gradient into it.
-                    Nd4j.gemm(gradRows[step], wr, recurrentGrad, false, true, 1.0, 0.0);
-                    recBuf.get(0, dh, 0, bs * n);
+                    Sgemm.gemm(gradRows[step], false, wr, true, recurrentGrad, 1f, 0f);
+                    recBuf.get(0, dh, 0, m);
+                }
+            }
+            for (int q = 0; q < 4; q++) {
+                float[] acc = biasRows[q];
+                for (int j = 0; j < n; j++) {
+                    float sum = 0f;
+                    for (int r = 0; r < bs; r++) sum += acc[r * n + j];
+                    biasGrad[q * n + j] = sum;
                 }
             }
             if (oneHot) {
                 put(dWx, inputGrad, 0, inputs * g);
             } else {
-                Nd4j.gemm(contiguous(x).reshape('c', (long) t * bs, inputs), gateGrads, dWx, true, false, 1.0, 0.0);
+                Sgemm.gemm(contiguous(x).reshape('c', (long) t * bs, inputs), true, gateGrads, false, dWx, 1f, 0f);
             }
-            Nd4j.gemm(hidden.get(NDArrayIndex.interval(0, (long) t * bs), NDArrayIndex.all()), gateGrads, dWr, true, false, 1.0, 0.0);
-            buffer(biasVector).put(0, biasGrad, 0, g);
-            db.assign(biasVector.reshape(db.shape()));
-            if (dx != null) Nd4j.gemm(gateGrads, wx, dx.reshape('c', (long) t * bs, inputs), false, true, 1.0, 0.0);
+            Sgemm.gemm(previousHidden, true, gateGrads, false, dWr, 1f, 0f);
+            put(db, biasGrad, 0, g);
+            if (dx != null) Sgemm.gemm(gateGrads, false, contiguous(wx), true, dx.reshape('c', (long) t * bs, inputs), 1f, 0f);
         }
     }
 
@@ -198,22 +210,29 @@ public final class FastLstmKernel implements LstmKernel {
         batch = bs;
         inputs = nIn;
         units = n;
+        int m = bs * n;
         gates = Nd4j.createUninitialized(DataType.FLOAT, (long) t * bs, 4L * n);
         hidden = Nd4j.createUninitialized(DataType.FLOAT, (long) (t + 1) * bs, n);
         gateGrads = Nd4j.createUninitialized(DataType.FLOAT, (long) t * bs, 4L * n);
         recurrentGrad = Nd4j.createUninitialized(DataType.FLOAT, bs, n);
-        a = new float[t * bs * 4 * n];
-        c = new float[(t + 1) * bs * n];
-        tc = new float[t * bs * n];
-        rowBuf = new float[bs * 4 * n];
-        smallBuf = new float[bs * n];
-        dh = new float[bs * n];
-        dcNext = new float[bs * n];
+        in = new float[t][m];
+        forget = new float[t][m];
+        candidate = new float[t][m];
+        out = new float[t][m];
+        cell = new float[t + 1][m];
+        cellTanh = new float[t][m];
+        hNext = new float[m];
+        dLdhStep = new float[m];
+        dh = new float[m];
+        dhTotal = new float[m];
+        dc = new float[m];
+        dcNext = new float[m];
+        dz = new float[4][m];
+        biasRows = new float[4][m];
         biasGrad = new float[4 * n];
         codes = new int[t * bs];
         inputRows = new float[nIn * 4 * n];
         inputGrad = new float[nIn * 4 * n];
-        biasVector = Nd4j.createUninitialized(DataType.FLOAT, 4L * n);
         gateRows = new INDArray[t];
         gradRows = new INDArray[t];
         hiddenRows = new INDArray[t + 1];
@@ -222,6 +241,7 @@ public final class FastLstmKernel implements LstmKernel {
             gradRows[step] = rows(gateGrads, (long) step * bs, bs);
         }
         for (int step = 0; step <= t; step++) hiddenRows[step] = rows(hidden, (long) step * bs, bs);
+        previousHidden = rows(hidden, 0, (long) t * bs);
     }
 
     /** Rows [from, from+count) of a C-order matrix: a contiguous view, usable as a GEMM output. */

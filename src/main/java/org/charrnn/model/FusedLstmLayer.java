@@ -34,6 +34,14 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
     private final LstmKernel trainingKernel;
     private final LstmKernel inferenceKernel;
 
+    /** Time-major copies, reused from minibatch to minibatch (training and inference apart). */
+    private final ReusableArray trainingInput = new ReusableArray();
+    private final ReusableArray trainingOutput = new ReusableArray();
+    private final ReusableArray inferenceInput = new ReusableArray();
+    private final ReusableArray inferenceOutput = new ReusableArray();
+    private final ReusableArray outputGradient = new ReusableArray();
+    private final ReusableArray inputGradient = new ReusableArray();
+
     /** The state the next training minibatch starts from; null = zeros. */
     private INDArray carriedH;
     private INDArray carriedC;
@@ -90,18 +98,16 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
         if (lastX == null) throw new IllegalStateException("backprop without a training forward pass " + layerId());
         long nIn = layerConf().getNIn();
         boolean wantInputGradient = layerConf().isBackpropToInput();
-        INDArray dx;
+        long time = epsilon.size(2);
+        long batch = epsilon.size(0);
+        long n = layerConf().getNOut();
+        INDArray dLdh = outputGradient.get(dataType, time, batch, n).assign(epsilon.castTo(dataType).permute(2, 0, 1));
+        INDArray dx = wantInputGradient ? inputGradient.get(dataType, lastX.shape()) : null;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            INDArray dLdh = epsilon.castTo(dataType).permute(2, 0, 1).dup('c');
-            dx = wantInputGradient ? Nd4j.createUninitialized(dataType, lastX.shape()) : null;
-            INDArray dWx = Nd4j.createUninitialized(dataType, getParam(FusedLstmParams.INPUT_WEIGHTS).shape());
-            INDArray dWr = Nd4j.createUninitialized(dataType, getParam(FusedLstmParams.RECURRENT_WEIGHTS).shape());
-            INDArray db = Nd4j.createUninitialized(dataType, 4 * layerConf().getNOut());
+            // The kernel writes straight into the flattened gradient's views (C-order, contiguous).
             trainingKernel.backward(lastX, weight(FusedLstmParams.INPUT_WEIGHTS), weight(FusedLstmParams.RECURRENT_WEIGHTS),
-                    bias(), lastH0, lastC0, dLdh, dx, dWx, dWr, db);
-            gradientViews.get(FusedLstmParams.INPUT_WEIGHTS).assign(dWx);
-            gradientViews.get(FusedLstmParams.RECURRENT_WEIGHTS).assign(dWr);
-            gradientViews.get(FusedLstmParams.BIAS).assign(db.reshape(1, db.length()));
+                    bias(), lastH0, lastC0, dLdh, dx, gradientViews.get(FusedLstmParams.INPUT_WEIGHTS),
+                    gradientViews.get(FusedLstmParams.RECURRENT_WEIGHTS), gradientViews.get(FusedLstmParams.BIAS));
         }
         Gradient g = new DefaultGradient(gradientsFlattened);
         for (String key : FusedLstmParams.getInstance().paramKeys(layerConf())) {
@@ -175,10 +181,12 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
         INDArray hLast;
         INDArray cLast;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            INDArray x = input.castTo(dataType).permute(2, 0, 1).dup('c');
+            long nIn = input.size(1);
+            INDArray x = (training ? trainingInput : inferenceInput).get(dataType, time, batch, nIn)
+                    .assign(input.castTo(dataType).permute(2, 0, 1));
             INDArray hInit = h0 != null ? h0 : Nd4j.zeros(dataType, batch, n);
             INDArray cInit = c0 != null ? c0 : Nd4j.zeros(dataType, batch, n);
-            h = Nd4j.createUninitialized(dataType, time, batch, n);
+            h = (training ? trainingOutput : inferenceOutput).get(dataType, time, batch, n);
             hLast = Nd4j.createUninitialized(dataType, batch, n);
             cLast = Nd4j.createUninitialized(dataType, batch, n);
             (training ? trainingKernel : inferenceKernel).forward(x, weight(FusedLstmParams.INPUT_WEIGHTS),

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface LstmKernel {
 
-    /** x [T, B, nIn], h0/c0 [B, n] → h [T, B, n], hLast/cLast [B, n] (all preallocated by the caller). */
+    /** x [T, B, nIn], h0/c0 [B, n] → h [T, B, n], hLast/cLast [B, n] (all preallocated by the caller, C order). */
     void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray h0, INDArray c0,
                  INDArray h, INDArray hLast, INDArray cLast);
 

@@ -31,6 +31,7 @@ public final class NativeLstmKernel implements LstmKernel {
     @Override
     public void backward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray h0, INDArray c0, INDArray dLdh,
                          INDArray dx, INDArray dWx, INDArray dWr, INDArray db) {
+        INDArray dbOut = db.rank() == 1 ? db : Nd4j.createUninitialized(db.dataType(), db.length()); // the op wants [4n]
         if (dx == null) dx = Nd4j.createUninitialized(x.dataType(), x.shape()); // the op always writes it
         INDArray dh0 = Nd4j.createUninitialized(h0.dataType(), h0.shape());
         INDArray dc0 = Nd4j.createUninitialized(c0.dataType(), c0.shape());
@@ -40,7 +41,8 @@ public final class NativeLstmKernel implements LstmKernel {
                 .addFloatingPointArguments(0.0)
                 // as forward; then: dL/dh given, no dL/dhL, no dL/dcL
                 .addBooleanArguments(true, false, true, true, false, true, false, false)
-                .addOutputs(dx, dWx, dWr, db, dh0, dc0)
+                .addOutputs(dx, dWx, dWr, dbOut, dh0, dc0)
                 .build());
+        if (dbOut != db) db.assign(dbOut.reshape(db.shape()));
     }
 }

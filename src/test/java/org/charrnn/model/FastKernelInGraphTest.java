@@ -1,0 +1,83 @@
+package org.charrnn.model;
+
+import org.charrnn.config.ModelConfig;
+import org.charrnn.config.TrainConfig;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The float32 training path end to end: a graph computing with the fast kernel (one-hot lookup in
+ * the first layer, direct sgemm, gradients written into DL4J's flattened gradient views) against
+ * the same graph on the native-op reference, over two segments with carried state.
+ */
+class FastKernelInGraphTest {
+    private static final int VOCAB = 13;
+    private static final int BATCH = 6;
+    private static final int T = 9;
+
+    private static ComputationGraph graph(boolean nativeKernel) {
+        String before = System.getProperty(LstmKernels.PROPERTY);
+        if (nativeKernel) System.setProperty(LstmKernels.PROPERTY, "native");
+        try {
+            ModelConfig model = new ModelConfig("lstm", "fused", 16, 2, 0, 0, 0.3, 1.0);
+            TrainConfig train = new TrainConfig(BATCH, T, 1, "sgd", 0.1, 1, 10, 0.95, 0, 42, 10, 1, "", "t", 1);
+            return GraphFactory.build(model, train, VOCAB, DataType.FLOAT);
+        } finally {
+            if (before == null) System.clearProperty(LstmKernels.PROPERTY);
+            else System.setProperty(LstmKernels.PROPERTY, before);
+        }
+    }
+
+    private static INDArray[] segment(Random r) {
+        INDArray f = Nd4j.zeros(DataType.FLOAT, BATCH, VOCAB, T);
+        INDArray l = Nd4j.zeros(DataType.FLOAT, BATCH, VOCAB, T);
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = 0; t < T; t++) {
+                f.putScalar(new long[]{b, r.nextInt(VOCAB), t}, 1.0);
+                l.putScalar(new long[]{b, r.nextInt(VOCAB), t}, 1.0);
+            }
+        }
+        return new INDArray[]{f, l};
+    }
+
+    private static Map<String, INDArray> gradients(ComputationGraph g, INDArray[] d) {
+        g.setInputs(d[0]);
+        g.setLabels(d[1]);
+        g.computeGradientAndScore();
+        Map<String, INDArray> out = new java.util.TreeMap<>();
+        g.gradient().gradientForVariable().forEach((k, v) -> out.put(k, v.dup()));
+        return out;
+    }
+
+    @Test
+    void fastKernelGradientsEqualTheReferenceAcrossACarriedSegment() {
+        ComputationGraph fast = graph(false);
+        ComputationGraph reference = graph(true);
+        reference.setParams(fast.params().dup());
+        assertEquals("fused", GraphFactory.coreOf(fast));
+        Random r = new Random(3);
+        for (int segment = 0; segment < 2; segment++) {
+            INDArray[] d = segment(r);
+            Map<String, INDArray> gf = gradients(fast, d);
+            Map<String, INDArray> gr = gradients(reference, d);
+            assertEquals(gr.keySet(), gf.keySet());
+            for (String key : gr.keySet()) {
+                double scale = Math.max(gr.get(key).amaxNumber().doubleValue(), 1e-6);
+                double err = gr.get(key).sub(gf.get(key)).amaxNumber().doubleValue() / scale;
+                assertTrue(err < 1e-4, "segment " + segment + ", " + key + ": relative error " + err);
+            }
+            assertEquals(reference.score(), fast.score(), 1e-5);
+            CarriedState.advance(fast);
+            CarriedState.advance(reference);
+        }
+    }
+}
