@@ -24,7 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   so scoring, gradient checks and validation never disturb it.</li>
  * </ul>
  * {@code rnnTimeStep} (validation, sampling) keeps its own state in DL4J's stateMap, as usual.
- * Input and output are NCW [batch, features, time]; the kernel works time-major [time, batch, features].
+ * Input and output are NCW [batch, features, time]; the kernel works time-major [time, batch, features],
+ * in copies that are reused from minibatch to minibatch. A first layer reading the network's input
+ * ({@link FusedLstm#isBackpropToInput()} false) returns no input gradient, as DL4J's embedding layers do.
  */
 public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
     private static final String STATE_H = "h";
