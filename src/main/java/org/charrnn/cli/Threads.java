@@ -4,12 +4,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.LoggerFactory;
 
 /**
- * Thread policy, measured with {@code charrnn bench --threads 1,2,1:2} on 2 cores: ND4J's own
- * element-wise ops are fastest on one thread (a sigmoid on [50,128]: 16 µs with one, 60–95 µs with
- * two), while OpenBLAS's GEMMs gain from every core. This OpenBLAS runs on OpenMP, so the process
- * starts with OMP_NUM_THREADS = cores (the launcher's default) and ND4J's own pool is then lowered to
- * CHARRNN_ND4J_THREADS (default 1), OpenBLAS set to OPENBLAS_NUM_THREADS (default: the OpenMP count).
- * On 2×128: 34,200 chars/s against 30,400 with 2 and 2, 25,500 with 1 and 1; 3×512 unchanged.
+ * Thread policy. This OpenBLAS runs on OpenMP, so the process starts with OMP_NUM_THREADS = cores
+ * (the launcher's default); OpenBLAS gets OPENBLAS_NUM_THREADS (default: that count) and ND4J's own
+ * pool is lowered to CHARRNN_ND4J_THREADS (default 1). Our LSTM kernel does its element-wise work in
+ * Java, so ND4J's pool only serves DL4J's output layer and updater, where one thread or two made no
+ * difference within noise ({@code charrnn bench --threads 2,1:2}: 44,200 vs 42,700 chars/s on 2×128,
+ * 3,660 vs 3,640 on 3×512); one thread does not compete with OpenBLAS's. (When ND4J's sigmoid still
+ * ran the gates, one thread won clearly: 16 µs per op against 60–95 µs with two.)
  */
 final class Threads {
     private Threads() {}
