@@ -42,6 +42,7 @@ public final class FastLstmKernel implements LstmKernel {
     private INDArray[] hiddenRows;  // per step: block t of hidden (t = 0..T)
     private INDArray[] gradRows;    // per step: rows of gateGrads
     private INDArray previousHidden; // blocks 0..T-1 of hidden: h_{t-1} for every step
+    private INDArray outputHidden;   // blocks 1..T of hidden as [T, B, n]: the layer's output
 
     // Per step t, each [B·n] with element r·n + j for stream r, unit j:
     private float[][] in;           // σ(z_i)
@@ -60,6 +61,7 @@ public final class FastLstmKernel implements LstmKernel {
     private float[][] dz;           // dL/dz per gate (i, f, g, o)
     private float[][] biasRows;     // per gate: Σ over steps of dz, still per stream; summed over streams at the end
     private float[] biasGrad;       // [4n]
+    private float[] biasValues;     // [4n]: b, as floats (one-hot input)
     private int[] codes;            // [T·B]: the character of each input row, when the input is one-hot
     private boolean oneHot;         // whether the last forward's input was one-hot
     private float[] inputRows;      // [nIn·4n]: Wx + b per character (one-hot input)
@@ -83,9 +85,9 @@ public final class FastLstmKernel implements LstmKernel {
             if (oneHot) {
                 // X·Wx + b is one row of (Wx + b) per character: copied, not multiplied.
                 floats(wx, inputRows, 0, nIn * g);
-                floats(b, biasGrad, 0, g); // biasGrad is free until the backward pass
+                floats(b, biasValues, 0, g);
                 for (int v = 0; v < nIn; v++) {
-                    for (int k = 0; k < g; k++) inputRows[v * g + k] += biasGrad[k];
+                    for (int k = 0; k < g; k++) inputRows[v * g + k] += biasValues[k];
                 }
                 for (int row = 0; row < t * bs; row++) gatesBuf.put(row * g, inputRows, codes[row] * g, g);
             } else {
@@ -116,7 +118,7 @@ public final class FastLstmKernel implements LstmKernel {
                 for (int k = 0; k < m; k++) hn[k] = o[k] * tc[k];
                 hiddenBuf.put((step + 1) * m, hn, 0, m);
             }
-            h.assign(hidden.get(NDArrayIndex.interval(bs, (long) (t + 1) * bs), NDArrayIndex.all()).reshape('c', t, bs, n));
+            h.assign(outputHidden);
             hLast.assign(hiddenRows[t]);
             put(cLast, cell[t], 0, m);
         }
@@ -230,6 +232,7 @@ public final class FastLstmKernel implements LstmKernel {
         dz = new float[4][m];
         biasRows = new float[4][m];
         biasGrad = new float[4 * n];
+        biasValues = new float[4 * n];
         codes = new int[t * bs];
         inputRows = new float[nIn * 4 * n];
         inputGrad = new float[nIn * 4 * n];
@@ -242,6 +245,7 @@ public final class FastLstmKernel implements LstmKernel {
         }
         for (int step = 0; step <= t; step++) hiddenRows[step] = rows(hidden, (long) step * bs, bs);
         previousHidden = rows(hidden, 0, (long) t * bs);
+        outputHidden = rows(hidden, bs, (long) t * bs).reshape('c', t, bs, n);
     }
 
     /** Rows [from, from+count) of a C-order matrix: a contiguous view, usable as a GEMM output. */
