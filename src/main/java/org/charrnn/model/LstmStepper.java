@@ -8,6 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One character at a time through a trained network of our {@link FusedLstm} layers, in plain Java:
@@ -23,6 +27,15 @@ public final class LstmStepper {
     private final float[] logits;
     private final float[] probabilities;
 
+    /**
+     * Below this many multiply-adds per layer step one core is quicker than two: handing half a
+     * step to the helper thread and waiting for it costs ~10–20 µs. 3×512 does ~2 M per layer step.
+     */
+    static final int SPLIT_WORK = 1 << 20;
+    /** The threshold in force (a test raises it to compare split and unsplit steps). */
+    static long splitWork = SPLIT_WORK;
+    private static ExecutorService helper;
+
     /** One layer: z = x·Wx + h·Wr + b, gates i, f, g, o in blocks of n. */
     private static final class Cell {
         final int nIn;
@@ -30,7 +43,8 @@ public final class LstmStepper {
         final float[][] wx; // [nIn][4n]
         final float[][] wr; // [n][4n]
         final float[] b;
-        final float[] h;
+        float[] h;          // h after the last step
+        float[] hNext;      // written by a step while h is still being read; then the two swap
         final float[] c;
         final float[] z;
 
@@ -41,29 +55,47 @@ public final class LstmStepper {
             this.wr = rows(wr);
             this.b = b.castTo(DataType.FLOAT).dup('c').data().asFloat();
             h = new float[n];
+            hNext = new float[n];
             c = new float[n];
             z = new float[4 * n];
         }
 
-        /** Input given as a one-hot index (first layer) or as the previous layer's h. */
-        void step(int oneHot, float[] x) {
-            int g4 = 4 * n;
-            System.arraycopy(b, 0, z, 0, g4);
-            if (x == null) {
-                float[] row = wx[oneHot];
-                for (int k = 0; k < g4; k++) z[k] += row[k];
-            } else {
-                matvec(x, nIn, wx, z, g4);
+        boolean worthSplitting() {
+            return (long) (nIn + n) * 4 * n >= splitWork;
+        }
+
+        /**
+         * Units [j0, j1) of one step: their four gate columns of z, then their c and h. Two halves
+         * touch disjoint parts of z, c and hNext, so they can run at once; the arithmetic of every
+         * element is the same whichever way the step is split.
+         */
+        void step(int oneHot, float[] x, int j0, int j1) {
+            for (int q = 0; q < 4; q++) {
+                int lo = q * n + j0;
+                int hi = q * n + j1;
+                System.arraycopy(b, lo, z, lo, hi - lo);
+                if (x == null) {
+                    float[] row = wx[oneHot];
+                    for (int k = lo; k < hi; k++) z[k] += row[k];
+                } else {
+                    matvec(x, nIn, wx, z, lo, hi);
+                }
+                matvec(h, n, wr, z, lo, hi);
             }
-            matvec(h, n, wr, z, g4);
-            for (int j = 0; j < n; j++) {
+            for (int j = j0; j < j1; j++) {
                 float i = sigmoid(z[j]);
                 float f = sigmoid(z[n + j]);
                 float g = tanh(z[2 * n + j]);
                 float o = sigmoid(z[3 * n + j]);
                 c[j] = f * c[j] + i * g;
-                h[j] = o * tanh(c[j]);
+                hNext[j] = o * tanh(c[j]);
             }
+        }
+
+        void swap() {
+            float[] t = h;
+            h = hNext;
+            hNext = t;
         }
 
         void reset() {
@@ -120,11 +152,11 @@ public final class LstmStepper {
     public float[] step(int index) {
         float[] x = null;
         for (Cell cell : cells) {
-            cell.step(index, x);
+            step(cell, index, x);
             x = cell.h;
         }
         System.arraycopy(outB, 0, logits, 0, vocabulary);
-        matvec(x, x.length, outW, logits, vocabulary);
+        matvec(x, x.length, outW, logits, 0, vocabulary);
         float max = Float.NEGATIVE_INFINITY;
         for (float v : logits) max = Math.max(max, v);
         float sum = 0;
@@ -136,13 +168,46 @@ public final class LstmStepper {
         return probabilities;
     }
 
+    /** One layer step; a big layer's units are split between this thread and a helper. */
+    private static void step(Cell cell, int index, float[] x) {
+        ExecutorService h = cell.worthSplitting() ? helper() : null;
+        if (h == null) {
+            cell.step(index, x, 0, cell.n);
+        } else {
+            int half = cell.n / 2;
+            Future<?> upper = h.submit(() -> cell.step(index, x, half, cell.n));
+            cell.step(index, x, 0, half);
+            try {
+                upper.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sampling", e);
+            }
+        }
+        cell.swap();
+    }
+
+    /** The helper thread for split steps, or null on a single core. */
+    private static synchronized ExecutorService helper() {
+        if (helper == null && Runtime.getRuntime().availableProcessors() > 1) {
+            helper = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "charrnn-sampler-helper");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return helper;
+    }
+
     /**
-     * y += v·W for W given as rows, four rows per pass (y is loaded and stored a quarter as often).
+     * y[lo, hi) += (v·W)[lo, hi) for W given as rows, four rows per pass (y is loaded and stored a quarter as often).
      * Rows are separate arrays because C2 (JDK 17) vectorises the inner loop only when every array in
      * it is indexed by the same expression: with W as one flat array (w[o + k]) the loop ran scalar,
      * 4–5× slower on [128, 512] and [512, 2048].
      */
-    private static void matvec(float[] v, int rows, float[][] w, float[] y, int cols) {
+    private static void matvec(float[] v, int rows, float[][] w, float[] y, int lo, int hi) {
         int j = 0;
         for (; j + 3 < rows; j += 4) {
             float a0 = v[j];
@@ -153,12 +218,12 @@ public final class LstmStepper {
             float[] w1 = w[j + 1];
             float[] w2 = w[j + 2];
             float[] w3 = w[j + 3];
-            for (int k = 0; k < cols; k++) y[k] += a0 * w0[k] + a1 * w1[k] + a2 * w2[k] + a3 * w3[k];
+            for (int k = lo; k < hi; k++) y[k] += a0 * w0[k] + a1 * w1[k] + a2 * w2[k] + a3 * w3[k];
         }
         for (; j < rows; j++) {
             float a = v[j];
             float[] wj = w[j];
-            for (int k = 0; k < cols; k++) y[k] += a * wj[k];
+            for (int k = lo; k < hi; k++) y[k] += a * wj[k];
         }
     }
 

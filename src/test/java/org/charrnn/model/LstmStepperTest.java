@@ -10,6 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,15 +18,50 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LstmStepperTest {
     @Test
     void matchesRnnTimeStepOverALongStream() {
+        assertMatchesRnnTimeStep(30, 24, 3, 200);
+    }
+
+    @Test
+    void bigLayersSplitBetweenTwoThreadsGiveTheSameBitsAsOneThread() {
         int vocab = 30;
-        ModelConfig m = new ModelConfig("lstm", "fused", 24, 3, 0, 0, 0.4, 1);
+        int units = 512;
+        assertTrue((long) (vocab + units) * 4 * units >= LstmStepper.SPLIT_WORK, "both layers take the split path");
+        ComputationGraph g = GraphFactory.build(new ModelConfig("lstm", "fused", units, 2, 0, 0, 0.08, 1), train(), vocab);
+        float[][] split = steps(new LstmStepper(g), vocab, 40);
+        LstmStepper.splitWork = Long.MAX_VALUE;
+        try {
+            float[][] whole = steps(new LstmStepper(g), vocab, 40);
+            for (int s = 0; s < whole.length; s++) assertArrayEquals(whole[s], split[s], "step " + s);
+        } finally {
+            LstmStepper.splitWork = LstmStepper.SPLIT_WORK;
+        }
+        assertMatchesRnnTimeStep(vocab, units, 2, 40, 0.08);
+    }
+
+    private static TrainConfig train() {
+        return new TrainConfig(1, 10, 1, "rmsprop", 1e-3, 1, 10, 0.95, 5, 11, 10, 1, "", "x", 1);
+    }
+
+    private static float[][] steps(LstmStepper stepper, int vocab, int steps) {
+        Random r = new Random(5);
+        float[][] out = new float[steps][];
+        for (int s = 0; s < steps; s++) out[s] = stepper.step(r.nextInt(vocab)).clone();
+        return out;
+    }
+
+    private static void assertMatchesRnnTimeStep(int vocab, int units, int layers, int steps) {
+        assertMatchesRnnTimeStep(vocab, units, layers, steps, 0.4);
+    }
+
+    private static void assertMatchesRnnTimeStep(int vocab, int units, int layers, int steps, double initRange) {
+        ModelConfig m = new ModelConfig("lstm", "fused", units, layers, 0, 0, initRange, 1);
         TrainConfig t = new TrainConfig(1, 10, 1, "rmsprop", 1e-3, 1, 10, 0.95, 5, 11, 10, 1, "", "x", 1);
         ComputationGraph g = GraphFactory.build(m, t, vocab);
         LstmStepper stepper = new LstmStepper(g);
         g.rnnClearPreviousState();
         Random r = new Random(3);
         double worst = 0;
-        for (int step = 0; step < 200; step++) {
+        for (int step = 0; step < steps; step++) {
             int c = r.nextInt(vocab);
             INDArray x = Nd4j.zeros(DataType.FLOAT, 1, vocab, 1);
             x.putScalar(0, c, 0, 1f);
