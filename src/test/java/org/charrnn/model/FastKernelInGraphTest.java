@@ -37,18 +37,6 @@ class FastKernelInGraphTest {
         }
     }
 
-    private static INDArray[] segment(Random r) {
-        INDArray f = Nd4j.zeros(DataType.FLOAT, BATCH, VOCAB, T);
-        INDArray l = Nd4j.zeros(DataType.FLOAT, BATCH, VOCAB, T);
-        for (int b = 0; b < BATCH; b++) {
-            for (int t = 0; t < T; t++) {
-                f.putScalar(new long[]{b, r.nextInt(VOCAB), t}, 1.0);
-                l.putScalar(new long[]{b, r.nextInt(VOCAB), t}, 1.0);
-            }
-        }
-        return new INDArray[]{f, l};
-    }
-
     private static Map<String, INDArray> gradients(ComputationGraph g, INDArray[] d) {
         g.setInputs(d[0]);
         g.setLabels(d[1]);
@@ -66,7 +54,7 @@ class FastKernelInGraphTest {
         assertEquals("fused", GraphFactory.coreOf(fast));
         Random r = new Random(3);
         for (int segment = 0; segment < 2; segment++) {
-            INDArray[] d = segment(r);
+            INDArray[] d = OneHotSegments.random(r, DataType.FLOAT, BATCH, VOCAB, T);
             Map<String, INDArray> gf = gradients(fast, d);
             Map<String, INDArray> gr = gradients(reference, d);
             assertEquals(gr.keySet(), gf.keySet());

@@ -50,16 +50,7 @@ class FusedLstmGradientTest {
     }
 
     static INDArray[] data(long seed) {
-        Random r = new Random(seed);
-        INDArray f = Nd4j.zeros(DataType.DOUBLE, BATCH, VOCAB, T);
-        INDArray l = Nd4j.zeros(DataType.DOUBLE, BATCH, VOCAB, T);
-        for (int b = 0; b < BATCH; b++) {
-            for (int t = 0; t < T; t++) {
-                f.putScalar(new long[]{b, r.nextInt(VOCAB), t}, 1.0);
-                l.putScalar(new long[]{b, r.nextInt(VOCAB), t}, 1.0);
-            }
-        }
-        return new INDArray[]{f, l};
+        return OneHotSegments.random(new Random(seed), DataType.DOUBLE, BATCH, VOCAB, T);
     }
 
     private static void assertExact(Map<String, Double> errors) {
