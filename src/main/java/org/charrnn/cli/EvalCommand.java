@@ -79,17 +79,14 @@ final class EvalCommand extends Command {
             throw new UsageException("eval: " + what + " has too few characters to score" + why + "; use another --split or --file");
         }
         Evaluator.Loss loss;
-        if (System.console() != null) {
-            // On a terminal, a progress bar on stderr: a long text can take minutes to score.
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("eval").setInitialMax(1)
-                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" batches", 1)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
-                loss = Evaluator.evaluate(ckpt.graph(), corpus, region, config.train().batchSize(), config.train().seqLength(),
-                        GraphFactory.inputEncoding(config.model()), (done, total) -> bar.maxHint(total).stepTo(done));
-            }
-        } else {
-            loss = Evaluator.evaluate(ckpt.graph(), corpus, region, config.train().batchSize(),
-                    config.train().seqLength(), GraphFactory.inputEncoding(config.model()));
+        // On a terminal, a progress bar on stderr: a long text can take minutes to score.
+        try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("eval")
+                .setInitialMax(1).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" batches", 1)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
+            loss = Evaluator.evaluate(ckpt.graph(), corpus, region, config.train().batchSize(), config.train().seqLength(),
+                    GraphFactory.inputEncoding(config.model()), (done, total) -> {
+                        if (bar != null) bar.maxHint(total).stepTo(done);
+                    });
         }
         io.out().printf(Locale.ROOT, "%s: %.4f nats/char, %.4f bits/char over %,d characters%n",
                 what, loss.natsPerChar(), loss.bitsPerChar(), loss.characters());

@@ -53,9 +53,8 @@ public final class FastLstmKernel implements LstmKernel {
     private float[][] cellTanh;     // tanh(c_t)
     // Scratch, [B·n]:
     private float[] hNext;
-    private float[] dLdhStep;
     private float[] dh;             // dL/dh_t through the recurrence
-    private float[] dhTotal;
+    private float[] dhTotal;        // dL/dh_t from above plus through the recurrence
     private float[] dc;
     private float[] dcNext;
     private float[][] dz;           // dL/dz per gate (i, f, g, o)
@@ -148,9 +147,9 @@ public final class FastLstmKernel implements LstmKernel {
             for (int step = t - 1; step >= 0; step--) {
                 float[] i = in[step], f = forget[step], cg = candidate[step], o = out[step];
                 float[] cPrev = cell[step], tc = cellTanh[step];
-                float[] dL = dLdhStep, dht = dhTotal, dct = dc, dcn = dcNext;
-                dLdhBuf.get(step * m, dL, 0, m);
-                for (int k = 0; k < m; k++) dht[k] = dL[k] + dh[k];
+                float[] dht = dhTotal, dct = dc, dcn = dcNext;
+                dLdhBuf.get(step * m, dht, 0, m);
+                for (int k = 0; k < m; k++) dht[k] += dh[k];
                 for (int k = 0; k < m; k++) dct[k] = dcn[k] + dht[k] * o[k] * (1f - tc[k] * tc[k]);
                 for (int k = 0; k < m; k++) di[k] = dct[k] * cg[k] * i[k] * (1f - i[k]);
                 for (int k = 0; k < m; k++) df[k] = dct[k] * cPrev[k] * f[k] * (1f - f[k]);
@@ -224,7 +223,6 @@ public final class FastLstmKernel implements LstmKernel {
         cell = new float[t + 1][m];
         cellTanh = new float[t][m];
         hNext = new float[m];
-        dLdhStep = new float[m];
         dh = new float[m];
         dhTotal = new float[m];
         dc = new float[m];
@@ -274,14 +272,8 @@ public final class FastLstmKernel implements LstmKernel {
         buffer(contiguous(a)).get(0, dst, off, len);
     }
 
-    /** Writes len floats from src[off..] into the array, in C order. */
+    /** Writes len floats from src[off..] into a contiguous C-order float array (outputs are, see LstmKernel). */
     private static void put(INDArray dst, float[] src, int off, int len) {
-        if (isContiguousFloat(dst)) {
-            buffer(dst).put(0, src, off, len);
-        } else {
-            INDArray tmp = Nd4j.createUninitialized(DataType.FLOAT, dst.shape());
-            buffer(tmp).put(0, src, off, len);
-            dst.assign(tmp);
-        }
+        buffer(dst).put(0, src, off, len);
     }
 }
