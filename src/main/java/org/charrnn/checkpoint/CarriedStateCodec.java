@@ -14,17 +14,21 @@ import java.util.Map;
 public final class CarriedStateCodec {
     private CarriedStateCodec() {}
 
+    /** Layer name → {h} or {h, c} (an LSTM's cell state), each [batch, size]. */
     public static Map<String, TrainingState.CarriedArrays> encode(Map<String, INDArray[]> state) {
         Map<String, TrainingState.CarriedArrays> out = new LinkedHashMap<>();
-        state.forEach((layer, hc) -> out.put(layer, new TrainingState.CarriedArrays((int) hc[0].size(0),
-                (int) hc[0].size(1), base64(hc[0]), base64(hc[1]))));
+        state.forEach((layer, s) -> out.put(layer, new TrainingState.CarriedArrays((int) s[0].size(0),
+                (int) s[0].size(1), base64(s[0]), s.length > 1 ? base64(s[1]) : null)));
         return out;
     }
 
     public static Map<String, INDArray[]> decode(Map<String, TrainingState.CarriedArrays> state) {
         Map<String, INDArray[]> out = new LinkedHashMap<>();
-        state.forEach((layer, a) -> out.put(layer, new INDArray[]{array(a.h(), a.batch(), a.size()),
-                array(a.c(), a.batch(), a.size())}));
+        state.forEach((layer, a) -> {
+            if (a.h() == null) throw new IllegalArgumentException("carried state of " + layer + " has no h");
+            INDArray h = array(a.h(), a.batch(), a.size());
+            out.put(layer, a.c() == null ? new INDArray[]{h} : new INDArray[]{h, array(a.c(), a.batch(), a.size())});
+        });
         return out;
     }
 

@@ -22,7 +22,22 @@ final class CheckpointFormat {
     /** Network entries: far beyond any model this tool trains, well short of exhausting memory. */
     static final long MAX_NETWORK_BYTES = 1L << 31;
 
+    /**
+     * Layer classes that moved since a checkpoint could have been written: the network configuration
+     * names them by class, so an older checkpoint is read with the new names. (Our LSTM moved into a
+     * package of its own when the GRU and RNN joined it.)
+     */
+    private static final java.util.Map<String, String> MOVED_CLASSES = java.util.Map.of(
+            "\"org.charrnn.model.FusedLstm\"", "\"org.charrnn.model.lstm.FusedLstm\"");
+
     private CheckpointFormat() {}
+
+    static byte[] renameLegacyClasses(byte[] configurationJson) {
+        String json = new String(configurationJson, java.nio.charset.StandardCharsets.UTF_8);
+        String renamed = json;
+        for (java.util.Map.Entry<String, String> e : MOVED_CLASSES.entrySet()) renamed = renamed.replace(e.getKey(), e.getValue());
+        return renamed.equals(json) ? configurationJson : renamed.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     static long limitFor(String entry) {
         return entry.startsWith("charrnn/") ? MAX_METADATA_BYTES : MAX_NETWORK_BYTES;

@@ -164,6 +164,7 @@ public final class CheckpointReader {
             for (String entry : CheckpointFormat.DL4J_ENTRIES) {
                 byte[] bytes = entries.get(entry);
                 if (bytes == null) continue;
+                if (entry.equals(CheckpointFormat.DL4J_CONFIGURATION)) bytes = CheckpointFormat.renameLegacyClasses(bytes);
                 zip.putNextEntry(new ZipEntry(entry));
                 zip.write(bytes);
                 zip.closeEntry();

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param learningRate       the rate the next update uses
  * @param seed               the run's seed; dropout masks are drawn from (seed, iteration)
  * @param initialLoss        the first training loss of the run (divergence is judged against it)
- * @param carried            layer name → hidden and cell state carried into the next minibatch
+ * @param carried            layer name → hidden (and an LSTM's cell) state carried into the next minibatch
  * @param trainLosses        training loss per iteration, nats/char
  * @param validations        every validation so far
  */
@@ -32,6 +32,6 @@ public record TrainingState(long iteration, int iterationsPerEpoch, double learn
 
     public record Validation(long iteration, double epoch, double loss, double trainLoss) {}
 
-    /** One layer's carried state: float32 arrays of shape [batch, size], little-endian, base64. */
+    /** One layer's carried state: float32 arrays of shape [batch, size], little-endian, base64; c is null but for an LSTM. */
     public record CarriedArrays(int batch, int size, String h, String c) {}
 }

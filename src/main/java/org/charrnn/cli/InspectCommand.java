@@ -43,7 +43,8 @@ final class InspectCommand extends Command {
         PrintStream out = io.out();
         out.println("checkpoint:      " + file);
         out.println("format version:  " + c.formatVersion());
-        out.println("recurrent core:  " + c.core() + describeCore(c.core()));
+        String cell = c.config().model().type();
+        out.println("recurrent core:  " + c.core() + " " + cell + describeCore(c.core(), cell));
         out.printf(Locale.ROOT, "parameters:      %,d%n", c.graph().numParams());
         out.printf(Locale.ROOT, "progress:        epoch %.2f, iteration %d (%d per epoch), next learning rate %.3e%n",
                 s.epoch(), s.iteration(), s.iterationsPerEpoch(), s.learningRate());
@@ -60,10 +61,15 @@ final class InspectCommand extends Command {
         return 0;
     }
 
-    private static String describeCore(String core) {
+    private static String describeCore(String core, String cell) {
+        String ours = switch (cell) {
+            case "gru" -> "FusedGru";
+            case "rnn" -> "FusedRnn";
+            default -> "FusedLstm";
+        };
         return switch (core) {
-            case "fused" -> " (charrnn FusedLstm: exact truncated BPTT, state carried across minibatches)";
-            case "stock" -> " (DL4J LSTM: state reset every minibatch)";
+            case "fused" -> " (charrnn " + ours + ": exact truncated BPTT, state carried across minibatches)";
+            case "stock" -> " (DL4J " + (cell.equals("rnn") ? "SimpleRnn" : "LSTM") + ": state reset every minibatch)";
             case "rnn" -> " (DL4J SimpleRnn: state reset every minibatch)";
             default -> "";
         };

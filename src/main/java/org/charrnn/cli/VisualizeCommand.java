@@ -6,7 +6,7 @@ import org.apache.commons.cli.Options;
 import org.charrnn.checkpoint.Checkpoint;
 import org.charrnn.checkpoint.CheckpointReader;
 import org.charrnn.data.Vocabulary;
-import org.charrnn.model.LstmStepper;
+import org.charrnn.model.Stepper;
 import org.charrnn.report.ActivationPage;
 import org.charrnn.report.ActivationTrace;
 
@@ -56,9 +56,9 @@ final class VisualizeCommand extends Command {
         int maxChars = intOption(cmd, "max-chars", 2000, 1, 1_000_000);
         String text = cmd.hasOption("prime") ? cmd.getOptionValue("prime") : readUtf8("--text", Path.of(cmd.getOptionValue("text")));
         Checkpoint ckpt = CheckpointReader.read(file, false);
-        if (!LstmStepper.supports(ckpt.graph())) {
+        if (!Stepper.supports(ckpt.graph())) {
             throw new UsageException("visualize: " + file + " uses the " + ckpt.core() + " core" + (ckpt.config().model().embeddingSize() > 0
-                    ? " with an embedding" : "") + "; the page needs a one-hot fused LSTM (model.core: fused, model.embedding_size: 0)");
+                    ? " with an embedding" : "") + "; the page needs our one-hot cells (model.core: fused, model.embedding_size: 0)");
         }
         Vocabulary vocab = ckpt.vocabulary();
         text = knownCharacters(text, vocab, file, "the text", cmd.hasOption("skip-unknown"));
@@ -82,7 +82,8 @@ final class VisualizeCommand extends Command {
             throw new UsageException("visualize: cannot write " + out + " (" + e.getMessage() + ")");
         }
         io.out().println("Wrote " + out);
-        io.out().println("Most varying cells (layer, cell, spread of tanh(c)):");
+        io.out().println("Most varying " + (trace.quantity().equals("h") ? "units" : "cells") + " (layer, index, spread of "
+                + trace.quantity() + "):");
         for (ActivationTrace.Cell c : ranked.subList(0, Math.min(10, ranked.size()))) {
             io.out().printf(Locale.ROOT, "  %d  %4d  %.3f%n", c.layer(), c.index(), c.spread());
         }

@@ -180,6 +180,10 @@ public final class ConfigLoader {
     }
 
     private static RunConfig build(Map<String, Object> v, String source) {
+        if (v.get("model.type").equals("gru") && v.get("model.core").equals("stock")) {
+            throw new ConfigException(source + ": model.core: 'stock' is not allowed with model.type 'gru' (DL4J has no GRU"
+                    + " layer); expected 'fused'");
+        }
         DataConfig data = new DataConfig((String) v.get("data.input"), (String) v.get("data.download_url"),
                 (String) v.get("data.sha256"), (double) v.get("data.train_frac"), (double) v.get("data.val_frac"));
         ModelConfig model = new ModelConfig((String) v.get("model.type"), (String) v.get("model.core"),

@@ -21,9 +21,10 @@ public final class ConfigSchema {
             Key.real("data.train_frac", 0.95, 0, false, 1, true, "fraction of the text used for training"),
             Key.real("data.val_frac", 0.05, 0, true, 1, false, "fraction used for validation (test = rest)"),
 
-            Key.choice("model.type", "lstm", List.of("lstm", "rnn"), "recurrent cell"),
+            Key.choice("model.type", "lstm", List.of("lstm", "gru", "rnn"), "recurrent cell (rnn = vanilla tanh RNN)"),
             Key.choice("model.core", "fused", List.of("fused", "stock"),
-                    "lstm implementation: fused (ours, exact truncated BPTT with carried state) or stock (DL4J's LSTM)"),
+                    "fused (ours: exact truncated BPTT, state carried across minibatches) or stock (DL4J's LSTM or"
+                            + " SimpleRnn, state reset every minibatch; no stock gru)"),
             Key.integer("model.rnn_size", 128, 1, 65536, "hidden units per layer"),
             Key.integer("model.num_layers", 2, 1, 64, "stacked recurrent layers"),
             Key.real("model.dropout", 0, 0, true, 1, false, "dropout between layers and before the output"),

@@ -3,6 +3,11 @@ package org.charrnn.model;
 import org.charrnn.config.ModelConfig;
 import org.charrnn.config.TrainConfig;
 import org.charrnn.data.InputEncoding;
+import org.charrnn.model.gru.FusedGru;
+import org.charrnn.model.kernel.FusedRecurrent;
+import org.charrnn.model.kernel.FusedRecurrentLayer;
+import org.charrnn.model.lstm.FusedLstm;
+import org.charrnn.model.rnn.FusedRnn;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -85,22 +90,32 @@ public final class GraphFactory {
         return g.setOutputs(OUTPUT).backpropType(BackpropType.Standard).build();
     }
 
-    /** The recurrent core for one layer: our fused LSTM, DL4J's stock LSTM, or DL4J's SimpleRnn. */
+    /**
+     * The recurrent core for one layer: our cell of the configured type (LSTM, GRU, RNN), or for
+     * comparison DL4J's stock LSTM or SimpleRnn (state reset every minibatch; DL4J has no GRU).
+     */
     private static Layer recurrentLayer(ModelConfig m, long nIn, double dropout, boolean readsNetworkInput) {
-        Dropout drop = dropout > 0 ? new Dropout(1 - dropout) : null; // DL4J's argument is the keep probability
         Layer layer;
-        if (m.type().equals("rnn")) {
-            layer = new SimpleRnn.Builder().nIn(nIn).nOut(m.rnnSize()).activation(Activation.TANH)
-                    .dataFormat(RNNFormat.NCW).build();
-        } else if (m.core().equals("stock")) {
-            layer = new LSTM.Builder().nIn(nIn).nOut(m.rnnSize()).activation(Activation.TANH)
-                    .gateActivationFunction(Activation.SIGMOID).forgetGateBiasInit(m.forgetBias())
-                    .dataFormat(RNNFormat.NCW).build();
+        if (m.core().equals("stock")) {
+            layer = switch (m.type()) {
+                case "lstm" -> new LSTM.Builder().nIn(nIn).nOut(m.rnnSize()).activation(Activation.TANH)
+                        .gateActivationFunction(Activation.SIGMOID).forgetGateBiasInit(m.forgetBias())
+                        .dataFormat(RNNFormat.NCW).build();
+                case "rnn" -> new SimpleRnn.Builder().nIn(nIn).nOut(m.rnnSize()).activation(Activation.TANH)
+                        .dataFormat(RNNFormat.NCW).build();
+                default -> throw new IllegalArgumentException("DL4J has no stock " + m.type() + " layer");
+            };
         } else {
-            layer = new FusedLstm.Builder().forgetGateBiasInit(m.forgetBias()).initRange(m.initRange())
-                    .backpropToInput(!readsNetworkInput).nIn(nIn).nOut(m.rnnSize()).dataFormat(RNNFormat.NCW).build();
+            FusedRecurrent.Builder<?> b = switch (m.type()) {
+                case "lstm" -> new FusedLstm.Builder().forgetGateBiasInit(m.forgetBias());
+                case "gru" -> new FusedGru.Builder();
+                case "rnn" -> new FusedRnn.Builder();
+                default -> throw new IllegalArgumentException("unknown cell " + m.type());
+            };
+            layer = b.initRange(m.initRange()).backpropToInput(!readsNetworkInput).nIn(nIn).nOut(m.rnnSize())
+                    .dataFormat(RNNFormat.NCW).build();
         }
-        if (drop != null) layer.setIDropout(drop);
+        if (dropout > 0) layer.setIDropout(new Dropout(1 - dropout)); // DL4J's argument is the keep probability
         return layer;
     }
 
@@ -123,18 +138,28 @@ public final class GraphFactory {
     public static java.util.Map<String, Object> architecture(ModelConfig m) {
         java.util.Map<String, Object> a = new java.util.LinkedHashMap<>();
         a.put("model.type", m.type());
-        a.put("model.core", m.type().equals("lstm") ? m.core() : "-");
+        a.put("model.core", m.core());
         a.put("model.rnn_size", m.rnnSize());
         a.put("model.num_layers", m.numLayers());
         a.put("model.embedding_size", m.embeddingSize());
         return a;
     }
 
-    /** "fused", "stock" or "rnn": which recurrent core a built graph uses. */
+    /** "fused" (our cells) or "stock" (DL4J's LSTM or SimpleRnn): which recurrent core a built graph uses. */
     public static String coreOf(ComputationGraph graph) {
         for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
-            if (l instanceof FusedLstmLayer) return "fused";
+            if (l instanceof FusedRecurrentLayer) return "fused";
             if (l instanceof org.deeplearning4j.nn.layers.recurrent.LSTM) return "stock";
+            if (l instanceof org.deeplearning4j.nn.layers.recurrent.SimpleRnn) return "stock";
+        }
+        return "unknown";
+    }
+
+    /** lstm, gru or rnn: the cell of a built graph's recurrent layers. */
+    public static String cellOf(ComputationGraph graph) {
+        for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
+            if (l instanceof FusedRecurrentLayer f) return f.cell().cellName();
+            if (l instanceof org.deeplearning4j.nn.layers.recurrent.LSTM) return "lstm";
             if (l instanceof org.deeplearning4j.nn.layers.recurrent.SimpleRnn) return "rnn";
         }
         return "unknown";

@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * A self-contained HTML page in the style of "The Unreasonable Effectiveness of RNNs": the text
- * with each character's background coloured by one LSTM cell's tanh(c) (blue positive, red
- * negative), and under every character the model's five likeliest next characters, shaded by
+ * with each character's background coloured by one neuron (an LSTM cell's tanh(c), a GRU's or
+ * RNN's hidden unit h; blue positive, red negative), and under every character the model's five likeliest next characters, shaded by
  * probability. A menu switches between the most varying cells (and the one asked for).
  */
 public final class ActivationPage {
@@ -44,7 +44,9 @@ public final class ActivationPage {
             }
         }
         String json = JSON.writeValueAsString(data).replace("</", "<\\/"); // never close the script element early
-        return TEMPLATE.replace("%TITLE%", escape(title)).replace("%DATA%", json);
+        String neuron = trace.cellType().toUpperCase(java.util.Locale.ROOT) + (trace.quantity().equals("h") ? " unit" : " cell");
+        return TEMPLATE.replace("%TITLE%", escape(title)).replace("%NEURON%", neuron).replace("%QUANTITY%", trace.quantity())
+                .replace("%DATA%", json);
     }
 
     private static String escape(String s) {
@@ -73,8 +75,8 @@ public final class ActivationPage {
             <body>
             <h1>%TITLE%</h1>
             <div class="controls">
-              <label>LSTM cell: <select id="cell"></select></label>
-              <span class="legend">tanh(c): <span style="background: rgba(220,40,20,0.9)">-1</span><span>0</span><span style="background: rgba(30,100,230,0.9)">+1</span>
+              <label>%NEURON%: <select id="cell"></select></label>
+              <span class="legend">%QUANTITY%: <span style="background: rgba(220,40,20,0.9)">-1</span><span>0</span><span style="background: rgba(30,100,230,0.9)">+1</span>
               &nbsp; under each character: the five likeliest next characters, darker = more likely</span>
             </div>
             <div id="text"></div>

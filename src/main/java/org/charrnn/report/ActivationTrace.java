@@ -1,7 +1,7 @@
 package org.charrnn.report;
 
 import org.charrnn.data.Vocabulary;
-import org.charrnn.model.LstmStepper;
+import org.charrnn.model.Stepper;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.util.ArrayList;
@@ -9,8 +9,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Runs text through a trained LSTM one character at a time and records what the blog pictures:
- * every cell's tanh(c) after each character, and the model's five likeliest next characters.
+ * Runs text through a trained network one character at a time and records what the blog pictures:
+ * every neuron's activation after each character (an LSTM cell's tanh(c); a GRU's or RNN's hidden
+ * unit h), and the model's five likeliest next characters.
  */
 public final class ActivationTrace {
     /** One cell: its activation after every character, and how strongly it varies (standard deviation). */
@@ -23,14 +24,17 @@ public final class ActivationTrace {
     private final List<Cell> cells;
     private final List<Guess[]> top5;
 
-    private ActivationTrace(int[] codePoints, List<Cell> cells, List<Guess[]> top5) {
+    private final String cellType;
+
+    private ActivationTrace(int[] codePoints, List<Cell> cells, List<Guess[]> top5, String cellType) {
         this.codePoints = codePoints;
         this.cells = cells;
         this.top5 = top5;
+        this.cellType = cellType;
     }
 
     public static ActivationTrace of(ComputationGraph graph, Vocabulary vocabulary, int[] indices) {
-        LstmStepper stepper = new LstmStepper(graph);
+        Stepper stepper = new Stepper(graph);
         int t = indices.length;
         List<float[][]> values = new ArrayList<>(); // [layer][cell][time]
         for (int l = 0; l < stepper.layers(); l++) values.add(new float[stepper.units(l)][t]);
@@ -38,8 +42,8 @@ public final class ActivationTrace {
         for (int i = 0; i < t; i++) {
             float[] p = stepper.step(indices[i]);
             for (int l = 0; l < stepper.layers(); l++) {
-                float[] c = stepper.cellState(l);
-                for (int j = 0; j < c.length; j++) values.get(l)[j][i] = (float) Math.tanh(c[j]);
+                float[] a = stepper.activation(l);
+                for (int j = 0; j < a.length; j++) values.get(l)[j][i] = a[j];
             }
             top.add(topK(p, vocabulary, 5));
         }
@@ -52,7 +56,17 @@ public final class ActivationTrace {
         }
         int[] cps = new int[t];
         for (int i = 0; i < t; i++) cps[i] = vocabulary.codePoint(indices[i]);
-        return new ActivationTrace(cps, cells, top);
+        return new ActivationTrace(cps, cells, top, stepper.cellName(0));
+    }
+
+    /** lstm, gru or rnn: the network's (first layer's) cell. */
+    public String cellType() {
+        return cellType;
+    }
+
+    /** What the values are: "tanh(c)" for an LSTM's cells, "h" for the hidden units of the others. */
+    public String quantity() {
+        return cellType.equals("lstm") ? "tanh(c)" : "h";
     }
 
     public int[] codePoints() {

@@ -2,7 +2,7 @@ package org.charrnn.sample;
 
 import org.charrnn.data.InputEncoding;
 import org.charrnn.data.Vocabulary;
-import org.charrnn.model.LstmStepper;
+import org.charrnn.model.Stepper;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,8 +28,8 @@ public final class Sampler {
 
     /** Emits {@code o.length()} generated code points (not the prime) to {@code out}. */
     public void sample(int[] primeIndices, SamplingOptions o, IntConsumer out) {
-        if (encoding == InputEncoding.ONE_HOT && LstmStepper.supports(graph)) {
-            LstmStepper stepper = new LstmStepper(graph); // the tight path: no ND4J call per character
+        if (encoding == InputEncoding.ONE_HOT && Stepper.supports(graph)) {
+            Stepper stepper = new Stepper(graph); // the tight path: no ND4J call per character
             generate(primeIndices, o, out, indices -> {
                 float[] p = null;
                 for (int index : indices) p = stepper.step(index);

@@ -210,6 +210,21 @@ class CheckpointFilesTest {
         assertEquals(s + ": refused: suspicious entry name '../../etc/evil' (path traversal)", error(s));
     }
 
+    /** A checkpoint written before our LSTM moved into its own package names it by its old class: it still loads. */
+    @Test
+    void aCheckpointNamingTheLstmByItsOldClassStillLoads() throws IOException {
+        Map<String, byte[]> e = entries(encoded());
+        String json = new String(e.get(CheckpointFormat.DL4J_CONFIGURATION), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"org.charrnn.model.lstm.FusedLstm\""), "the configuration names the layer class");
+        e.put(CheckpointFormat.DL4J_CONFIGURATION, json.replace("org.charrnn.model.lstm.FusedLstm", "org.charrnn.model.FusedLstm")
+                .getBytes(StandardCharsets.UTF_8));
+        resign(e);
+        Path old = write("old.zip", zip(e));
+        Checkpoint c = CheckpointReader.read(old, true);
+        assertEquals(graph.params(), c.graph().params());
+        assertEquals(2, CarriedStateCodec.decode(c.state().carried()).get("rnn0").length, "h and c carried");
+    }
+
     /** Recomputes the manifest's checksums, as an attacker who rewrites entries would. */
     private static void resign(Map<String, byte[]> e) throws IOException {
         Manifest m = Json.MAPPER.readValue(e.get(CheckpointFormat.MANIFEST), Manifest.class);

@@ -3,7 +3,10 @@ package org.charrnn.model;
 import org.charrnn.config.ModelConfig;
 import org.charrnn.config.TrainConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.charrnn.model.kernel.KernelChoice;
+import org.charrnn.testing.OneHotSegments;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,25 +18,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The float32 training path end to end: a graph computing with the fast kernel (one-hot lookup in
- * the first layer, direct sgemm, gradients written into DL4J's flattened gradient views) against
- * the same graph on the native-op reference, over two segments with carried state.
+ * The float32 training path end to end, for each cell: a graph computing with the fast kernel
+ * (one-hot lookup in the first layer, direct sgemm, gradients written into DL4J's flattened gradient
+ * views) against the same graph on the reference kernel, over two segments with carried state.
  */
 class FastKernelInGraphTest {
     private static final int VOCAB = 13;
     private static final int BATCH = 6;
     private static final int T = 9;
 
-    private static ComputationGraph graph(boolean nativeKernel) {
-        String before = System.getProperty(LstmKernels.PROPERTY);
-        if (nativeKernel) System.setProperty(LstmKernels.PROPERTY, "native");
+    private static ComputationGraph graph(String cell, boolean nativeKernel) {
+        String before = System.getProperty(KernelChoice.PROPERTY);
+        if (nativeKernel) System.setProperty(KernelChoice.PROPERTY, "reference");
         try {
-            ModelConfig model = new ModelConfig("lstm", "fused", 16, 2, 0, 0, 0.3, 1.0);
+            ModelConfig model = new ModelConfig(cell, "fused", 16, 2, 0, 0, 0.3, 1.0);
             TrainConfig train = new TrainConfig(BATCH, T, 1, "sgd", 0.1, 1, 10, 0.95, 0, 42, 10, 1, "", "t", 1);
             return GraphFactory.build(model, train, VOCAB, DataType.FLOAT);
         } finally {
-            if (before == null) System.clearProperty(LstmKernels.PROPERTY);
-            else System.setProperty(LstmKernels.PROPERTY, before);
+            if (before == null) System.clearProperty(KernelChoice.PROPERTY);
+            else System.setProperty(KernelChoice.PROPERTY, before);
         }
     }
 
@@ -46,10 +49,11 @@ class FastKernelInGraphTest {
         return out;
     }
 
-    @Test
-    void fastKernelGradientsEqualTheReferenceAcrossACarriedSegment() {
-        ComputationGraph fast = graph(false);
-        ComputationGraph reference = graph(true);
+    @ParameterizedTest
+    @ValueSource(strings = {"lstm", "gru", "rnn"})
+    void fastKernelGradientsEqualTheReferenceAcrossACarriedSegment(String cell) {
+        ComputationGraph fast = graph(cell, false);
+        ComputationGraph reference = graph(cell, true);
         reference.setParams(fast.params().dup());
         assertEquals("fused", GraphFactory.coreOf(fast));
         Random r = new Random(3);

@@ -20,7 +20,7 @@ class StockEquivalenceTest {
         ComputationGraph stock = GraphFactory.build(new ModelConfig("lstm", "stock", 12, 2, 0, 0, 0.5, 1), t, vocab);
         for (String layer : new String[]{"rnn0", "rnn1"}) {
             for (String key : new String[]{"W", "RW", "b"}) {
-                stock.getLayer(layer).getParam(key).assign(FusedLstmParams.toStockGateOrder(fused.getLayer(layer).getParam(key)));
+                stock.getLayer(layer).getParam(key).assign(org.charrnn.model.lstm.FusedLstm.toStockGateOrder(fused.getLayer(layer).getParam(key)));
             }
         }
         stock.getLayer("out").setParams(fused.getLayer("out").params().dup());

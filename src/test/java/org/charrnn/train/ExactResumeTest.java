@@ -3,7 +3,8 @@ package org.charrnn.train;
 import org.charrnn.checkpoint.TrainingState;
 import org.charrnn.config.RunConfig;
 import org.charrnn.testing.TestTexts;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -13,17 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A run stopped at a checkpoint and resumed equals an uninterrupted run, loss for loss, bit for bit. */
+/** A run stopped at a checkpoint and resumed equals an uninterrupted run, loss for loss, bit for bit, for every cell. */
 class ExactResumeTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void resumedRunRepeatsTheUninterruptedOneExactly() {
+    @ParameterizedTest
+    @ValueSource(strings = {"lstm", "gru", "rnn"})
+    void resumedRunRepeatsTheUninterruptedOneExactly(String cell) {
         Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(8000, 1));
         // Mid-epoch checkpoints (every 7 of 45 iterations), dropout on (the RNG must resume too),
         // Adam (its bias correction depends on the restored iteration count), LR decay after epoch 1.
-        String[] knobs = {"train.eval_val_every=7", "model.dropout=0.25", "train.optimizer=adam",
+        String[] knobs = {"model.type=" + cell, "train.eval_val_every=7", "model.dropout=0.25", "train.optimizer=adam",
                 "train.max_epochs=2", "train.learning_rate_decay=0.5", "train.learning_rate_decay_after=1"};
 
         RunConfig straight = TestTexts.smallConfig(text, tmp.resolve("straight"), knobs);

@@ -1,4 +1,4 @@
-package org.charrnn.model;
+package org.charrnn.model.kernel;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -14,24 +14,46 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Configuration of our LSTM layer (see {@link FusedLstmLayer}). Serialised by DL4J's JSON like any
- * layer, so a checkpoint loads in plain DL4J code that has this class on the classpath.
+ * Configuration shared by our recurrent cells (LSTM, GRU, vanilla RNN): what a cell declares about
+ * itself, and what DL4J needs to build, serialise and load it. Parameters are always
+ * W = Wx [nIn, G·n], RW = Wr [n, G·n] and b [1, biasLength], with G the cell's gate blocks.
+ * Serialised by DL4J's JSON like any layer, so a checkpoint loads in plain DL4J code that has
+ * these classes on the classpath. A cell's methods are not bean getters, so JSON holds only its fields.
  */
-public class FusedLstm extends BaseRecurrentLayer {
-    private double forgetGateBiasInit = 1.0;
+public abstract class FusedRecurrent extends BaseRecurrentLayer {
     private double initRange = 0.08;
     /** False when the input is the network's data: no gradient is wanted for it, and none is computed. */
     private boolean backpropToInput = true;
 
-    /** For DL4J's JSON deserialisation. */
-    public FusedLstm() {
+    protected FusedRecurrent() {
     }
 
-    private FusedLstm(Builder b) {
+    protected FusedRecurrent(Builder<?> b) {
         super(b);
-        this.forgetGateBiasInit = b.forgetGateBiasInit;
         this.initRange = b.initRange;
         this.backpropToInput = b.backpropToInput;
+    }
+
+    /** The cell's name as configs spell it: lstm, gru, rnn. */
+    public abstract String cellName();
+
+    /** Gate blocks of n columns in Wx and Wr. */
+    public abstract int gateBlocks();
+
+    /** Length of b for n units. */
+    public abstract long biasLength(long n);
+
+    /** State arrays carried from step to step: {h} or {h, c}. */
+    public abstract String[] stateNames();
+
+    /** A kernel for one layer in this data type (see {@link KernelChoice}). */
+    public abstract RecurrentKernel newKernel(DataType dataType);
+
+    /** A single-step inference cell holding copies of the given parameters. */
+    public abstract StepCell newStepCell(INDArray wx, INDArray wr, INDArray b);
+
+    /** Called after the uniform init: a cell's special bias values (an LSTM's forget gate). */
+    protected void initBias(INDArray b, long n) {
     }
 
     @Override
@@ -39,8 +61,8 @@ public class FusedLstm extends BaseRecurrentLayer {
                                                        Collection<TrainingListener> listeners, int layerIndex,
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("FusedLstm", getLayerName(), layerIndex, getNIn(), getNOut());
-        FusedLstmLayer layer = new FusedLstmLayer(conf, networkDataType);
+        LayerValidation.assertNInNOutSet(getClass().getSimpleName(), getLayerName(), layerIndex, getNIn(), getNOut());
+        FusedRecurrentLayer layer = new FusedRecurrentLayer(conf, networkDataType);
         layer.setListeners(listeners);
         layer.setIndex(layerIndex);
         layer.setParamsViewArray(layerParamsView);
@@ -48,14 +70,6 @@ public class FusedLstm extends BaseRecurrentLayer {
         layer.setParamTable(params);
         layer.setConf(conf);
         return layer;
-    }
-
-    public double getForgetGateBiasInit() {
-        return forgetGateBiasInit;
-    }
-
-    public void setForgetGateBiasInit(double forgetGateBiasInit) {
-        this.forgetGateBiasInit = forgetGateBiasInit;
     }
 
     public double getInitRange() {
@@ -76,18 +90,18 @@ public class FusedLstm extends BaseRecurrentLayer {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FusedLstm f && super.equals(o) && f.forgetGateBiasInit == forgetGateBiasInit
-                && f.initRange == initRange && f.backpropToInput == backpropToInput;
+        return o != null && o.getClass() == getClass() && super.equals(o)
+                && ((FusedRecurrent) o).initRange == initRange && ((FusedRecurrent) o).backpropToInput == backpropToInput;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + Double.hashCode(forgetGateBiasInit) * 17 + Double.hashCode(initRange) + (backpropToInput ? 1 : 0);
+        return 31 * super.hashCode() + Double.hashCode(initRange) * 17 + (backpropToInput ? 1 : 0);
     }
 
     @Override
     public ParamInitializer initializer() {
-        return FusedLstmParams.getInstance();
+        return FusedParams.getInstance();
     }
 
     @Override
@@ -95,31 +109,21 @@ public class FusedLstm extends BaseRecurrentLayer {
         return null; // DL4J's memory estimator is not used by this application
     }
 
-    public static class Builder extends BaseRecurrentLayer.Builder<Builder> {
-        private double forgetGateBiasInit = 1.0;
+    public abstract static class Builder<T extends Builder<T>> extends BaseRecurrentLayer.Builder<T> {
         private double initRange = 0.08;
         private boolean backpropToInput = true;
 
-        public Builder forgetGateBiasInit(double v) {
-            this.forgetGateBiasInit = v;
-            return this;
-        }
-
-        public Builder initRange(double v) {
+        @SuppressWarnings("unchecked")
+        public T initRange(double v) {
             this.initRange = v;
-            return this;
+            return (T) this;
         }
 
         /** False for a first layer that reads the network's input: skips the dL/dx product nobody uses. */
-        public Builder backpropToInput(boolean v) {
-            this.backpropToInput = v;
-            return this;
-        }
-
-        @Override
         @SuppressWarnings("unchecked")
-        public FusedLstm build() {
-            return new FusedLstm(this);
+        public T backpropToInput(boolean v) {
+            this.backpropToInput = v;
+            return (T) this;
         }
     }
 }

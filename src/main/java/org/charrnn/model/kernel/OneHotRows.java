@@ -1,9 +1,9 @@
-package org.charrnn.model;
+package org.charrnn.model.kernel;
 
 import java.nio.FloatBuffer;
 
 /** Recognises a matrix whose every row is one-hot, so its product with a weight matrix can be a row lookup. */
-final class OneHotRows {
+public final class OneHotRows {
     private OneHotRows() {}
 
     /**
@@ -11,7 +11,7 @@ final class OneHotRows {
      * elsewhere; then {@code codes[r]} is the column of row r's 1. Stops at the first value that is
      * neither 0 nor 1, so a dense input costs next to nothing.
      */
-    static boolean codes(FloatBuffer m, int rows, int width, int[] codes) {
+    public static boolean codes(FloatBuffer m, int rows, int width, int[] codes) {
         for (int r = 0; r < rows; r++) {
             int hot = -1;
             int base = r * width;

@@ -1,4 +1,4 @@
-package org.charrnn.model;
+package org.charrnn.model.kernel;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,10 +15,10 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
  * Nd4j.gemm builds and validates an op around the same call: on the LSTM's per-step
  * [50,128]×[128,512] product that wrapping cost ~20 µs of ~110. CPU backend only.
  */
-final class Sgemm {
+public final class Sgemm {
     private Sgemm() {}
 
-    static void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c, float alpha, float beta) {
+    public static void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c, float alpha, float beta) {
         long m = transposeA ? a.columns() : a.rows();
         long k = transposeA ? a.rows() : a.columns();
         long n = transposeB ? b.rows() : b.columns();

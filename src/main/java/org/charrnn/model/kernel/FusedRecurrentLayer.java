@@ -1,4 +1,4 @@
-package org.charrnn.model;
+package org.charrnn.model.kernel;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -12,29 +12,29 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Map;
+
 /**
- * Our LSTM layer. Unlike DL4J's stock LSTM it trains with truncated BPTT across minibatches the
- * way char-rnn does, with exact gradients:
+ * The DL4J layer behind every {@link FusedRecurrent} cell. Unlike DL4J's stock recurrent layers it
+ * trains with truncated BPTT across minibatches the way char-rnn does, with exact gradients:
  * <ul>
  *   <li>a training forward pass starts from the <em>carried</em> state (the state the previous
  *   minibatch of the same streams ended in), treated as a constant input;</li>
- *   <li>the backward pass differentiates exactly that forward pass (DL4J's stock layer recomputes
+ *   <li>the backward pass differentiates exactly that forward pass (DL4J's stock LSTM recomputes
  *   its forward from zero state and so mixes two different forwards);</li>
  *   <li>the carried state advances only when the trainer says so ({@link #commitCarriedState()}),
  *   so scoring, gradient checks and validation never disturb it.</li>
  * </ul>
  * {@code rnnTimeStep} (validation, sampling) keeps its own state in DL4J's stateMap, as usual.
- * Input and output are NCW [batch, features, time]; the kernel works time-major [time, batch, features],
- * in copies that are reused from minibatch to minibatch. A first layer reading the network's input
- * ({@link FusedLstm#isBackpropToInput()} false) returns no input gradient, as DL4J's embedding layers do.
+ * Input and output are NCW [batch, features, time]; the cell's {@link RecurrentKernel} works
+ * time-major [time, batch, features], in copies reused from minibatch to minibatch. A first layer
+ * reading the network's input ({@link FusedRecurrent#isBackpropToInput()} false) returns no input
+ * gradient, as DL4J's embedding layers do.
  */
-public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
-    private static final String STATE_H = "h";
-    private static final String STATE_C = "c";
-
+public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
     /** Training keeps its activations in its kernel's buffers for backprop; inference must not touch them. */
-    private final LstmKernel trainingKernel;
-    private final LstmKernel inferenceKernel;
+    private RecurrentKernel trainingKernel;
+    private RecurrentKernel inferenceKernel;
 
     /** Time-major copies, reused from minibatch to minibatch (training and inference apart). */
     private final ReusableArray trainingInput = new ReusableArray();
@@ -45,40 +45,36 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
     private final ReusableArray inputGradient = new ReusableArray();
 
     /** The state the next training minibatch starts from; null = zeros. */
-    private INDArray carriedH;
-    private INDArray carriedC;
+    private INDArray[] carried;
 
     /** What the last training forward saw and produced, for its backward pass and for commit. */
     private INDArray lastX;
-    private INDArray lastH0;
-    private INDArray lastC0;
-    private INDArray pendingH;
-    private INDArray pendingC;
+    private INDArray[] lastState0;
+    private INDArray[] pending;
 
-    public FusedLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
+    public FusedRecurrentLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-        this.trainingKernel = LstmKernels.forDataType(dataType);
-        this.inferenceKernel = LstmKernels.forDataType(dataType);
+    }
+
+    /** The cell this layer computes (its config). */
+    public FusedRecurrent cell() {
+        return layerConf();
     }
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
-        long batch = input.size(0);
-        if (!training) {
-            return forward(null, null, false, workspaceMgr).activations;
-        }
-        boolean carried = carriedH != null && carriedH.size(0) == batch;
-        return forward(carried ? carriedH : null, carried ? carriedC : null, true, workspaceMgr).activations;
+        if (!training) return forward(null, false, workspaceMgr).activations;
+        boolean fits = carried != null && carried[0].size(0) == input.size(0);
+        return forward(fits ? carried : null, true, workspaceMgr).activations;
     }
 
     @Override
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
-        Step s = forward(stateMap.get(STATE_H), stateMap.get(STATE_C), false, workspaceMgr);
-        stateMap.put(STATE_H, s.hLast);
-        stateMap.put(STATE_C, s.cLast);
+        Step s = forward(stored(stateMap), false, workspaceMgr);
+        store(stateMap, s.last);
         return s.activations;
     }
 
@@ -87,11 +83,8 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
                                                 LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
         applyDropOutIfNecessary(training, workspaceMgr);
-        Step s = forward(tBpttStateMap.get(STATE_H), tBpttStateMap.get(STATE_C), training, workspaceMgr);
-        if (storeLastForTBPTT) {
-            tBpttStateMap.put(STATE_H, s.hLast);
-            tBpttStateMap.put(STATE_C, s.cLast);
-        }
+        Step s = forward(stored(tBpttStateMap), training, workspaceMgr);
+        if (storeLastForTBPTT) store(tBpttStateMap, s.last);
         return s.activations;
     }
 
@@ -107,12 +100,12 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
         INDArray dx = wantInputGradient ? inputGradient.get(dataType, lastX.shape()) : null;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             // The kernel writes straight into the flattened gradient's views (C-order, contiguous).
-            trainingKernel.backward(lastX, weight(FusedLstmParams.INPUT_WEIGHTS), weight(FusedLstmParams.RECURRENT_WEIGHTS),
-                    bias(), lastH0, lastC0, dLdh, dx, gradientViews.get(FusedLstmParams.INPUT_WEIGHTS),
-                    gradientViews.get(FusedLstmParams.RECURRENT_WEIGHTS), gradientViews.get(FusedLstmParams.BIAS));
+            trainingKernel().backward(lastX, weight(FusedParams.INPUT_WEIGHTS), weight(FusedParams.RECURRENT_WEIGHTS),
+                    bias(), lastState0, dLdh, dx, gradientViews.get(FusedParams.INPUT_WEIGHTS),
+                    gradientViews.get(FusedParams.RECURRENT_WEIGHTS), gradientViews.get(FusedParams.BIAS));
         }
         Gradient g = new DefaultGradient(gradientsFlattened);
-        for (String key : FusedLstmParams.getInstance().paramKeys(layerConf())) {
+        for (String key : FusedParams.getInstance().paramKeys(layerConf())) {
             g.gradientForVariable().put(key, gradientViews.get(key));
         }
         if (dx == null) {
@@ -134,27 +127,40 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
 
     /** Makes the state the last training forward pass ended in the start of the next one. */
     public void commitCarriedState() {
-        carriedH = pendingH;
-        carriedC = pendingC;
+        carried = pending;
     }
 
     public void clearCarriedState() {
-        carriedH = null;
-        carriedC = null;
-        pendingH = null;
-        pendingC = null;
+        carried = null;
+        pending = null;
     }
 
-    /** {h, c}, each [batch, n], or null when the next minibatch starts from zeros. */
+    /** The cell's state arrays ({h} or {h, c}), each [batch, n], or null when the next minibatch starts from zeros. */
     public INDArray[] carriedState() {
-        return carriedH == null ? null : new INDArray[]{carriedH.dup(), carriedC.dup()};
+        if (carried == null) return null;
+        INDArray[] copy = new INDArray[carried.length];
+        for (int i = 0; i < copy.length; i++) copy[i] = carried[i].dup();
+        return copy;
     }
 
-    public void setCarriedState(INDArray h, INDArray c) {
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            carriedH = h.castTo(dataType).dup('c');
-            carriedC = c.castTo(dataType).dup('c');
+    public void setCarriedState(INDArray[] state) {
+        String[] names = layerConf().stateNames();
+        if (state.length != names.length) {
+            throw new IllegalArgumentException("a " + layerConf().cellName() + " layer carries " + names.length
+                    + " state arrays (" + String.join(", ", names) + "), got " + state.length);
         }
+        long batch = state[0].size(0);
+        INDArray[] copy = new INDArray[state.length];
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            for (int i = 0; i < copy.length; i++) {
+                if (state[i].rank() != 2 || state[i].size(0) != batch || state[i].size(1) != layerConf().getNOut()) {
+                    throw new IllegalArgumentException("carried state " + names[i] + " has shape "
+                            + java.util.Arrays.toString(state[i].shape()) + ", expected [" + batch + ", " + layerConf().getNOut() + "]");
+                }
+                copy[i] = state[i].castTo(dataType).dup('c');
+            }
+        }
+        carried = copy;
     }
 
     @Override
@@ -172,38 +178,60 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
         throw new UnsupportedOperationException("layerwise pretraining is not supported " + layerId());
     }
 
-    private record Step(INDArray activations, INDArray hLast, INDArray cLast) {}
+    private record Step(INDArray activations, INDArray[] last) {}
 
-    /** Runs the kernel from (h0, c0) (null = zeros); for training, keeps what backprop and commit need. */
-    private Step forward(INDArray h0, INDArray c0, boolean training, LayerWorkspaceMgr workspaceMgr) {
+    /** Runs the kernel from state0 (null = zeros); for training, keeps what backprop and commit need. */
+    private Step forward(INDArray[] state0, boolean training, LayerWorkspaceMgr workspaceMgr) {
         long batch = input.size(0);
         long time = input.size(2);
         long n = layerConf().getNOut();
+        int states = layerConf().stateNames().length;
         INDArray h;
-        INDArray hLast;
-        INDArray cLast;
+        INDArray[] last = new INDArray[states];
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             long nIn = input.size(1);
             INDArray x = (training ? trainingInput : inferenceInput).get(dataType, time, batch, nIn)
                     .assign(input.castTo(dataType).permute(2, 0, 1));
-            INDArray hInit = h0 != null ? h0 : Nd4j.zeros(dataType, batch, n);
-            INDArray cInit = c0 != null ? c0 : Nd4j.zeros(dataType, batch, n);
+            INDArray[] init = new INDArray[states];
+            for (int i = 0; i < states; i++) {
+                init[i] = state0 != null ? state0[i] : Nd4j.zeros(dataType, batch, n);
+                last[i] = Nd4j.createUninitialized(dataType, batch, n);
+            }
             h = (training ? trainingOutput : inferenceOutput).get(dataType, time, batch, n);
-            hLast = Nd4j.createUninitialized(dataType, batch, n);
-            cLast = Nd4j.createUninitialized(dataType, batch, n);
-            (training ? trainingKernel : inferenceKernel).forward(x, weight(FusedLstmParams.INPUT_WEIGHTS),
-                    weight(FusedLstmParams.RECURRENT_WEIGHTS), bias(), hInit, cInit, h, hLast, cLast);
+            (training ? trainingKernel() : inferenceKernel()).forward(x, weight(FusedParams.INPUT_WEIGHTS),
+                    weight(FusedParams.RECURRENT_WEIGHTS), bias(), init, h, last);
             if (training) {
                 lastX = x;
-                lastH0 = hInit;
-                lastC0 = cInit;
-                pendingH = hLast;
-                pendingC = cLast;
+                lastState0 = init;
+                pending = last;
             }
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{batch, n, time}, 'c');
         out.assign(h.permute(1, 2, 0));
-        return new Step(out, hLast, cLast);
+        return new Step(out, last);
+    }
+
+    private INDArray[] stored(Map<String, INDArray> map) {
+        String[] names = layerConf().stateNames();
+        if (!map.containsKey(names[0])) return null;
+        INDArray[] s = new INDArray[names.length];
+        for (int i = 0; i < names.length; i++) s[i] = map.get(names[i]);
+        return s;
+    }
+
+    private void store(Map<String, INDArray> map, INDArray[] state) {
+        String[] names = layerConf().stateNames();
+        for (int i = 0; i < names.length; i++) map.put(names[i], state[i]);
+    }
+
+    private RecurrentKernel trainingKernel() {
+        if (trainingKernel == null) trainingKernel = layerConf().newKernel(dataType);
+        return trainingKernel;
+    }
+
+    private RecurrentKernel inferenceKernel() {
+        if (inferenceKernel == null) inferenceKernel = layerConf().newKernel(dataType);
+        return inferenceKernel;
     }
 
     private INDArray weight(String key) {
@@ -211,7 +239,7 @@ public class FusedLstmLayer extends BaseRecurrentLayer<FusedLstm> {
     }
 
     private INDArray bias() {
-        INDArray b = getParam(FusedLstmParams.BIAS).castTo(dataType);
+        INDArray b = getParam(FusedParams.BIAS).castTo(dataType);
         return b.reshape(b.length());
     }
 }

@@ -1,4 +1,4 @@
-package org.charrnn.model;
+package org.charrnn.model.kernel;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -12,11 +12,11 @@ import java.util.Arrays;
  * same. A fresh native buffer of a megabyte costs a page fault per 4 KB on first touch: allocating
  * the layer's time-major copies anew for every minibatch took ~12 % of a 2×128 training step.
  */
-final class ReusableArray {
+public final class ReusableArray {
     private INDArray array;
 
     /** The array of this type and shape (contents undefined), allocated only when either changed. */
-    INDArray get(DataType type, long... shape) {
+    public INDArray get(DataType type, long... shape) {
         if (array == null || array.dataType() != type || !Arrays.equals(array.shape(), shape)) {
             try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                 array = Nd4j.createUninitialized(type, shape);

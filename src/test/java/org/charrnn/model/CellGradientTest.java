@@ -10,6 +10,10 @@ import org.deeplearning4j.nn.layers.recurrent.LSTM;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.charrnn.testing.FiniteDifferences;
+import org.charrnn.testing.OneHotSegments;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,10 +24,11 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Exactness of our LSTM's gradients (double precision, central differences), and the known DL4J
- * defect it replaces: the stock LSTM's gradient when the forward starts from a carried state.
+ * Exactness of our cells' gradients (LSTM, GRU, RNN; double precision, central differences) in the
+ * whole graph, from zero and from carried state, and the known DL4J defect they replace: the stock
+ * LSTM's gradient when the forward starts from a carried state.
  */
-class FusedLstmGradientTest {
+class CellGradientTest {
     private static final int VOCAB = 5;
     private static final int BATCH = 3;
     private static final int T = 6;
@@ -42,7 +47,11 @@ class FusedLstmGradientTest {
     }
 
     static ModelConfig model(String core, int layers) {
-        return new ModelConfig("lstm", core, 4, layers, 0, 0, 0.5, 1.0);
+        return model("lstm", core, layers);
+    }
+
+    static ModelConfig model(String cell, String core, int layers) {
+        return new ModelConfig(cell, core, 4, layers, 0, 0, 0.5, 1.0);
     }
 
     static TrainConfig train() {
@@ -58,16 +67,18 @@ class FusedLstmGradientTest {
         errors.forEach((k, e) -> assertTrue(e < 1e-6, "relative error of " + k + " is " + e + "; all: " + errors));
     }
 
-    @Test
-    void oneSegmentFromZeroState() {
-        ComputationGraph g = GraphFactory.build(model("fused", 1), train(), VOCAB, DataType.DOUBLE);
+    @ParameterizedTest
+    @ValueSource(strings = {"lstm", "gru", "rnn"})
+    void oneSegmentFromZeroState(String cell) {
+        ComputationGraph g = GraphFactory.build(model(cell, "fused", 1), train(), VOCAB, DataType.DOUBLE);
         INDArray[] d = data(1);
         assertExact(FiniteDifferences.maxRelativeErrors(g, d[0], d[1], () -> CarriedState.reset(g)));
     }
 
-    @Test
-    void secondSegmentFromCarriedStateTwoStackedLayersAndOutput() {
-        ComputationGraph g = GraphFactory.build(model("fused", 2), train(), VOCAB, DataType.DOUBLE);
+    @ParameterizedTest
+    @ValueSource(strings = {"lstm", "gru", "rnn"})
+    void secondSegmentFromCarriedStateTwoStackedLayersAndOutput(String cell) {
+        ComputationGraph g = GraphFactory.build(model(cell, "fused", 2), train(), VOCAB, DataType.DOUBLE);
         INDArray[] first = data(2);
         // First segment: fit once so the carried state is what training would really carry.
         g.fit(new org.nd4j.linalg.dataset.DataSet(first[0], first[1]));

@@ -1,4 +1,4 @@
-package org.charrnn.model;
+package org.charrnn.testing;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -7,10 +7,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Random;
 
 /** Random one-hot minibatches for the model tests: {features, labels}, each NCW [batch, vocab, time]. */
-final class OneHotSegments {
+public final class OneHotSegments {
     private OneHotSegments() {}
 
-    static INDArray[] random(Random r, DataType type, int batch, int vocab, int time) {
+    public static INDArray[] random(Random r, DataType type, int batch, int vocab, int time) {
         INDArray f = Nd4j.zeros(type, batch, vocab, time);
         INDArray l = Nd4j.zeros(type, batch, vocab, time);
         for (int b = 0; b < batch; b++) {

@@ -1,4 +1,4 @@
-package org.charrnn.model;
+package org.charrnn.testing;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Central-difference gradient check of a whole graph's score, per parameter key. */
-final class FiniteDifferences {
+public final class FiniteDifferences {
     private FiniteDifferences() {}
 
     /**
@@ -17,7 +17,7 @@ final class FiniteDifferences {
      * size 1e-6 carry ~1e-9 of rounding from the score itself and would drown the signal.
      * {@code beforeEachEvaluation} restores any state the forward pass consumes.
      */
-    static Map<String, Double> maxRelativeErrors(ComputationGraph graph, INDArray features, INDArray labels,
+    public static Map<String, Double> maxRelativeErrors(ComputationGraph graph, INDArray features, INDArray labels,
                                                  Runnable beforeEachEvaluation) {
         beforeEachEvaluation.run();
         graph.setInput(0, features);

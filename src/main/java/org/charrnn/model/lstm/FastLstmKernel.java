@@ -1,21 +1,28 @@
-package org.charrnn.model;
+package org.charrnn.model.lstm;
 
+import org.charrnn.model.kernel.FloatActivations;
+import org.charrnn.model.kernel.InputProjection;
+import org.charrnn.model.kernel.RecurrentKernel;
+import org.charrnn.model.kernel.Sgemm;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.nio.FloatBuffer;
 
+import static org.charrnn.model.kernel.FloatArrays.buffer;
+import static org.charrnn.model.kernel.FloatArrays.contiguous;
+import static org.charrnn.model.kernel.FloatArrays.read;
+import static org.charrnn.model.kernel.FloatArrays.rows;
+import static org.charrnn.model.kernel.FloatArrays.write;
+
 /**
- * A float32 {@link LstmKernel} built for speed on a CPU, exact to float rounding against
+ * A float32 LSTM {@link RecurrentKernel} built for speed on a CPU, exact to float rounding against
  * {@link NativeLstmKernel} (the reference it is tested against).
  * <ul>
- *   <li>All GEMMs that do not depend on the recurrence run once over all T·B rows: the input
- *   projection X·Wx, and in the backward pass dWx = Xᵀ·dZ, dWr = Hprevᵀ·dZ, dX = dZ·Wxᵀ.</li>
- *   <li>One-hot input (a first layer reading characters) is recognised and never multiplied: its
- *   projection is a row of Wx per character and dWx a sum of dZ rows per character.</li>
+ *   <li>All GEMMs that do not depend on the recurrence run once over all T·B rows
+ *   ({@link InputProjection}: X·Wx + b, dWx, dX, with its one-hot row lookup), and dWr = Hprevᵀ·dZ.</li>
  *   <li>Per time step: one [B,n]×[n,4n] GEMM ({@link Sgemm}), then the gate arithmetic in Java.</li>
  *   <li>The forward pass keeps gates, cell states and tanh(c) for the backward pass instead of
  *   recomputing them (ND4J's lstmLayer_bp recomputes its forward, at 5–7× the forward's cost).</li>
@@ -28,7 +35,7 @@ import java.nio.FloatBuffer;
  * one big array) the same arithmetic ran scalar and took ~25 % of a training step.
  * Not thread-safe: one instance per layer.
  */
-public final class FastLstmKernel implements LstmKernel {
+public final class FastLstmKernel implements RecurrentKernel {
     private int time = -1;
     private int batch = -1;
     private int inputs = -1;
@@ -60,15 +67,12 @@ public final class FastLstmKernel implements LstmKernel {
     private float[][] dz;           // dL/dz per gate (i, f, g, o)
     private float[][] biasRows;     // per gate: Σ over steps of dz, still per stream; summed over streams at the end
     private float[] biasGrad;       // [4n]
-    private float[] biasValues;     // [4n]: b, as floats (one-hot input)
-    private int[] codes;            // [T·B]: the character of each input row, when the input is one-hot
-    private boolean oneHot;         // whether the last forward's input was one-hot
-    private float[] inputRows;      // [nIn·4n]: Wx + b per character (one-hot input)
-    private float[] inputGrad;      // [nIn·4n]: dWx accumulated per character (one-hot input)
+    private final InputProjection projection = new InputProjection();
 
     @Override
-    public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray h0, INDArray c0,
-                        INDArray h, INDArray hLast, INDArray cLast) {
+    public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray[] state0, INDArray h, INDArray[] stateLast) {
+        INDArray h0 = state0[0];
+        INDArray c0 = state0[1];
         int t = (int) x.size(0);
         int bs = (int) x.size(1);
         int nIn = (int) x.size(2);
@@ -78,23 +82,10 @@ public final class FastLstmKernel implements LstmKernel {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             ensureBuffers(t, bs, nIn, n);
             wr = contiguous(wr);
-            INDArray xc = contiguous(x);
             FloatBuffer gatesBuf = buffer(gates);
-            oneHot = OneHotRows.codes(buffer(xc), t * bs, nIn, codes);
-            if (oneHot) {
-                // X·Wx + b is one row of (Wx + b) per character: copied, not multiplied.
-                floats(wx, inputRows, 0, nIn * g);
-                floats(b, biasValues, 0, g);
-                for (int v = 0; v < nIn; v++) {
-                    for (int k = 0; k < g; k++) inputRows[v * g + k] += biasValues[k];
-                }
-                for (int row = 0; row < t * bs; row++) gatesBuf.put(row * g, inputRows, codes[row] * g, g);
-            } else {
-                Sgemm.gemm(xc.reshape('c', (long) t * bs, nIn), false, contiguous(wx), false, gates, 1f, 0f);
-                gates.addiRowVector(b.reshape(1, g));
-            }
+            projection.forward(contiguous(x).reshape('c', (long) t * bs, nIn), wx, b, gates);
             hiddenRows[0].assign(h0);
-            floats(c0, cell[0], 0, m);
+            read(c0, cell[0], 0, m);
 
             FloatBuffer hiddenBuf = buffer(hidden);
             for (int step = 0; step < t; step++) {
@@ -118,13 +109,13 @@ public final class FastLstmKernel implements LstmKernel {
                 hiddenBuf.put((step + 1) * m, hn, 0, m);
             }
             h.assign(outputHidden);
-            hLast.assign(hiddenRows[t]);
-            put(cLast, cell[t], 0, m);
+            stateLast[0].assign(hiddenRows[t]);
+            write(stateLast[1], cell[t], 0, m);
         }
     }
 
     @Override
-    public void backward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray h0, INDArray c0, INDArray dLdh,
+    public void backward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray[] state0, INDArray dLdh,
                          INDArray dx, INDArray dWx, INDArray dWr, INDArray db) {
         int t = time;
         int bs = batch;
@@ -142,7 +133,6 @@ public final class FastLstmKernel implements LstmKernel {
             java.util.Arrays.fill(dh, 0f);
             java.util.Arrays.fill(dcNext, 0f);
             for (float[] rows : biasRows) java.util.Arrays.fill(rows, 0f);
-            if (oneHot) java.util.Arrays.fill(inputGrad, 0f);
             float[] di = dz[0], df = dz[1], dg = dz[2], dO = dz[3];
             for (int step = t - 1; step >= 0; step--) {
                 float[] i = in[step], f = forget[step], cg = candidate[step], o = out[step];
@@ -164,17 +154,6 @@ public final class FastLstmKernel implements LstmKernel {
                     int row = (step * bs + r) * g;
                     for (int q = 0; q < 4; q++) gradBuf.put(row + q * n, dz[q], r * n, n);
                 }
-                if (oneHot) {
-                    for (int r = 0; r < bs; r++) {
-                        int v0 = codes[step * bs + r] * g;
-                        for (int q = 0; q < 4; q++) {
-                            float[] d = dz[q];
-                            int dst = v0 + q * n;
-                            int src = r * n;
-                            for (int j = 0; j < n; j++) inputGrad[dst + j] += d[src + j];
-                        }
-                    }
-                }
                 if (step > 0) {
                     // dh for the step before: dZ_t · Wrᵀ. The carried h0 is a constant: no gradient into it.
                     Sgemm.gemm(gradRows[step], false, wr, true, recurrentGrad, 1f, 0f);
@@ -189,20 +168,16 @@ public final class FastLstmKernel implements LstmKernel {
                     biasGrad[q * n + j] = sum;
                 }
             }
-            if (oneHot) {
-                put(dWx, inputGrad, 0, inputs * g);
-            } else {
-                Sgemm.gemm(contiguous(x).reshape('c', (long) t * bs, inputs), true, gateGrads, false, dWx, 1f, 0f);
-            }
+            projection.weightGradient(contiguous(x).reshape('c', (long) t * bs, inputs), gateGrads, dWx);
             Sgemm.gemm(previousHidden, true, gateGrads, false, dWr, 1f, 0f);
-            put(db, biasGrad, 0, g);
-            if (dx != null) Sgemm.gemm(gateGrads, false, contiguous(wx), true, dx.reshape('c', (long) t * bs, inputs), 1f, 0f);
+            write(db, biasGrad, 0, g);
+            if (dx != null) projection.inputGradient(gateGrads, wx, dx.reshape('c', (long) t * bs, inputs));
         }
     }
 
     /** Whether the last forward recognised its input as one-hot (and looked rows up instead of multiplying). */
-    boolean lastInputWasOneHot() {
-        return oneHot;
+    public boolean lastInputWasOneHot() {
+        return projection.lastWasOneHot();
     }
 
     private void ensureBuffers(int t, int bs, int nIn, int n) {
@@ -230,10 +205,6 @@ public final class FastLstmKernel implements LstmKernel {
         dz = new float[4][m];
         biasRows = new float[4][m];
         biasGrad = new float[4 * n];
-        biasValues = new float[4 * n];
-        codes = new int[t * bs];
-        inputRows = new float[nIn * 4 * n];
-        inputGrad = new float[nIn * 4 * n];
         gateRows = new INDArray[t];
         gradRows = new INDArray[t];
         hiddenRows = new INDArray[t + 1];
@@ -244,36 +215,5 @@ public final class FastLstmKernel implements LstmKernel {
         for (int step = 0; step <= t; step++) hiddenRows[step] = rows(hidden, (long) step * bs, bs);
         previousHidden = rows(hidden, 0, (long) t * bs);
         outputHidden = rows(hidden, bs, (long) t * bs).reshape('c', t, bs, n);
-    }
-
-    /** Rows [from, from+count) of a C-order matrix: a contiguous view, usable as a GEMM output. */
-    private static INDArray rows(INDArray m, long from, long count) {
-        return m.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all());
-    }
-
-    private static boolean isContiguousFloat(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1 && a.ordering() == 'c';
-    }
-
-    /** The array itself when it is contiguous C-order float, else such a copy. */
-    private static INDArray contiguous(INDArray a) {
-        return isContiguousFloat(a) ? a : a.castTo(DataType.FLOAT).dup('c');
-    }
-
-    /** A live view of an array's floats, positioned at index 0 of the array (not of its buffer). */
-    private static FloatBuffer buffer(INDArray a) {
-        if (!isContiguousFloat(a)) {
-            throw new IllegalArgumentException("expected a contiguous float array, got " + a.shapeInfoToString());
-        }
-        return a.data().asNioFloat().position((int) a.offset()).slice();
-    }
-
-    private static void floats(INDArray a, float[] dst, int off, int len) {
-        buffer(contiguous(a)).get(0, dst, off, len);
-    }
-
-    /** Writes len floats from src[off..] into a contiguous C-order float array (outputs are, see LstmKernel). */
-    private static void put(INDArray dst, float[] src, int off, int len) {
-        buffer(dst).put(0, src, off, len);
     }
 }

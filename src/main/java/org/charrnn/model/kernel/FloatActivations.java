@@ -1,4 +1,4 @@
-package org.charrnn.model;
+package org.charrnn.model.kernel;
 
 /**
  * tanh and the logistic sigmoid in float32, written so that HotSpot's C2 vectorises loops over

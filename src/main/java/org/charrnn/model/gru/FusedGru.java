@@ -1,0 +1,73 @@
+package org.charrnn.model.gru;
+
+import org.charrnn.model.kernel.FusedRecurrent;
+import org.charrnn.model.kernel.KernelChoice;
+import org.charrnn.model.kernel.RecurrentKernel;
+import org.charrnn.model.kernel.StepCell;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Our GRU, in PyTorch's and cuDNN's form, gate blocks r, z, n (reset, update, candidate):
+ * <pre>
+ *   r  = σ(x·Wx_r + b_r + h·Wr_r)
+ *   z  = σ(x·Wx_z + b_z + h·Wr_z)
+ *   n  = tanh(x·Wx_n + b_n + r ⊙ (h·Wr_n + b_hn))
+ *   h' = (1 − z) ⊙ n + z ⊙ h
+ * </pre>
+ * Wx [nIn, 3n], Wr [n, 3n], b [4n] = b_r | b_z | b_n | b_hn. The input-side biases are PyTorch's
+ * b_i* + b_h* folded into one (equal functions); b_hn stays apart because r multiplies it. Because
+ * r multiplies h·Wr_n rather than h, one [B,n]×[n,3n] GEMM per step serves all three gates.
+ * char-rnn's GRU.lua differs there: it applies r before the product, n = tanh(x·W + (r ⊙ h)·U),
+ * which needs a second, dependent GEMM per step. Both are GRUs of the same size and power; this
+ * one matches the PyTorch peer. State {h}.
+ */
+public class FusedGru extends FusedRecurrent {
+    private static final String[] STATE = {"h"};
+
+    /** For DL4J's JSON deserialisation. */
+    public FusedGru() {
+    }
+
+    private FusedGru(Builder b) {
+        super(b);
+    }
+
+    @Override
+    public String cellName() {
+        return "gru";
+    }
+
+    @Override
+    public int gateBlocks() {
+        return 3;
+    }
+
+    @Override
+    public long biasLength(long n) {
+        return 4 * n;
+    }
+
+    @Override
+    public String[] stateNames() {
+        return STATE.clone();
+    }
+
+    @Override
+    public RecurrentKernel newKernel(DataType dataType) {
+        return KernelChoice.fast(dataType) ? new FastGruKernel() : new ReferenceGruKernel();
+    }
+
+    @Override
+    public StepCell newStepCell(INDArray wx, INDArray wr, INDArray b) {
+        return new GruStepCell(wx, wr, b);
+    }
+
+    public static class Builder extends FusedRecurrent.Builder<Builder> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public FusedGru build() {
+            return new FusedGru(this);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.charrnn.model.gru;
+
+import org.charrnn.model.kernel.RecurrentKernel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The GRU of {@link FusedGru} written plainly in ND4J array operations, in any data type: the exact
+ * reference that double-precision gradient checks run on, and the kernel for non-CPU backends.
+ * ND4J's own gru_bp op is not used: its reset-gate gradients are wrong in 1.0.0-M2.1.
+ */
+public final class ReferenceGruKernel implements RecurrentKernel {
+    private INDArray[] r;
+    private INDArray[] z;
+    private INDArray[] cand;
+    private INDArray[] hiddenPart;
+    private INDArray[] hPrev;
+
+    @Override
+    public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray[] state0, INDArray h, INDArray[] stateLast) {
+        int t = (int) x.size(0);
+        long bs = x.size(1);
+        long n = state0[0].size(1);
+        INDArray bias = b.reshape(1, b.length());
+        INDArray gx = x.reshape('c', t * bs, x.size(2)).mmul(wx).addiRowVector(cols(bias, 0, 3 * n));
+        INDArray bhn = cols(bias, 3 * n, 4 * n);
+        r = new INDArray[t];
+        z = new INDArray[t];
+        cand = new INDArray[t];
+        hiddenPart = new INDArray[t];
+        hPrev = new INDArray[t];
+        INDArray prev = state0[0].dup('c');
+        for (int s = 0; s < t; s++) {
+            INDArray gxs = gx.get(NDArrayIndex.interval(s * bs, (s + 1) * bs), NDArrayIndex.all());
+            INDArray gh = prev.mmul(wr);
+            r[s] = Transforms.sigmoid(cols(gxs, 0, n).add(cols(gh, 0, n)), true);
+            z[s] = Transforms.sigmoid(cols(gxs, n, 2 * n).add(cols(gh, n, 2 * n)), true);
+            hiddenPart[s] = cols(gh, 2 * n, 3 * n).addRowVector(bhn);
+            cand[s] = Transforms.tanh(cols(gxs, 2 * n, 3 * n).add(r[s].mul(hiddenPart[s])), true);
+            hPrev[s] = prev;
+            INDArray next = cand[s].add(z[s].mul(prev.sub(cand[s])));
+            h.get(NDArrayIndex.point(s), NDArrayIndex.all(), NDArrayIndex.all()).assign(next);
+            prev = next;
+        }
+        stateLast[0].assign(prev);
+    }
+
+    @Override
+    public void backward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray[] state0, INDArray dLdh,
+                         INDArray dx, INDArray dWx, INDArray dWr, INDArray db) {
+        int t = r.length;
+        long bs = x.size(1);
+        long n = state0[0].size(1);
+        INDArray dGx = org.nd4j.linalg.factory.Nd4j.zeros(x.dataType(), t * bs, 3 * n);
+        INDArray dGh = org.nd4j.linalg.factory.Nd4j.zeros(x.dataType(), t * bs, 3 * n);
+        INDArray dh = org.nd4j.linalg.factory.Nd4j.zeros(x.dataType(), bs, n);
+        dWr.assign(0);
+        for (int s = t - 1; s >= 0; s--) {
+            INDArray dht = dLdh.get(NDArrayIndex.point(s), NDArrayIndex.all(), NDArrayIndex.all()).add(dh);
+            INDArray one = org.nd4j.linalg.factory.Nd4j.onesLike(z[s]);
+            INDArray dn = dht.mul(one.sub(z[s])).muli(one.sub(cand[s].mul(cand[s])));
+            INDArray dz = dht.mul(hPrev[s].sub(cand[s])).muli(z[s]).muli(one.sub(z[s]));
+            INDArray dhn = dn.mul(r[s]);
+            INDArray dr = dn.mul(hiddenPart[s]).muli(r[s]).muli(one.sub(r[s]));
+            INDArrayIndex rows = NDArrayIndex.interval(s * bs, (s + 1) * bs);
+            INDArray gxRows = dGx.get(rows, NDArrayIndex.all());
+            INDArray ghRows = dGh.get(rows, NDArrayIndex.all());
+            cols(gxRows, 0, n).assign(dr);
+            cols(gxRows, n, 2 * n).assign(dz);
+            cols(gxRows, 2 * n, 3 * n).assign(dn);
+            cols(ghRows, 0, n).assign(dr);
+            cols(ghRows, n, 2 * n).assign(dz);
+            cols(ghRows, 2 * n, 3 * n).assign(dhn);
+            dWr.addi(hPrev[s].transpose().mmul(ghRows));
+            dh = dht.mul(z[s]).addi(ghRows.mmul(wr.transpose()));
+        }
+        INDArray x2d = x.reshape('c', t * bs, x.size(2));
+        dWx.assign(x2d.transpose().mmul(dGx));
+        INDArray dbFlat = db.reshape(db.length());
+        dbFlat.get(NDArrayIndex.interval(0, 3 * n)).assign(dGx.sum(0));
+        dbFlat.get(NDArrayIndex.interval(3 * n, 4 * n)).assign(cols(dGh, 2 * n, 3 * n).sum(0));
+        if (dx != null) dx.assign(dGx.mmul(wx.transpose()).reshape('c', t, bs, x.size(2)));
+    }
+
+    private static INDArray cols(INDArray m, long from, long to) {
+        return m.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
+    }
+}

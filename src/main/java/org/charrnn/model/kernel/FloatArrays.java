@@ -1,0 +1,58 @@
+package org.charrnn.model.kernel;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.nio.FloatBuffer;
+
+/** Moving floats between ND4J arrays and Java arrays without copies ND4J would make per call. */
+public final class FloatArrays {
+    private FloatArrays() {}
+
+    public static boolean isContiguousFloat(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1 && a.ordering() == 'c';
+    }
+
+    /** The array itself when it is contiguous C-order float, else such a copy. */
+    public static INDArray contiguous(INDArray a) {
+        return isContiguousFloat(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+    }
+
+    /** A live view of an array's floats, positioned at index 0 of the array (not of its buffer). */
+    public static FloatBuffer buffer(INDArray a) {
+        if (!isContiguousFloat(a)) {
+            throw new IllegalArgumentException("expected a contiguous float array, got " + a.shapeInfoToString());
+        }
+        return a.data().asNioFloat().position((int) a.offset()).slice();
+    }
+
+    /** Copies {@code len} floats of {@code a} (any layout, read in C order) into dst[off..]. */
+    public static void read(INDArray a, float[] dst, int off, int len) {
+        buffer(contiguous(a)).get(0, dst, off, len);
+    }
+
+    /** Writes len floats from src[off..] into a contiguous C-order float array (kernel outputs are). */
+    public static void write(INDArray dst, float[] src, int off, int len) {
+        buffer(dst).put(0, src, off, len);
+    }
+
+    /** Rows [from, from+count) of a C-order matrix: a contiguous view, usable as a GEMM output. */
+    public static INDArray rows(INDArray m, long from, long count) {
+        return m.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all());
+    }
+
+    /** A matrix as one Java array per row (see {@link RowMatrix}). */
+    public static float[][] rowArrays(INDArray m) {
+        float[] flat = m.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        int cols = (int) m.size(1);
+        float[][] rows = new float[(int) m.size(0)][];
+        for (int j = 0; j < rows.length; j++) rows[j] = java.util.Arrays.copyOfRange(flat, j * cols, (j + 1) * cols);
+        return rows;
+    }
+
+    /** A vector's values (any shape, C order) as floats. */
+    public static float[] values(INDArray v) {
+        return v.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+}

@@ -1,0 +1,93 @@
+package org.charrnn.model.kernel;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * The part of every cell that does not depend on the recurrence: the input projection X·Wx + b
+ * over all T·B rows of a segment, and in the backward pass dWx = Xᵀ·dG and dX = dG·Wxᵀ, each one
+ * GEMM. One-hot input (a first layer reading characters) is recognised and never multiplied: its
+ * projection is a row of (Wx + b) per character, and dWx a sum of dG rows per character.
+ * Buffers are kept per shape. Not thread-safe: one per kernel.
+ */
+public final class InputProjection {
+    private int rows = -1;
+    private int inputs = -1;
+    private int width = -1;
+    private int[] codes;          // [rows]: the character of each row, when the input is one-hot
+    private float[][] table;      // [nIn][width]: Wx + b per character
+    private float[][] tableGrad;  // [nIn][width]: dWx accumulated per character
+    private float[] bias;         // [width]
+    private float[] row;          // [width] scratch
+    private boolean oneHot;
+
+    /** gates [R, width] = x [R, nIn]·Wx + b, where b's first {@code width} values are the input-side bias. */
+    public void forward(INDArray x, INDArray wx, INDArray b, INDArray gates) {
+        int r = (int) x.rows();
+        int nIn = (int) x.columns();
+        int w = (int) gates.columns();
+        ensure(r, nIn, w);
+        FloatBuffer gatesBuf = FloatArrays.buffer(gates);
+        FloatArrays.read(b, bias, 0, w);
+        oneHot = OneHotRows.codes(FloatArrays.buffer(x), r, nIn, codes);
+        if (oneHot) {
+            float[] flat = new float[nIn * w];
+            FloatArrays.read(wx, flat, 0, nIn * w);
+            for (int v = 0; v < nIn; v++) {
+                float[] t = table[v];
+                System.arraycopy(flat, v * w, t, 0, w);
+                for (int k = 0; k < w; k++) t[k] += bias[k];
+            }
+            for (int i = 0; i < r; i++) gatesBuf.put(i * w, table[codes[i]], 0, w);
+        } else {
+            Sgemm.gemm(x, false, FloatArrays.contiguous(wx), false, gates, 1f, 0f);
+            for (int i = 0; i < r; i++) {
+                gatesBuf.get(i * w, row, 0, w);
+                for (int k = 0; k < w; k++) row[k] += bias[k];
+                gatesBuf.put(i * w, row, 0, w);
+            }
+        }
+    }
+
+    /** Whether the last forward recognised its input as one-hot (and looked rows up instead of multiplying). */
+    public boolean lastWasOneHot() {
+        return oneHot;
+    }
+
+    /** dWx = xᵀ·dG for the x of the last forward, dG [R, width]. */
+    public void weightGradient(INDArray x, INDArray dGates, INDArray dWx) {
+        if (!oneHot) {
+            Sgemm.gemm(x, true, dGates, false, dWx, 1f, 0f);
+            return;
+        }
+        int w = width;
+        for (float[] t : tableGrad) Arrays.fill(t, 0f);
+        FloatBuffer g = FloatArrays.buffer(dGates);
+        for (int i = 0; i < rows; i++) {
+            g.get(i * w, row, 0, w);
+            float[] acc = tableGrad[codes[i]];
+            for (int k = 0; k < w; k++) acc[k] += row[k];
+        }
+        FloatBuffer out = FloatArrays.buffer(dWx);
+        for (int v = 0; v < inputs; v++) out.put(v * w, tableGrad[v], 0, w);
+    }
+
+    /** dx [R, nIn] = dG·Wxᵀ. */
+    public void inputGradient(INDArray dGates, INDArray wx, INDArray dx) {
+        Sgemm.gemm(dGates, false, FloatArrays.contiguous(wx), true, dx, 1f, 0f);
+    }
+
+    private void ensure(int r, int nIn, int w) {
+        if (r == rows && nIn == inputs && w == width) return;
+        rows = r;
+        inputs = nIn;
+        width = w;
+        codes = new int[r];
+        table = new float[nIn][w];
+        tableGrad = new float[nIn][w];
+        bias = new float[w];
+        row = new float[w];
+    }
+}
