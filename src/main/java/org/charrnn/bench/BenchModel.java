@@ -1,21 +1,58 @@
 package org.charrnn.bench;
 
-/** A benchmarked shape: layers × units, minibatch streams × steps, one-hot vocabulary of 65 (tiny-shakespeare's). */
-public record BenchModel(String name, int layers, int units, int batch, int seqLength) {
+import java.util.List;
+
+/**
+ * A benchmarked shape: cell, layers × units, minibatch streams × steps, optimizer; one-hot
+ * vocabulary of 65 (tiny-shakespeare's). Spelled {@code [CELL:]LAYERSxUNITS[:bBATCH][:sSEQ][:OPTIMIZER]},
+ * e.g. {@code 2x128}, {@code gru:3x512}, {@code rnn:1x100:b1:s25:adagrad} (min-char-rnn's shape).
+ */
+public record BenchModel(String name, String cell, int layers, int units, int batch, int seqLength, String optimizer) {
     public static final int VOCAB = 65;
+    public static final List<String> CELLS = List.of("lstm", "gru", "rnn");
+    public static final List<String> OPTIMIZERS = List.of("rmsprop", "adagrad", "adam");
 
     public static BenchModel parse(String spec) {
-        // "2x128" or "2x128:b100:s100"
         String[] parts = spec.split(":");
-        String[] lu = parts[0].split("x");
+        int first = 0;
+        String cell = "lstm";
+        if (CELLS.contains(parts[0])) {
+            cell = parts[0];
+            first = 1;
+        }
+        String[] lu = parts[first].split("x");
+        if (lu.length != 2) throw new IllegalArgumentException(parts[first]);
         int batch = 50;
         int seq = 50;
-        for (int i = 1; i < parts.length; i++) {
-            if (parts[i].startsWith("b")) batch = Integer.parseInt(parts[i].substring(1));
+        String optimizer = "rmsprop";
+        for (int i = first + 1; i < parts.length; i++) {
+            if (OPTIMIZERS.contains(parts[i])) optimizer = parts[i];
+            else if (parts[i].startsWith("b")) batch = Integer.parseInt(parts[i].substring(1));
             else if (parts[i].startsWith("s")) seq = Integer.parseInt(parts[i].substring(1));
             else throw new IllegalArgumentException(parts[i]);
         }
-        return new BenchModel(spec, Integer.parseInt(lu[0]), Integer.parseInt(lu[1]), batch, seq);
+        BenchModel m = new BenchModel(spec, cell, Integer.parseInt(lu[0]), Integer.parseInt(lu[1]), batch, seq, optimizer);
+        if (m.layers < 1 || m.units < 1 || m.batch < 1 || m.seqLength < 1) throw new IllegalArgumentException(spec);
+        return m;
+    }
+
+    /** char-rnn's rate for RMSProp and Adam, min-char-rnn's for Adagrad. */
+    public double learningRate() {
+        return optimizer.equals("adagrad") ? 0.1 : 2e-3;
+    }
+
+    /** Gate blocks of the cell: 4 (LSTM), 3 (GRU), 1 (RNN). */
+    public int gates() {
+        return switch (cell) {
+            case "gru" -> 3;
+            case "rnn" -> 1;
+            default -> 4;
+        };
+    }
+
+    /** min-char-rnn's shape: the numpy gist can be run beside it. */
+    public boolean isMinCharRnn() {
+        return cell.equals("rnn") && layers == 1 && batch == 1;
     }
 
     /** Training FLOPs per character: 3× the forward (one-hot input counted as dense, as the notes do). */
@@ -23,7 +60,7 @@ public record BenchModel(String name, int layers, int units, int batch, int seqL
         double forward = 0;
         int in = VOCAB;
         for (int l = 0; l < layers; l++) {
-            forward += 2.0 * (in + units) * 4 * units;
+            forward += 2.0 * (in + units) * gates() * units;
             in = units;
         }
         forward += 2.0 * units * VOCAB;

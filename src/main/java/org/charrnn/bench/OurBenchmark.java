@@ -35,8 +35,8 @@ public final class OurBenchmark {
     }
 
     public static ComputationGraph graph(BenchModel m) {
-        ModelConfig model = new ModelConfig("lstm", "fused", m.units(), m.layers(), 0, 0, 0.08, 1);
-        TrainConfig train = new TrainConfig(m.batch(), m.seqLength(), 1, "rmsprop", 2e-3, 0.97, 10, 0.95, 5, 123,
+        ModelConfig model = new ModelConfig(m.cell(), "fused", m.units(), m.layers(), 0, 0, 0.08, 1);
+        TrainConfig train = new TrainConfig(m.batch(), m.seqLength(), 1, m.optimizer(), m.learningRate(), 0.97, 10, 0.95, 5, 123,
                 1000, 1, "", "bench", 0);
         return GraphFactory.build(model, train, BenchModel.VOCAB);
     }

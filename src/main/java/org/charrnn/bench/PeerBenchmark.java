@@ -13,12 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs the PyTorch reference in ../shared/peers the way its README says: Debian's python3-torch,
- * OpenBLAS picked explicitly, a given number of threads; parses its summary figures.
+ * Runs the references in ../shared/peers the way their README says: the PyTorch char-rnn (Debian's
+ * python3-torch, OpenBLAS picked explicitly, a given number of threads) and min-char-rnn's numpy
+ * gist; parses their summary figures.
  */
 public final class PeerBenchmark {
     private static final Pattern TRAIN = Pattern.compile("steady_chars_per_s=([0-9.]+)");
     private static final Pattern SAMPLE = Pattern.compile("chars_per_s=([0-9.]+)");
+    private static final Pattern GIST = Pattern.compile("summary .*chars_per_s=([0-9.]+)");
 
     private final Path peers;
     private final String python;
@@ -36,16 +38,24 @@ public final class PeerBenchmark {
     }
 
     public double training(BenchModel m, int threads, double seconds) throws IOException, InterruptedException {
-        String out = run(List.of(python, peers.resolve("torch_charrnn.py").toString(), "--num_layers", "" + m.layers(),
-                "--rnn_size", "" + m.units(), "--batch_size", "" + m.batch(), "--seq_length", "" + m.seqLength(),
+        String out = run(List.of(python, peers.resolve("torch_charrnn.py").toString(), "--model", m.cell(),
+                "--num_layers", "" + m.layers(), "--rnn_size", "" + m.units(), "--batch_size", "" + m.batch(),
+                "--seq_length", "" + m.seqLength(), "--optim", m.optimizer(), "--lr", "" + m.learningRate(),
                 "--threads", "" + threads, "--max_seconds", "" + seconds, "--skip_val", "--warmup_iters", "3"), threads);
         return parse(TRAIN, out);
     }
 
+    /** min-char-rnn's numpy gist (hidden 100, seq 25, Adagrad 0.1, batch 1): training chars/s. */
+    public double gist(double seconds) throws IOException, InterruptedException {
+        String out = run(List.of(python, peers.resolve("min_char_rnn.py").toString(), "--max_seconds", "" + seconds,
+                "--eval_every", "0"), 1);
+        return parse(GIST, out);
+    }
+
     public double sampling(BenchModel m, int threads, Path scratch) throws IOException, InterruptedException {
-        Path ckpt = scratch.resolve("peer_" + m.layers() + "x" + m.units() + ".pt");
+        Path ckpt = scratch.resolve("peer_" + m.cell() + "_" + m.layers() + "x" + m.units() + ".pt");
         if (!Files.exists(ckpt)) {
-            run(List.of(python, peers.resolve("torch_charrnn.py").toString(), "--num_layers", "" + m.layers(),
+            run(List.of(python, peers.resolve("torch_charrnn.py").toString(), "--model", m.cell(), "--num_layers", "" + m.layers(),
                     "--rnn_size", "" + m.units(), "--max_iters", "1", "--skip_val", "--threads", "1",
                     "--save", ckpt.toString()), 1);
         }

@@ -19,9 +19,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * charrnn bench [--models 2x128,...] [--rounds 3] [--seconds 8] [--threads 1,2] [--peer]: training
- * and sampling speed, peak memory and fraction of the machine's sgemm peak; with --peer, the
- * PyTorch reference on the same shapes in the same run, alternating round by round.
+ * charrnn bench [--models 2x128,gru:2x128,...] [--rounds 3] [--seconds 8] [--threads 1,2] [--peer]:
+ * training and sampling speed, peak memory and fraction of the machine's sgemm peak; with --peer,
+ * the PyTorch reference on the same cells and shapes in the same run, alternating round by round
+ * (and for min-char-rnn's shape, rnn:1x100:b1:s25:adagrad, the numpy gist too).
  */
 final class BenchCommand extends Command {
     @Override
@@ -31,7 +32,7 @@ final class BenchCommand extends Command {
 
     @Override
     String usage() {
-        return "bench [--models 2x128,2x128:b100:s100,3x512] [--rounds 3] [--seconds 8] [--threads 1,2] [--peer]";
+        return "bench [--models 2x128,2x128:b100:s100,3x512] [--rounds 3] [--seconds 8] [--threads 1,2,1:2] [--peer]";
     }
 
     @Override
@@ -42,7 +43,7 @@ final class BenchCommand extends Command {
     @Override
     Options options() {
         return new Options()
-                .addOption(Option.builder().longOpt("models").hasArg().desc("layers x units[:bBATCH][:sSEQ], comma-separated").build())
+                .addOption(Option.builder().longOpt("models").hasArg().desc("[lstm|gru|rnn:]LAYERSxUNITS[:bBATCH][:sSEQ][:rmsprop|adagrad|adam], comma-separated").build())
                 .addOption(Option.builder().longOpt("rounds").hasArg().desc("timed windows per setting (median reported)").build())
                 .addOption(Option.builder().longOpt("seconds").hasArg().desc("length of one timed window").build())
                 .addOption(Option.builder().longOpt("threads").hasArg().desc("thread counts to try, comma-separated").build())
@@ -57,7 +58,8 @@ final class BenchCommand extends Command {
             try {
                 models.add(BenchModel.parse(s.trim()));
             } catch (RuntimeException e) {
-                throw new UsageException("--models: '" + s + "' is not allowed; expected LAYERSxUNITS[:bBATCH][:sSEQ], e.g. 2x128:b100:s100");
+                throw new UsageException("--models: '" + s + "' is not allowed; expected [lstm|gru|rnn:]LAYERSxUNITS[:bBATCH][:sSEQ]"
+                        + "[:rmsprop|adagrad|adam], e.g. gru:2x128:b100:s100 or rnn:1x100:b1:s25:adagrad");
             }
         }
         int rounds = intOption(cmd, "rounds", 3, 1, 100);
@@ -86,8 +88,9 @@ final class BenchCommand extends Command {
         out.println();
         out.printf(Locale.ROOT, "each figure: median of %d windows of >= %.0f s after warm-up; chars/s%n", rounds, seconds);
         for (BenchModel m : models) {
-            out.printf(Locale.ROOT, "%n== %s: %d layers x %d units, batch %d, seq %d, %.2f MFLOP/char (training)%n",
-                    m.name(), m.layers(), m.units(), m.batch(), m.seqLength(), m.flopsPerChar() / 1e6);
+            out.printf(Locale.ROOT, "%n== %s: %s, %d layers x %d units, batch %d, seq %d, %s, %.2f MFLOP/char (training)%n",
+                    m.name(), m.cell(), m.layers(), m.units(), m.batch(), m.seqLength(), m.optimizer(), m.flopsPerChar() / 1e6);
+            List<Double> gist = new ArrayList<>();
             Map<String, List<Double>> ours = new LinkedHashMap<>();
             Map<String, List<Double>> theirs = new LinkedHashMap<>();
             Map<String, OurBenchmark.Session> sessions = new LinkedHashMap<>();
@@ -106,6 +109,7 @@ final class BenchCommand extends Command {
                     // The peer has one thread count; run it for the plain counts only.
                     if (peer != null && !t.contains(":")) theirs.get(t).add(peerTraining(peer, m, Integer.parseInt(t), seconds));
                 }
+                if (peer != null && m.isMinCharRnn()) gist.add(peerGist(peer, seconds));
             }
             sessions.clear();
             double bestOurs = 0;
@@ -125,6 +129,11 @@ final class BenchCommand extends Command {
                     out.printf(Locale.ROOT, "  PyTorch %-18s train %,8.0f chars/s (%s)%n", label(t) + ":", pm, Measurements.range(theirs.get(t)));
                     bestTheirs = Math.max(bestTheirs, pm);
                 }
+            }
+            if (!gist.isEmpty()) {
+                double g = Measurements.median(gist);
+                out.printf(Locale.ROOT, "  numpy min-char-rnn gist (hidden 100, seq 25): train %,8.0f chars/s (%s); ratio ours/gist %.2f%n",
+                        g, Measurements.range(gist), bestOurs / g);
             }
             apply(bestThreads);
             List<Double> sample = OurBenchmark.sampling(m, 5, 2000);
@@ -161,6 +170,17 @@ final class BenchCommand extends Command {
             return peer.training(m, threads, seconds + 4); // + its own start-up and warm-up
         } catch (IOException e) {
             throw new RuntimeException("PyTorch peer failed: " + e.getMessage().lines().findFirst().orElse(""), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    private static double peerGist(PeerBenchmark peer, double seconds) {
+        try {
+            return peer.gist(seconds);
+        } catch (IOException e) {
+            throw new RuntimeException("min-char-rnn gist failed: " + e.getMessage().lines().findFirst().orElse(""), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Double.NaN;

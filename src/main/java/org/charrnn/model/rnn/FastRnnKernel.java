@@ -2,6 +2,7 @@ package org.charrnn.model.rnn;
 
 import org.charrnn.model.kernel.FloatActivations;
 import org.charrnn.model.kernel.InputProjection;
+import org.charrnn.model.kernel.OneStreamProduct;
 import org.charrnn.model.kernel.RecurrentKernel;
 import org.charrnn.model.kernel.Sgemm;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 
 import static org.charrnn.model.kernel.FloatArrays.buffer;
 import static org.charrnn.model.kernel.FloatArrays.contiguous;
+import static org.charrnn.model.kernel.FloatArrays.read;
 import static org.charrnn.model.kernel.FloatArrays.rows;
 import static org.charrnn.model.kernel.FloatArrays.write;
 
@@ -21,8 +23,7 @@ import static org.charrnn.model.kernel.FloatArrays.write;
  * A float32 vanilla-RNN {@link RecurrentKernel} ({@link FusedRnn}) built for speed on a CPU: the
  * input side of all steps at once ({@link InputProjection}), per step one h·Wr GEMM accumulated onto
  * it and a vectorised tanh; dWr = Hprevᵀ·dA as one GEMM over the segment. At min-char-rnn's batch 1
- * a step is a [1,n]×[n,n] product, so what matters there is that nothing is allocated or wrapped per
- * step. Exact to float rounding against a plain reference (tests). Not thread-safe: one per layer.
+ * a step's products are matrix–vector products, done in Java ({@link OneStreamProduct}). Exact to float rounding against a plain reference (tests). Not thread-safe: one per layer.
  */
 public final class FastRnnKernel implements RecurrentKernel {
     private int time = -1;
@@ -40,6 +41,8 @@ public final class FastRnnKernel implements RecurrentKernel {
     private INDArray previousHidden;
     private INDArray outputHidden;
     private float[][] h;              // [T][B·n]: h_t
+    private float[] h0;               // [B·n]
+    private final OneStreamProduct oneStream = new OneStreamProduct();
     private float[] dh;
     private float[] da;
     private float[] biasRows;
@@ -59,12 +62,22 @@ public final class FastRnnKernel implements RecurrentKernel {
             wr = contiguous(wr);
             projection.forward(contiguous(x).reshape('c', (long) t * bs, nIn), wx, b, preActivations);
             hiddenRows[0].assign(h0);
+            boolean single = bs == 1;
+            if (single) {
+                oneStream.load(wr);
+                read(h0, this.h0, 0, m);
+            }
             FloatBuffer pre = buffer(preActivations);
             FloatBuffer hiddenBuf = buffer(hidden);
             for (int step = 0; step < t; step++) {
-                Sgemm.gemm(hiddenRows[step], false, wr, false, preRows[step], 1f, 1f);
                 float[] hNow = h[step];
-                pre.get(step * m, hNow, 0, m);
+                if (single) {
+                    pre.get(step * m, hNow, 0, m);
+                    oneStream.multiplyAdd(step == 0 ? this.h0 : h[step - 1], hNow);
+                } else {
+                    Sgemm.gemm(hiddenRows[step], false, wr, false, preRows[step], 1f, 1f);
+                    pre.get(step * m, hNow, 0, m);
+                }
                 FloatActivations.tanhInPlace(hNow, 0, m);
                 hiddenBuf.put((step + 1) * m, hNow, 0, m);
             }
@@ -99,8 +112,12 @@ public final class FastRnnKernel implements RecurrentKernel {
                 gradBuf.put(step * m, d, 0, m);
                 if (step > 0) {
                     // The carried h0 is a constant: no gradient flows into it.
-                    Sgemm.gemm(gradRows[step], false, wr, true, recurrentGrad, 1f, 0f);
-                    recBuf.get(0, dh, 0, m);
+                    if (bs == 1) {
+                        oneStream.multiplyTransposed(d, dh);
+                    } else {
+                        Sgemm.gemm(gradRows[step], false, wr, true, recurrentGrad, 1f, 0f);
+                        recBuf.get(0, dh, 0, m);
+                    }
                 }
             }
             for (int j = 0; j < n; j++) {
@@ -133,6 +150,7 @@ public final class FastRnnKernel implements RecurrentKernel {
         grads = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, n);
         recurrentGrad = Nd4j.createUninitialized(DataType.FLOAT, bs, n);
         h = new float[t][m];
+        h0 = new float[m];
         dh = new float[m];
         da = new float[m];
         biasRows = new float[m];
