@@ -75,6 +75,11 @@ public final class ConfigLoader {
             throw new ConfigException((isOverride("train.savefile", overrides) ? "--set" : source) + ": train.savefile: '" + values.get("train.savefile")
                     + "' is not allowed; expected a non-empty name without spaces or slashes");
         }
+        if (values.get("model.type").equals("gru") && values.get("model.core").equals("stock")) {
+            String where = isOverride("model.core", overrides) || isOverride("model.type", overrides) ? "--set" : source;
+            throw new ConfigException(where + ": model.core: 'stock' is not allowed with model.type 'gru' (DL4J has no GRU"
+                    + " layer); expected 'fused'");
+        }
         return build(values, source);
     }
 
@@ -180,10 +185,6 @@ public final class ConfigLoader {
     }
 
     private static RunConfig build(Map<String, Object> v, String source) {
-        if (v.get("model.type").equals("gru") && v.get("model.core").equals("stock")) {
-            throw new ConfigException(source + ": model.core: 'stock' is not allowed with model.type 'gru' (DL4J has no GRU"
-                    + " layer); expected 'fused'");
-        }
         DataConfig data = new DataConfig((String) v.get("data.input"), (String) v.get("data.download_url"),
                 (String) v.get("data.sha256"), (double) v.get("data.train_frac"), (double) v.get("data.val_frac"));
         ModelConfig model = new ModelConfig((String) v.get("model.type"), (String) v.get("model.core"),

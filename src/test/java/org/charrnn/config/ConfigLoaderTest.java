@@ -75,7 +75,7 @@ class ConfigLoaderTest {
             "fractions over one|data:\\n  train_frac: 0.9\\n  val_frac: 0.2\\n|c.yaml: data.train_frac + data.val_frac = 1.1 but they must add up to at most 1 (the test split is what they leave)",
             "learning rate zero|train:\\n  learning_rate: 0\\n|c.yaml: train.learning_rate: 0 is not allowed; expected a number in (0, 100]",
             "nan|train:\\n  learning_rate: .nan\\n|c.yaml: not valid YAML at line 2, column 22: Malformed numeric value '.nan'",
-            "enum misspelt|model:\\n  type: lstn\\n|c.yaml: model.type: 'lstn' is not allowed; expected one of lstm, rnn (did you mean lstm?)",
+            "enum misspelt|model:\\n  type: lstn\\n|c.yaml: model.type: 'lstn' is not allowed; expected one of lstm, gru, rnn (did you mean lstm?)",
             "optimizer unknown|train:\\n  optimizer: lbfgs\\n|c.yaml: train.optimizer: 'lbfgs' is not allowed; expected one of rmsprop, adam, adagrad, sgd",
             "section is a scalar|train: 5\\n|c.yaml: train: expected a section of keys, got 5",
             "list at top|- a\\n- b\\n|c.yaml: expected a YAML mapping of sections (data:, model:, train:), got a list",
@@ -120,6 +120,7 @@ class ConfigLoaderTest {
         }
         RunConfig min = ConfigLoader.load(Path.of("configs/min-char-rnn.yaml"), List.of());
         assertEquals("rnn", min.model().type());
+        assertEquals("fused", min.model().core(), "our RNN: the state carried from chunk to chunk, as min-char-rnn does");
         assertEquals(100, min.model().rnnSize());
         assertEquals(25, min.train().seqLength());
         assertEquals(1, min.train().batchSize());
