@@ -5,7 +5,6 @@ import org.charrnn.config.TrainConfig;
 import org.charrnn.data.CharacterIterator;
 import org.charrnn.data.CodeArray;
 import org.charrnn.data.Corpus;
-import org.charrnn.data.InputEncoding;
 import org.charrnn.data.Region;
 import org.charrnn.data.StreamLayout;
 import org.charrnn.data.Vocabulary;
@@ -62,7 +61,7 @@ public final class OurBenchmark {
             graph = graph(m);
             Corpus corpus = randomText(m.batch() * m.seqLength() * 20 + 1);
             StreamLayout layout = new StreamLayout(new Region(0, corpus.length()), m.batch(), m.seqLength(), false);
-            CharacterIterator it = new CharacterIterator(corpus, layout, InputEncoding.ONE_HOT, DataType.FLOAT);
+            CharacterIterator it = new CharacterIterator(corpus, layout, GraphFactory.encoding(graph), DataType.FLOAT);
             while (it.hasNext()) batches.add(it.next());
             charsPerStep = (long) m.batch() * m.seqLength();
         }
@@ -96,7 +95,7 @@ public final class OurBenchmark {
     public static List<Double> sampling(BenchModel m, int runs, int length) {
         ComputationGraph g = graph(m);
         Vocabulary v = randomText(2).vocabulary();
-        Sampler s = new Sampler(g, v, InputEncoding.ONE_HOT);
+        Sampler s = new Sampler(g, v);
         s.sample(new int[]{0}, new SamplingOptions(2000, 1, 0, false, 1), cp -> { }); // warm-up: let the JIT compile the step
         List<Double> rates = new ArrayList<>();
         for (int r = 0; r < runs; r++) {

@@ -13,7 +13,6 @@ import org.charrnn.config.RunConfig;
 import org.charrnn.data.Corpus;
 import org.charrnn.data.Region;
 import org.charrnn.data.Splits;
-import org.charrnn.model.GraphFactory;
 import org.charrnn.train.Evaluator;
 import org.charrnn.train.Trainer;
 
@@ -84,7 +83,7 @@ final class EvalCommand extends Command {
                 .setInitialMax(1).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" batches", 1)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
             loss = Evaluator.evaluate(ckpt.graph(), corpus, region, config.train().batchSize(), config.train().seqLength(),
-                    GraphFactory.inputEncoding(config.model()), (done, total) -> {
+                    (done, total) -> {
                         if (bar != null) bar.maxHint(total).stepTo(done);
                     });
         }

@@ -6,7 +6,6 @@ import org.apache.commons.cli.Options;
 import org.charrnn.checkpoint.Checkpoint;
 import org.charrnn.checkpoint.CheckpointReader;
 import org.charrnn.data.Vocabulary;
-import org.charrnn.model.GraphFactory;
 import org.charrnn.sample.Sampler;
 import org.charrnn.sample.SamplingOptions;
 
@@ -65,7 +64,7 @@ final class SampleCommand extends Command {
         out.print(prime);
         StringBuilder pending = new StringBuilder();
         boolean interactive = System.console() != null;
-        new Sampler(ckpt.graph(), vocab, GraphFactory.inputEncoding(ckpt.config().model()))
+        new Sampler(ckpt.graph(), vocab)
                 .sample(vocab.encode(prime, "the prime"), options, cp -> {
                     pending.appendCodePoint(cp);
                     if (interactive || cp == '\n' || pending.length() >= 256) {

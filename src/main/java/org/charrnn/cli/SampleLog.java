@@ -3,7 +3,6 @@ package org.charrnn.cli;
 import org.charrnn.config.RunConfig;
 import org.charrnn.config.SampleConfig;
 import org.charrnn.data.Vocabulary;
-import org.charrnn.model.GraphFactory;
 import org.charrnn.sample.Sampler;
 import org.charrnn.sample.SamplingOptions;
 import org.charrnn.train.TrainingEvents;
@@ -46,7 +45,7 @@ final class SampleLog implements TrainingEvents {
     public void iteration(Progress p, ComputationGraph graph) {
         if (p.iteration() % config.every() != 0) return;
         StringBuilder text = new StringBuilder();
-        new Sampler(graph, vocabulary, GraphFactory.inputEncoding(run.model())).sample(prime,
+        new Sampler(graph, vocabulary).sample(prime,
                 new SamplingOptions(config.length(), config.temperature(), 0, false, seed + p.iteration()), text::appendCodePoint);
         String entry = String.format(Locale.ROOT, "=== iteration %d (epoch %.2f), train_loss %.4f, temperature %s ===%n%s%s%n%n",
                 p.iteration(), p.epoch(), p.trainLoss(), config.temperature(), primeText(), text);

@@ -14,19 +14,20 @@ import java.util.NoSuchElementException;
  * Hands out minibatches of a {@link StreamLayout} in stream order: minibatch k holds steps
  * [k*T, (k+1)*T) of every stream, so the hidden state left by minibatch k is the right start for
  * minibatch k+1 (truncated BPTT across minibatches, as char-rnn carries its state).
- * Features are [batch, vocab, T] one-hot or [batch, 1, T] indices; labels are [batch, vocab, T]
- * one-hot of the next character. The position can be saved and restored for exact resume.
+ * Features (the characters) and labels (the next characters) are each, as the {@link Encoding}
+ * says, [batch, 1, T] indices or [batch, vocab, T] one-hot rows; a DataSet of either works with
+ * DL4J's fit. The position can be saved and restored for exact resume.
  */
 public class CharacterIterator implements DataSetIterator {
     private final CodeArray codes;
     private final StreamLayout layout;
     private final int vocabularySize;
-    private final InputEncoding encoding;
+    private final Encoding encoding;
     private final DataType dataType;
     private int nextSegment;
     private DataSetPreProcessor preProcessor;
 
-    public CharacterIterator(Corpus corpus, StreamLayout layout, InputEncoding encoding, DataType dataType) {
+    public CharacterIterator(Corpus corpus, StreamLayout layout, Encoding encoding, DataType dataType) {
         this.codes = corpus.codes();
         this.layout = layout;
         this.vocabularySize = corpus.vocabulary().size();
@@ -65,24 +66,19 @@ public class CharacterIterator implements DataSetIterator {
         int batch = layout.batch();
         int t0 = segment * layout.seqLength();
         int len = layout.segmentLength(segment);
-        int featureRows = encoding == InputEncoding.ONE_HOT ? vocabularySize : 1;
+        int featureRows = rows(encoding.features());
+        int labelRows = rows(encoding.labels());
         float[] features = new float[batch * featureRows * len];
-        float[] labels = new float[batch * vocabularySize * len];
+        float[] labels = new float[batch * labelRows * len];
         for (int b = 0; b < batch; b++) {
             int base = layout.offset(b, t0);
             for (int t = 0; t < len; t++) {
-                int in = codes.get(base + t);
-                int out = codes.get(base + t + 1);
-                if (encoding == InputEncoding.ONE_HOT) {
-                    features[(b * featureRows + in) * len + t] = 1f;
-                } else {
-                    features[b * len + t] = in;
-                }
-                labels[(b * vocabularySize + out) * len + t] = 1f;
+                put(features, encoding.features(), featureRows, b, t, len, codes.get(base + t));
+                put(labels, encoding.labels(), labelRows, b, t, len, codes.get(base + t + 1));
             }
         }
         INDArray f = Nd4j.create(features, new long[]{batch, featureRows, len}, 'c');
-        INDArray l = Nd4j.create(labels, new long[]{batch, vocabularySize, len}, 'c');
+        INDArray l = Nd4j.create(labels, new long[]{batch, labelRows, len}, 'c');
         if (dataType != DataType.FLOAT) {
             f = f.castTo(dataType);
             l = l.castTo(dataType);
@@ -92,6 +88,16 @@ public class CharacterIterator implements DataSetIterator {
         return ds;
     }
 
+    private int rows(InputEncoding e) {
+        return e == InputEncoding.ONE_HOT ? vocabularySize : 1;
+    }
+
+    /** Character c of stream b at step t into a [batch, rows, len] array: a 1 in its row, or its index. */
+    private static void put(float[] a, InputEncoding e, int rows, int b, int t, int len, int c) {
+        if (e == InputEncoding.ONE_HOT) a[(b * rows + c) * len + t] = 1f;
+        else a[b * len + t] = c;
+    }
+
     @Override
     public DataSet next(int num) {
         throw new UnsupportedOperationException("minibatch size is fixed by the stream layout");
@@ -99,7 +105,7 @@ public class CharacterIterator implements DataSetIterator {
 
     @Override
     public int inputColumns() {
-        return encoding == InputEncoding.ONE_HOT ? vocabularySize : 1;
+        return rows(encoding.features());
     }
 
     @Override

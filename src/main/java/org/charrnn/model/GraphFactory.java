@@ -2,7 +2,10 @@ package org.charrnn.model;
 
 import org.charrnn.config.ModelConfig;
 import org.charrnn.config.TrainConfig;
+import org.charrnn.data.Encoding;
 import org.charrnn.data.InputEncoding;
+import org.charrnn.model.output.FusedOutput;
+import org.charrnn.model.output.FusedOutputLayer;
 import org.charrnn.model.gru.FusedGru;
 import org.charrnn.model.kernel.FusedRecurrent;
 import org.charrnn.model.kernel.FusedRecurrentLayer;
@@ -19,7 +22,6 @@ import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
@@ -30,7 +32,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Builds the network a config describes: [embedding] → num_layers recurrent layers → softmax
@@ -82,11 +83,8 @@ public final class GraphFactory {
             previous = name;
             width = model.rnnSize();
         }
-        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .activation(Activation.SOFTMAX).nIn(width).nOut(vocabularySize)
-                .dataFormat(RNNFormat.NCW); // without it DL4J treats the input as NWC and backprop breaks
-        if (model.dropout() > 0) out.dropOut(new Dropout(1 - model.dropout()));
-        g.addLayer(OUTPUT, out.build(), previous);
+        g.addLayer(OUTPUT, FusedOutput.of(width, vocabularySize, model.dropout() > 0 ? new Dropout(1 - model.dropout()) : null),
+                previous);
         return g.setOutputs(OUTPUT).backpropType(BackpropType.Standard).build();
     }
 
@@ -112,8 +110,8 @@ public final class GraphFactory {
                 case "rnn" -> new FusedRnn.Builder();
                 default -> throw new IllegalArgumentException("unknown cell " + m.type());
             };
-            layer = b.initRange(m.initRange()).backpropToInput(!readsNetworkInput).nIn(nIn).nOut(m.rnnSize())
-                    .dataFormat(RNNFormat.NCW).build();
+            layer = b.initRange(m.initRange()).backpropToInput(!readsNetworkInput).readsIndices(readsNetworkInput)
+                    .nIn(nIn).nOut(m.rnnSize()).dataFormat(RNNFormat.NCW).build();
         }
         if (dropout > 0) layer.setIDropout(new Dropout(1 - dropout)); // DL4J's argument is the keep probability
         return layer;
@@ -129,9 +127,17 @@ public final class GraphFactory {
         };
     }
 
-    /** Embedding models read character indices; the others one-hot vectors. */
-    public static InputEncoding inputEncoding(ModelConfig model) {
-        return model.embeddingSize() > 0 ? InputEncoding.INDEX : InputEncoding.ONE_HOT;
+    /**
+     * How a built graph (or one loaded from a checkpoint) takes its data: indices into an embedding or
+     * our first recurrent layer, else one-hot; labels as indices for our output layer, else one-hot.
+     */
+    public static Encoding encoding(ComputationGraph graph) {
+        String first = graph.getConfiguration().getTopologicalOrderStr().get(1);
+        org.deeplearning4j.nn.api.Layer firstLayer = graph.getLayer(first);
+        boolean indexIn = firstLayer instanceof org.deeplearning4j.nn.layers.feedforward.embedding.EmbeddingSequenceLayer
+                || firstLayer instanceof FusedRecurrentLayer f && f.cell().isReadsIndices();
+        boolean indexOut = graph.getLayer(OUTPUT) instanceof FusedOutputLayer;
+        return new Encoding(indexIn ? InputEncoding.INDEX : InputEncoding.ONE_HOT, indexOut ? InputEncoding.INDEX : InputEncoding.ONE_HOT);
     }
 
     /** The config keys whose change makes a checkpoint's weights unusable. */

@@ -2,6 +2,7 @@ package org.charrnn.sample;
 
 import org.charrnn.data.InputEncoding;
 import org.charrnn.data.Vocabulary;
+import org.charrnn.model.GraphFactory;
 import org.charrnn.model.Stepper;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,15 +21,15 @@ public final class Sampler {
     private final Vocabulary vocabulary;
     private final InputEncoding encoding;
 
-    public Sampler(ComputationGraph graph, Vocabulary vocabulary, InputEncoding encoding) {
+    public Sampler(ComputationGraph graph, Vocabulary vocabulary) {
         this.graph = graph;
         this.vocabulary = vocabulary;
-        this.encoding = encoding;
+        this.encoding = GraphFactory.encoding(graph).features();
     }
 
     /** Emits {@code o.length()} generated code points (not the prime) to {@code out}. */
     public void sample(int[] primeIndices, SamplingOptions o, IntConsumer out) {
-        if (encoding == InputEncoding.ONE_HOT && Stepper.supports(graph)) {
+        if (Stepper.supports(graph)) {
             Stepper stepper = new Stepper(graph); // the tight path: no ND4J call per character
             generate(primeIndices, o, out, indices -> {
                 float[] p = null;

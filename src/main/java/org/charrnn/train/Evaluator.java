@@ -2,7 +2,10 @@ package org.charrnn.train;
 
 import org.charrnn.data.CharacterIterator;
 import org.charrnn.data.Corpus;
+import org.charrnn.data.Encoding;
 import org.charrnn.data.InputEncoding;
+import org.charrnn.model.GraphFactory;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.charrnn.data.Region;
 import org.charrnn.data.StreamLayout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -25,16 +28,16 @@ public final class Evaluator {
         }
     }
 
-    public static Loss evaluate(ComputationGraph graph, Corpus corpus, Region region, int batch, int seqLength,
-                                InputEncoding encoding) {
-        return evaluate(graph, corpus, region, batch, seqLength, encoding, (done, total) -> { });
+    public static Loss evaluate(ComputationGraph graph, Corpus corpus, Region region, int batch, int seqLength) {
+        return evaluate(graph, corpus, region, batch, seqLength, (done, total) -> { });
     }
 
     /** Reports progress after each minibatch to {@code progress(done, total)}. */
     public static Loss evaluate(ComputationGraph graph, Corpus corpus, Region region, int batch, int seqLength,
-                                InputEncoding encoding, java.util.function.BiConsumer<Integer, Integer> progress) {
+                                java.util.function.BiConsumer<Integer, Integer> progress) {
         StreamLayout layout = StreamLayout.forEvaluation(region, batch, seqLength);
         if (layout.streamLength() < 1) return new Loss(Double.NaN, 0);
+        Encoding encoding = GraphFactory.encoding(graph);
         CharacterIterator it = new CharacterIterator(corpus, layout, encoding, graph.params().dataType());
         graph.rnnClearPreviousState();
         double total = 0;
@@ -43,9 +46,7 @@ public final class Evaluator {
             while (it.hasNext()) {
                 DataSet ds = it.next();
                 INDArray probs = graph.rnnTimeStep(ds.getFeatures())[0];
-                // -log p(label): labels are one-hot, so sum(labels * log p) picks the right entries
-                INDArray logp = Transforms.log(Transforms.max(probs, 1e-30, true), false);
-                total -= logp.muli(ds.getLabels()).sumNumber().doubleValue();
+                total += encoding.labels() == InputEncoding.INDEX ? nats(probs, ds.getLabels()) : natsOneHot(probs, ds.getLabels());
                 count += ds.getLabels().size(0) * ds.getLabels().size(2);
                 progress.accept(it.position(), layout.segments());
             }
@@ -53,5 +54,28 @@ public final class Evaluator {
             graph.rnnClearPreviousState();
         }
         return new Loss(total / count, count);
+    }
+
+    /** Σ −log p(label) for probabilities [B, V, T] and one-hot labels [B, V, T]. */
+    private static double natsOneHot(INDArray probs, INDArray labels) {
+        INDArray logp = Transforms.log(Transforms.max(probs, 1e-30, true), false);
+        return -logp.muli(labels).sumNumber().doubleValue();
+    }
+
+    /** Σ −log p(label) for probabilities [B, V, T] and index labels [B, 1, T]. */
+    private static double nats(INDArray probs, INDArray labels) {
+        long batch = probs.size(0);
+        long v = probs.size(1);
+        long time = probs.size(2);
+        float[] p = probs.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        double total = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < time; t++) {
+                int c = (int) y[(int) (b * time + t)];
+                total -= Math.log(Math.max(p[(int) ((b * v + c) * time + t)], 1e-30));
+            }
+        }
+        return total;
     }
 }

@@ -5,7 +5,7 @@ import org.charrnn.checkpoint.TrainingState;
 import org.charrnn.config.RunConfig;
 import org.charrnn.data.CharacterIterator;
 import org.charrnn.data.Corpus;
-import org.charrnn.data.InputEncoding;
+import org.charrnn.data.Encoding;
 import org.charrnn.data.Splits;
 import org.charrnn.data.StreamLayout;
 import org.charrnn.model.CarriedState;
@@ -32,7 +32,7 @@ public final class Trainer {
     private final CheckpointStore store;
     private final Splits splits;
     private final StreamLayout layout;
-    private final InputEncoding encoding;
+    private final Encoding encoding;
     private final LearningRateSchedule schedule;
 
     public Trainer(RunConfig config, String configYaml, Corpus corpus, ComputationGraph graph, CheckpointStore store) {
@@ -43,7 +43,7 @@ public final class Trainer {
         this.store = store;
         this.splits = splitsOf(config, corpus);
         this.layout = trainingLayout(config, splits);
-        this.encoding = GraphFactory.inputEncoding(config.model());
+        this.encoding = GraphFactory.encoding(graph);
         this.schedule = LearningRateSchedule.of(config.train());
     }
 
@@ -161,7 +161,7 @@ public final class Trainer {
                                           TrainingEvents events) {
         double epoch = (double) iteration / iterationsPerEpoch();
         Evaluator.Loss val = Evaluator.evaluate(graph, corpus, splits.val(), config.train().batchSize(),
-                config.train().seqLength(), encoding);
+                config.train().seqLength());
         // Without a validation split, checkpoints are named and ranked by the training loss.
         double score = val.characters() > 0 ? val.natsPerChar() : trainLoss;
         double bestSoFar = validations.stream().mapToDouble(v -> Double.isNaN(v.loss()) ? v.trainLoss() : v.loss())

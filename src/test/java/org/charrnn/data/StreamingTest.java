@@ -42,7 +42,7 @@ class StreamingTest {
         String text = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
         Corpus corpus = Corpus.ofText(text);
         StreamLayout layout = new StreamLayout(new Region(0, text.length()), 3, 4, false);
-        CharacterIterator it = new CharacterIterator(corpus, layout, InputEncoding.ONE_HOT, DataType.FLOAT);
+        CharacterIterator it = new CharacterIterator(corpus, layout, Encoding.ONE_HOT, DataType.FLOAT);
         int l = layout.streamLength();
         StringBuilder[] inputs = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
         StringBuilder[] labels = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
@@ -68,12 +68,14 @@ class StreamingTest {
     void indexEncodingAndSeek() {
         Corpus corpus = Corpus.ofText("hello world, hello world");
         StreamLayout layout = new StreamLayout(new Region(0, 24), 2, 3, false);
-        CharacterIterator it = new CharacterIterator(corpus, layout, InputEncoding.INDEX, DataType.FLOAT);
+        CharacterIterator it = new CharacterIterator(corpus, layout, Encoding.INDICES, DataType.FLOAT);
         assertEquals(1, it.inputColumns());
         DataSet first = it.next();
         DataSet second = it.next();
         assertArrayEquals(new long[]{2, 1, 3}, first.getFeatures().shape());
         assertEquals(corpus.vocabulary().indexOf('h'), first.getFeatures().getInt(0, 0, 0));
+        assertArrayEquals(new long[]{2, 1, 3}, first.getLabels().shape(), "labels are indices too");
+        assertEquals(corpus.vocabulary().indexOf('e'), first.getLabels().getInt(0, 0, 0));
         it.seek(1);
         assertEquals(1, it.position());
         assertEquals(second.getFeatures(), it.next().getFeatures());

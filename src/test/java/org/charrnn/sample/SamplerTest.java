@@ -25,7 +25,7 @@ class SamplerTest {
 
     private static String sample(ComputationGraph g, String prime, SamplingOptions o) {
         StringBuilder sb = new StringBuilder();
-        new Sampler(g, VOCAB, InputEncoding.ONE_HOT).sample(VOCAB.encode(prime, "prime"), o, sb::appendCodePoint);
+        new Sampler(g, VOCAB).sample(VOCAB.encode(prime, "prime"), o, sb::appendCodePoint);
         return sb.toString();
     }
 

@@ -184,6 +184,11 @@ public final class FastGruKernel implements RecurrentKernel {
         }
     }
 
+    @Override
+    public boolean acceptsIndices() {
+        return true;
+    }
+
     public boolean lastInputWasOneHot() {
         return projection.lastWasOneHot();
     }

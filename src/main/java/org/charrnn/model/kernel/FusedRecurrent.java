@@ -24,6 +24,8 @@ public abstract class FusedRecurrent extends BaseRecurrentLayer {
     private double initRange = 0.08;
     /** False when the input is the network's data: no gradient is wanted for it, and none is computed. */
     private boolean backpropToInput = true;
+    /** True when the input is characters as indices [B, 1, T] rather than one-hot rows [B, nIn, T]. */
+    private boolean readsIndices = false;
 
     protected FusedRecurrent() {
     }
@@ -32,6 +34,7 @@ public abstract class FusedRecurrent extends BaseRecurrentLayer {
         super(b);
         this.initRange = b.initRange;
         this.backpropToInput = b.backpropToInput;
+        this.readsIndices = b.readsIndices;
     }
 
     /** The cell's name as configs spell it: lstm, gru, rnn. */
@@ -88,15 +91,24 @@ public abstract class FusedRecurrent extends BaseRecurrentLayer {
         this.backpropToInput = backpropToInput;
     }
 
+    public boolean isReadsIndices() {
+        return readsIndices;
+    }
+
+    public void setReadsIndices(boolean readsIndices) {
+        this.readsIndices = readsIndices;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o != null && o.getClass() == getClass() && super.equals(o)
-                && ((FusedRecurrent) o).initRange == initRange && ((FusedRecurrent) o).backpropToInput == backpropToInput;
+                && ((FusedRecurrent) o).initRange == initRange && ((FusedRecurrent) o).backpropToInput == backpropToInput
+                && ((FusedRecurrent) o).readsIndices == readsIndices;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + Double.hashCode(initRange) * 17 + (backpropToInput ? 1 : 0);
+        return 31 * super.hashCode() + Double.hashCode(initRange) * 17 + (backpropToInput ? 1 : 0) + (readsIndices ? 2 : 0);
     }
 
     @Override
@@ -112,10 +124,18 @@ public abstract class FusedRecurrent extends BaseRecurrentLayer {
     public abstract static class Builder<T extends Builder<T>> extends BaseRecurrentLayer.Builder<T> {
         private double initRange = 0.08;
         private boolean backpropToInput = true;
+        private boolean readsIndices = false;
 
         @SuppressWarnings("unchecked")
         public T initRange(double v) {
             this.initRange = v;
+            return (T) this;
+        }
+
+        /** True for a first layer fed characters as indices [B, 1, T]: no one-hot array anywhere. */
+        @SuppressWarnings("unchecked")
+        public T readsIndices(boolean v) {
+            this.readsIndices = v;
             return (T) this;
         }
 

@@ -189,9 +189,7 @@ public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
         INDArray h;
         INDArray[] last = new INDArray[states];
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            long nIn = input.size(1);
-            INDArray x = (training ? trainingInput : inferenceInput).get(dataType, time, batch, nIn)
-                    .assign(input.castTo(dataType).permute(2, 0, 1));
+            INDArray x = timeMajorInput(training ? trainingInput : inferenceInput, training ? trainingKernel() : inferenceKernel());
             INDArray[] init = new INDArray[states];
             for (int i = 0; i < states; i++) {
                 init[i] = state0 != null ? state0[i] : Nd4j.zeros(dataType, batch, n);
@@ -209,6 +207,28 @@ public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{batch, n, time}, 'c');
         out.assign(h.permute(1, 2, 0));
         return new Step(out, last);
+    }
+
+    /**
+     * The input as time-major [T, B, width]. Characters given as indices [B, 1, T] stay indices for a
+     * kernel that takes them; any other kernel gets one-hot rows [T, B, V].
+     */
+    private INDArray timeMajorInput(ReusableArray buffer, RecurrentKernel kernel) {
+        long batch = input.size(0);
+        long time = input.size(2);
+        long nIn = layerConf().getNIn();
+        if (!layerConf().isReadsIndices() || input.size(1) != 1) {
+            return buffer.get(dataType, time, batch, input.size(1)).assign(input.castTo(dataType).permute(2, 0, 1));
+        }
+        if (kernel.acceptsIndices() && nIn > 1) {
+            return buffer.get(dataType, time, batch, 1).assign(input.castTo(dataType).permute(2, 0, 1));
+        }
+        INDArray x = buffer.get(dataType, time, batch, nIn).assign(0);
+        float[] codes = input.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < time; t++) x.putScalar(t, b, (long) codes[(int) (b * time + t)], 1.0);
+        }
+        return x;
     }
 
     private INDArray[] stored(Map<String, INDArray> map) {

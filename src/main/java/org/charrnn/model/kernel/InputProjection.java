@@ -8,8 +8,9 @@ import java.util.Arrays;
 /**
  * The part of every cell that does not depend on the recurrence: the input projection X·Wx + b
  * over all T·B rows of a segment, and in the backward pass dWx = Xᵀ·dG and dX = dG·Wxᵀ, each one
- * GEMM. One-hot input (a first layer reading characters) is recognised and never multiplied: its
- * projection is a row of (Wx + b) per character, and dWx a sum of dG rows per character.
+ * GEMM. Characters — given as indices (x [R, 1] against Wx [V, width]) or recognised in one-hot
+ * rows — are never multiplied: a character's projection is a row of (Wx + b), and dWx a sum of dG
+ * rows per character.
  * Buffers are kept per shape. Not thread-safe: one per kernel.
  */
 public final class InputProjection {
@@ -23,15 +24,25 @@ public final class InputProjection {
     private float[] row;          // [width] scratch
     private boolean oneHot;
 
-    /** gates [R, width] = x [R, nIn]·Wx + b, where b's first {@code width} values are the input-side bias. */
+    /**
+     * gates [R, width] = x·Wx + b, where b's first {@code width} values are the input-side bias and x
+     * is [R, nIn] rows, or [R, 1] character indices when Wx has more than one row.
+     */
     public void forward(INDArray x, INDArray wx, INDArray b, INDArray gates) {
         int r = (int) x.rows();
-        int nIn = (int) x.columns();
+        int nIn = (int) wx.rows();
         int w = (int) gates.columns();
         ensure(r, nIn, w);
         FloatBuffer gatesBuf = FloatArrays.buffer(gates);
         FloatArrays.read(b, bias, 0, w);
-        oneHot = OneHotRows.codes(FloatArrays.buffer(x), r, nIn, codes);
+        if (x.columns() == nIn) {
+            oneHot = OneHotRows.codes(FloatArrays.buffer(x), r, nIn, codes);
+        } else if (x.columns() == 1) {
+            oneHot = true;
+            readIndices(FloatArrays.buffer(x), r, nIn);
+        } else {
+            throw new IllegalArgumentException("input of width " + x.columns() + " for weights of " + nIn + " rows");
+        }
         if (oneHot) {
             float[] flat = new float[nIn * w];
             FloatArrays.read(wx, flat, 0, nIn * w);
@@ -48,6 +59,16 @@ public final class InputProjection {
                 for (int k = 0; k < w; k++) row[k] += bias[k];
                 gatesBuf.put(i * w, row, 0, w);
             }
+        }
+    }
+
+    private void readIndices(FloatBuffer x, int r, int vocabulary) {
+        for (int i = 0; i < r; i++) {
+            float c = x.get(i);
+            if (!(c >= 0 && c < vocabulary) || c != (int) c) {
+                throw new IllegalArgumentException("input " + c + " is not a character index in [0, " + vocabulary + ")");
+            }
+            codes[i] = (int) c;
         }
     }
 

@@ -16,9 +16,13 @@ public final class KernelChoice {
     private KernelChoice() {}
 
     public static boolean fast(DataType dataType) {
+        return dataType == DataType.FLOAT && ours();
+    }
+
+    /** Our code on the CPU backend (any precision), unless the reference is forced. */
+    public static boolean ours() {
         String forced = System.getProperty(PROPERTY, "");
         boolean forceReference = forced.equals("reference") || forced.equals("native");
-        boolean cpu = Nd4j.getBackend().getClass().getName().contains(".cpu.");
-        return dataType == DataType.FLOAT && cpu && !forceReference;
+        return Nd4j.getBackend().getClass().getName().contains(".cpu.") && !forceReference;
     }
 }

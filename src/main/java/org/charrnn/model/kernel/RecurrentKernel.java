@@ -23,4 +23,12 @@ public interface RecurrentKernel {
      */
     void backward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray[] state0, INDArray dLdh,
                   INDArray dx, INDArray dWx, INDArray dWr, INDArray db);
+
+    /**
+     * True when x may also be character indices, [T, B, 1] against Wx [V, G·n] (see {@link InputProjection});
+     * otherwise the layer hands such input over as one-hot rows.
+     */
+    default boolean acceptsIndices() {
+        return false;
+    }
 }

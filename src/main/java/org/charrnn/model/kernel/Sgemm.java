@@ -19,6 +19,19 @@ public final class Sgemm {
     private Sgemm() {}
 
     public static void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c, float alpha, float beta) {
+        // Column-major operands (DL4J keeps dense weights 'f'-ordered) are row-major transposes.
+        if (isColumnMajor(c)) {
+            gemm(b, !transposeB, a, !transposeA, c.transpose(), alpha, beta); // Cᵀ = op(B)ᵀ·op(A)ᵀ
+            return;
+        }
+        if (isColumnMajor(a)) {
+            a = a.transpose();
+            transposeA = !transposeA;
+        }
+        if (isColumnMajor(b)) {
+            b = b.transpose();
+            transposeB = !transposeB;
+        }
         long m = transposeA ? a.columns() : a.rows();
         long k = transposeA ? a.rows() : a.columns();
         long n = transposeB ? b.rows() : b.columns();
@@ -29,6 +42,10 @@ public final class Sgemm {
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 (int) m, (int) n, (int) k, alpha, pointer(a), leadingDimension(a), pointer(b), leadingDimension(b),
                 beta, pointer(c), leadingDimension(c));
+    }
+
+    private static boolean isColumnMajor(INDArray m) {
+        return m.rank() == 2 && m.rows() > 1 && m.columns() > 1 && m.stride(0) == 1 && m.stride(1) >= m.rows();
     }
 
     /** Row-major layout: unit stride along a row, rows one leading dimension apart (ND4J may call a single row 'f'). */

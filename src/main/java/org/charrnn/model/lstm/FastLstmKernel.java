@@ -176,6 +176,11 @@ public final class FastLstmKernel implements RecurrentKernel {
     }
 
     /** Whether the last forward recognised its input as one-hot (and looked rows up instead of multiplying). */
+    @Override
+    public boolean acceptsIndices() {
+        return true;
+    }
+
     public boolean lastInputWasOneHot() {
         return projection.lastWasOneHot();
     }

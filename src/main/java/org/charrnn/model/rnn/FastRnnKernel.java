@@ -133,6 +133,11 @@ public final class FastRnnKernel implements RecurrentKernel {
         }
     }
 
+    @Override
+    public boolean acceptsIndices() {
+        return true;
+    }
+
     public boolean lastInputWasOneHot() {
         return projection.lastWasOneHot();
     }

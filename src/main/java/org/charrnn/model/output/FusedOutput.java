@@ -1,0 +1,56 @@
+package org.charrnn.model.output;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * The language model's output: softmax over the vocabulary with cross-entropy, exactly DL4J's
+ * RnnOutputLayer with MCXENT (same parameters W [n, V] and b [1, V], same score and gradients, same
+ * JSON apart from the class name) but computed by {@link FusedOutputLayer}, which takes the next
+ * characters as indices and fuses the passes DL4J makes separately.
+ */
+public class FusedOutput extends RnnOutputLayer {
+
+    /** For DL4J's JSON deserialisation. */
+    public FusedOutput() {
+    }
+
+    /** Softmax + cross-entropy from {@code nIn} units to {@code vocabulary} characters, input NCW, optional dropout on its input. */
+    public static FusedOutput of(long nIn, long vocabulary, IDropout dropout) {
+        FusedOutput o = new FusedOutput();
+        o.setNIn(nIn);
+        o.setNOut(vocabulary);
+        o.setLossFn(new LossMCXENT());
+        o.setActivationFn(new ActivationSoftmax());
+        o.setRnnDataFormat(RNNFormat.NCW); // without it DL4J treats the input as NWC and backprop breaks
+        o.setHasBias(true);
+        if (dropout != null) o.setIDropout(dropout);
+        return o;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                       int layerIndex, INDArray layerParamsView, boolean initializeParams,
+                                                       DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("FusedOutput", getLayerName(), layerIndex, getNIn(), getNOut());
+        FusedOutputLayer layer = new FusedOutputLayer(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
+    }
+}
