@@ -3,8 +3,8 @@ package org.charrnn.bench;
 import java.util.List;
 
 /**
- * A benchmarked shape: cell, layers × units, minibatch streams × steps, optimizer; one-hot
- * vocabulary of 65 (tiny-shakespeare's). Spelled {@code [CELL:]LAYERSxUNITS[:bBATCH][:sSEQ][:OPTIMIZER]},
+ * A benchmarked shape: cell, layers × units, minibatch streams × steps, optimizer. The text is
+ * random over 65 symbols (tiny-shakespeare's vocabulary size) unless bench is given one. Spelled {@code [CELL:]LAYERSxUNITS[:bBATCH][:sSEQ][:OPTIMIZER]},
  * e.g. {@code 2x128}, {@code gru:3x512}, {@code rnn:1x100:b1:s25:adagrad} (min-char-rnn's shape).
  */
 public record BenchModel(String name, String cell, int layers, int units, int batch, int seqLength, String optimizer) {
@@ -55,15 +55,14 @@ public record BenchModel(String name, String cell, int layers, int units, int ba
         return cell.equals("rnn") && layers == 1 && batch == 1;
     }
 
-    /** Training FLOPs per character: 3× the forward (one-hot input counted as dense, as the notes do). */
-    public double flopsPerChar() {
+    /**
+     * Training FLOPs per character actually computed, 3× the forward: the first layer looks its
+     * input rows up (no product with one-hot input), the others multiply, and so does the output.
+     */
+    public double flopsPerChar(int vocabulary) {
         double forward = 0;
-        int in = VOCAB;
-        for (int l = 0; l < layers; l++) {
-            forward += 2.0 * (in + units) * gates() * units;
-            in = units;
-        }
-        forward += 2.0 * units * VOCAB;
+        for (int l = 0; l < layers; l++) forward += 2.0 * ((l == 0 ? 0 : units) + units) * gates() * units;
+        forward += 2.0 * units * vocabulary;
         return 3 * forward;
     }
 }

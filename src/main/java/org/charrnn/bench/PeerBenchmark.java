@@ -37,12 +37,14 @@ public final class PeerBenchmark {
         return null;
     }
 
-    public double training(BenchModel m, int threads, double seconds) throws IOException, InterruptedException {
-        String out = run(List.of(python, peers.resolve("torch_charrnn.py").toString(), "--model", m.cell(),
+    /** Steady-state training chars/s; on {@code text} when given, else on the peer's default (tiny-shakespeare). */
+    public double training(BenchModel m, int threads, double seconds, Path text) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(python, peers.resolve("torch_charrnn.py").toString(), "--model", m.cell(),
                 "--num_layers", "" + m.layers(), "--rnn_size", "" + m.units(), "--batch_size", "" + m.batch(),
                 "--seq_length", "" + m.seqLength(), "--optim", m.optimizer(), "--lr", "" + m.learningRate(),
-                "--threads", "" + threads, "--max_seconds", "" + seconds, "--skip_val", "--warmup_iters", "3"), threads);
-        return parse(TRAIN, out);
+                "--threads", "" + threads, "--max_seconds", "" + seconds, "--skip_val", "--warmup_iters", "3"));
+        if (text != null) cmd.addAll(List.of("--data", text.toAbsolutePath().toString()));
+        return parse(TRAIN, run(cmd, threads));
     }
 
     /** min-char-rnn's numpy gist (hidden 100, seq 25, Adagrad 0.1, batch 1): training chars/s. */

@@ -7,6 +7,7 @@ import org.charrnn.bench.BenchModel;
 import org.charrnn.bench.Measurements;
 import org.charrnn.bench.OurBenchmark;
 import org.charrnn.bench.PeerBenchmark;
+import org.charrnn.data.Corpus;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ final class BenchCommand extends Command {
 
     @Override
     String usage() {
-        return "bench [--models 2x128,2x128:b100:s100,3x512] [--rounds 3] [--seconds 8] [--threads 1,2,1:2] [--peer]";
+        return "bench [--models 2x128,2x128:b100:s100,3x512] [--rounds 3] [--seconds 8] [--threads 1,2,1:2] [--text FILE] [--peer]";
     }
 
     @Override
@@ -47,6 +48,8 @@ final class BenchCommand extends Command {
                 .addOption(Option.builder().longOpt("rounds").hasArg().desc("timed windows per setting (median reported)").build())
                 .addOption(Option.builder().longOpt("seconds").hasArg().desc("length of one timed window").build())
                 .addOption(Option.builder().longOpt("threads").hasArg().desc("thread counts to try, comma-separated").build())
+                .addOption(Option.builder().longOpt("text").hasArg().argName("FILE")
+                        .desc("benchmark on this UTF-8 text and its alphabet (default: random text over 65 symbols)").build())
                 .addOption(Option.builder().longOpt("peer").desc("also run ../shared/peers/torch_charrnn.py (Debian python3-torch)").build());
     }
 
@@ -78,6 +81,11 @@ final class BenchCommand extends Command {
             if (!Files.exists(Path.of("/usr/bin/python3"))) throw new UsageException("--peer: /usr/bin/python3 not found (apt-get install python3-torch)");
         }
 
+        Path textFile = cmd.hasOption("text") ? Path.of(cmd.getOptionValue("text")) : null;
+        Corpus text = textFile == null ? OurBenchmark.randomText(1_000_000) : Corpus.load(textFile);
+        int vocabulary = text.vocabulary().size();
+        out.printf(Locale.ROOT, "text: %s, %,d characters, %,d distinct%n", textFile == null ? "random" : textFile.toString(),
+                text.length(), vocabulary);
         out.printf(Locale.ROOT, "machine: %d cores; sgemm 2048^3 float:", Runtime.getRuntime().availableProcessors());
         Map<String, Double> peak = new LinkedHashMap<>();
         for (String t : threads) {
@@ -89,14 +97,14 @@ final class BenchCommand extends Command {
         out.printf(Locale.ROOT, "each figure: median of %d windows of >= %.0f s after warm-up; chars/s%n", rounds, seconds);
         for (BenchModel m : models) {
             out.printf(Locale.ROOT, "%n== %s: %s, %d layers x %d units, batch %d, seq %d, %s, %.2f MFLOP/char (training)%n",
-                    m.name(), m.cell(), m.layers(), m.units(), m.batch(), m.seqLength(), m.optimizer(), m.flopsPerChar() / 1e6);
+                    m.name(), m.cell(), m.layers(), m.units(), m.batch(), m.seqLength(), m.optimizer(), m.flopsPerChar(vocabulary) / 1e6);
             List<Double> gist = new ArrayList<>();
             Map<String, List<Double>> ours = new LinkedHashMap<>();
             Map<String, List<Double>> theirs = new LinkedHashMap<>();
             Map<String, OurBenchmark.Session> sessions = new LinkedHashMap<>();
             for (String t : threads) {
                 apply(t);
-                OurBenchmark.Session s = OurBenchmark.session(m);
+                OurBenchmark.Session s = OurBenchmark.session(m, text);
                 s.steps(3);
                 sessions.put(t, s);
                 ours.put(t, new ArrayList<>());
@@ -107,7 +115,7 @@ final class BenchCommand extends Command {
                     apply(t);
                     ours.get(t).add(sessions.get(t).window(seconds, 3));
                     // The peer has one thread count; run it for the plain counts only.
-                    if (peer != null && !t.contains(":")) theirs.get(t).add(peerTraining(peer, m, Integer.parseInt(t), seconds));
+                    if (peer != null && !t.contains(":")) theirs.get(t).add(peerTraining(peer, m, Integer.parseInt(t), seconds, textFile));
                 }
                 if (peer != null && m.isMinCharRnn()) gist.add(peerGist(peer, seconds));
             }
@@ -117,7 +125,7 @@ final class BenchCommand extends Command {
             String bestThreads = threads.get(0);
             for (String t : threads) {
                 double med = Measurements.median(ours.get(t));
-                double frac = med * m.flopsPerChar() / (peak.get(t) * 1e9);
+                double frac = med * m.flopsPerChar(vocabulary) / (peak.get(t) * 1e9);
                 out.printf(Locale.ROOT, "  ours    %-18s train %,8.0f chars/s (%s)  = %4.1f %% of sgemm peak%n", label(t) + ":",
                         med, Measurements.range(ours.get(t)), 100 * frac);
                 if (med > bestOurs) {
@@ -136,7 +144,7 @@ final class BenchCommand extends Command {
                         g, Measurements.range(gist), bestOurs / g);
             }
             apply(bestThreads);
-            List<Double> sample = OurBenchmark.sampling(m, 5, 2000);
+            List<Double> sample = OurBenchmark.sampling(m, text.vocabulary(), 5, 2000);
             double sampleMed = Measurements.median(sample);
             out.printf(Locale.ROOT, "  ours    sampling (batch 1, 2000 chars, %s): %,.0f chars/s (%s)%n", label(bestThreads),
                     sampleMed, Measurements.range(sample));
@@ -165,9 +173,9 @@ final class BenchCommand extends Command {
         return p[0] + " ND4J + " + p[1] + " BLAS";
     }
 
-    private static double peerTraining(PeerBenchmark peer, BenchModel m, int threads, double seconds) {
+    private static double peerTraining(PeerBenchmark peer, BenchModel m, int threads, double seconds, Path text) {
         try {
-            return peer.training(m, threads, seconds + 4); // + its own start-up and warm-up
+            return peer.training(m, threads, seconds + 4, text); // + its own start-up and warm-up
         } catch (IOException e) {
             throw new RuntimeException("PyTorch peer failed: " + e.getMessage().lines().findFirst().orElse(""), e);
         } catch (InterruptedException e) {
