@@ -121,7 +121,7 @@ public final class GraphFactory {
     public static IUpdater updater(TrainConfig t, double learningRate) {
         return switch (t.optimizer()) {
             case "adam" -> new Adam(learningRate);
-            case "adagrad" -> new AdaGrad(learningRate);
+            case "adagrad" -> new AdaGrad(learningRate, 1e-8); // min-char-rnn's epsilon (DL4J's default is 1e-6)
             case "sgd" -> new Sgd(learningRate);
             default -> new RmsProp(learningRate, t.decayRate(), RmsProp.DEFAULT_RMSPROP_EPSILON);
         };
