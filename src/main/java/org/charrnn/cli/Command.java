@@ -104,8 +104,17 @@ abstract class Command {
     }
 
     /** A whole UTF-8 text file named by a flag, or a one-line usage error naming the flag. */
+    /** Prime texts and texts to visualize are read whole: far beyond any real one, well short of the heap. */
+    static final long MAX_TEXT_BYTES = 64L << 20;
+
     static String readUtf8(String flag, Path p) {
+        if (Files.exists(p) && !Files.isRegularFile(p)) {
+            throw new UsageException(flag + ": " + p + " is not a regular file (a directory, pipe or device); expected a UTF-8 text file");
+        }
         try {
+            if (Files.size(p) > MAX_TEXT_BYTES) {
+                throw new UsageException(flag + ": " + p + " is larger than " + (MAX_TEXT_BYTES >> 20) + " MiB; give a shorter text");
+            }
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(p))).toString();
         } catch (CharacterCodingException e) {
             throw new UsageException(flag + ": " + p + " is not UTF-8 text");
@@ -128,6 +137,20 @@ abstract class Command {
         StringBuilder kept = new StringBuilder();
         text.codePoints().filter(cp -> vocab.indexOf(cp) >= 0).forEach(kept::appendCodePoint);
         return kept.toString();
+    }
+
+    /**
+     * An --out file a command is about to (over)write: its name must end in the extension of what
+     * it writes, so a slip of the keyboard cannot replace a checkpoint or a text with a picture.
+     */
+    static Path outputFile(String command, Path out, String extension) {
+        String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!name.endsWith(extension) || name.length() == extension.length()) {
+            throw new UsageException(command + ": --out " + out + ": expected a file name ending in " + extension
+                    + " (it would replace what is there)");
+        }
+        if (java.nio.file.Files.isDirectory(out)) throw new UsageException(command + ": --out " + out + " is a directory");
+        return out;
     }
 
     static long longOption(CommandLine cmd, String opt, long def) {

@@ -47,7 +47,7 @@ final class PlotCommand extends Command {
         if (!Files.exists(metrics)) {
             throw new UsageException("plot: " + metrics + " not found; train first (every run writes it)");
         }
-        Path out = Path.of(cmd.getOptionValue("out", dir.resolve("loss.png").toString()));
+        Path out = outputFile("plot", Path.of(cmd.getOptionValue("out", dir.resolve("loss.png").toString())), ".png");
         System.setProperty("java.awt.headless", "true");
         try {
             ByteArrayOutputStream png = new ByteArrayOutputStream();

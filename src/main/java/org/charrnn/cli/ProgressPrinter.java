@@ -16,6 +16,15 @@ import java.util.Locale;
  * plain lines every print_every iterations otherwise (CI, pipes). Validations are always a line.
  */
 final class ProgressPrinter implements TrainingEvents {
+    /**
+     * A closed standard output (train ... | head) stops the run as Ctrl-C does: after the update in
+     * flight, with last.zip saved — nobody is reading, and nothing should be lost.
+     */
+    @Override
+    public boolean stopRequested() {
+        return out.checkError();
+    }
+
     private final PrintStream out;
     private final boolean interactive;
     private ProgressBar bar;

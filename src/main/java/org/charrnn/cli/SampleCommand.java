@@ -64,19 +64,30 @@ final class SampleCommand extends Command {
         out.print(prime);
         StringBuilder pending = new StringBuilder();
         boolean interactive = System.console() != null;
-        new Sampler(ckpt.graph(), vocab)
-                .sample(vocab.encode(prime, "the prime"), options, cp -> {
-                    pending.appendCodePoint(cp);
-                    if (interactive || cp == '\n' || pending.length() >= 256) {
-                        out.print(pending);
-                        out.flush();
-                        pending.setLength(0);
-                    }
-                });
+        try {
+            new Sampler(ckpt.graph(), vocab)
+                    .sample(vocab.encode(prime, "the prime"), options, cp -> {
+                        pending.appendCodePoint(cp);
+                        if (interactive || cp == '\n' || pending.length() >= 256) {
+                            out.print(pending);
+                            out.flush();
+                            pending.setLength(0);
+                            if (out.checkError()) throw new OutputClosed();
+                        }
+                    });
+        } catch (OutputClosed e) {
+            return 0; // the reader went away (sample ... | head): nothing more to say to anyone
+        }
         out.print(pending);
         out.println();
         out.flush();
         return 0;
     }
 
+    /** Standard output was closed while sampling: stop generating. */
+    private static final class OutputClosed extends RuntimeException {
+        OutputClosed() {
+            super(null, null, false, false);
+        }
+    }
 }

@@ -61,16 +61,30 @@ final class TrainCommand extends Command {
         }
         ProgressPrinter printer = new ProgressPrinter(io.out());
         TrainingState end;
-        try (TrainingRun run = TrainingRun.prepare(config, mode, checkpoint, printer)) {
-            TrainingEvents events = printer;
+        try (TrainingRun run = TrainingRun.prepare(config, mode, checkpoint, printer);
+             Interruption interruption = Interruption.install(io.err())) {
+            TrainingEvents events = TrainingEvents.all(printer, interruption);
             if (config.sample().every() > 0) {
-                events = TrainingEvents.all(printer, new SampleLog(run.directory(), config, run.vocabulary()));
+                events = TrainingEvents.all(events, new SampleLog(run.directory(), config, run.vocabulary()));
             }
             end = run.run(events);
+            if (interruption.stoppedAt() >= 0) {
+                io.out().printf(Locale.ROOT, "Interrupted at iteration %d (epoch %.2f); saved %s. Continue with: charrnn train %s"
+                                + " --resume last%n", end.iteration(), end.epoch(), interruption.savedTo(),
+                        String.join(" ", arguments(configFile, sets)));
+                return Interruption.EXIT_CODE;
+            }
         }
         io.out().printf(Locale.ROOT, "Done: %d iterations (epoch %.2f), best val_loss %.4f; checkpoints in %s%n",
                 end.iteration(), end.epoch(), end.bestValLoss(), config.train().checkpointDir());
         return 0;
+    }
+
+    /** The config and its --set overrides, as they would be typed again. */
+    private static List<String> arguments(Path configFile, String[] sets) {
+        List<String> a = new java.util.ArrayList<>(List.of(configFile.toString()));
+        if (sets != null) for (String s : sets) a.add("--set " + s);
+        return a;
     }
 
     /** 'last' and 'best' name those files in the config's checkpoint directory. */

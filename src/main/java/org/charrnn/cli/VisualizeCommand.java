@@ -74,7 +74,7 @@ final class VisualizeCommand extends Command {
         }
         List<ActivationTrace.Cell> ranked = trace.mostVarying(topCells);
         cells.addAll(ranked);
-        Path out = Path.of(cmd.getOptionValue("out", "visualize.html"));
+        Path out = outputFile("visualize", Path.of(cmd.getOptionValue("out", "visualize.html")), ".html");
         try {
             Files.writeString(out, ActivationPage.render(trace, cells, "charrnn: " + file.getFileName() + ", " + indices.length
                     + " characters"), StandardCharsets.UTF_8);

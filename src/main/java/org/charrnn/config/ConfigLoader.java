@@ -34,6 +34,9 @@ public final class ConfigLoader {
         String text;
         try {
             if (Files.isDirectory(file)) throw new ConfigException(source + ": is a directory, not a config file");
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new ConfigException(source + ": not a regular file (a pipe or a device); expected a config file");
+            }
             if (Files.size(file) > MAX_CONFIG_BYTES) throw new ConfigException(source + ": too large for a config file (over 1 MiB)");
             text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
         } catch (NoSuchFileException e) {

@@ -3,11 +3,23 @@ package org.charrnn.config;
 import java.util.List;
 
 /**
- * One configuration key: its dotted name, type, default and allowed range. The table of keys in
- * {@link ConfigSchema} is the single source for validation, defaults and error messages.
+ * One configuration key: its dotted name, type, default, allowed range, and whether a checkpoint
+ * fixes it (a resume cannot change it: it is baked into the network, its optimizer state or the
+ * data order). The table of keys in {@link ConfigSchema} is the single source for validation,
+ * defaults, error messages and what a resume may change.
  */
 public record Key(String name, Kind kind, Object defaultValue, double min, boolean minInclusive,
-                  double max, boolean maxInclusive, List<String> choices, String help) {
+                  double max, boolean maxInclusive, List<String> choices, String help, boolean fixedByCheckpoint) {
+
+    Key(String name, Kind kind, Object defaultValue, double min, boolean minInclusive, double max, boolean maxInclusive,
+        List<String> choices, String help) {
+        this(name, kind, defaultValue, min, minInclusive, max, maxInclusive, choices, help, false);
+    }
+
+    /** The same key, fixed by a checkpoint. */
+    Key fixed() {
+        return new Key(name, kind, defaultValue, min, minInclusive, max, maxInclusive, choices, help, true);
+    }
 
     public enum Kind { INT, DOUBLE, STRING, ENUM, PATH }
 

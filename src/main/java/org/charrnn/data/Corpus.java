@@ -54,6 +54,9 @@ public final class Corpus {
     public static Corpus load(Path file, Vocabulary given) {
         String name = file.toString();
         if (Files.isDirectory(file)) throw new DataException(name + ": is a directory; expected a UTF-8 text file");
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new DataException(name + ": not a regular file (a pipe or a device); expected a UTF-8 text file");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) throw new DataException(name + ": the file is empty; expected UTF-8 text to train on");

@@ -64,6 +64,14 @@ public final class CheckpointStore {
         return primary;
     }
 
+    /** Saves last.zip only (a stop between validations: no validation loss to name or rank it by). */
+    public Path saveLast(ComputationGraph graph, Vocabulary vocabulary, String configYaml, TrainingState state, String core) {
+        ensureDirectory();
+        Path last = dir.resolve(LAST);
+        writer.write(last, writer.encode(graph, vocabulary, configYaml, state, core));
+        return last;
+    }
+
     public void ensureDirectory() {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new CheckpointException("train.checkpoint_dir: " + dir + " is a file, not a directory");
@@ -81,6 +89,19 @@ public final class CheckpointStore {
         }
     }
 
+    /** Deletes the directory when it holds nothing but the run lock's file (a run that failed before it began). */
+    public void removeIfUnused() {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> files = s.toList();
+            if (files.stream().allMatch(f -> f.getFileName().toString().equals(RunLock.FILE))) {
+                for (Path f : files) Files.deleteIfExists(f);
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException ignored) {
+            // an empty directory left behind is untidy, not harmful
+        }
+    }
+
     /** Deletes temp files an interrupted write left (.NAME.RANDOM.tmp); call only while holding the run lock. */
     public void removeStaleTemporaries() {
         if (!Files.isDirectory(dir)) return;
@@ -90,6 +111,23 @@ public final class CheckpointStore {
             }
         } catch (IOException ignored) {
             // leftovers are harmless: never under a final name
+        }
+    }
+
+    /**
+     * A checkpoint of an earlier run in this directory — last.zip, best.zip or a named checkpoint
+     * (any savefile) — or null when there is none. (A metrics.jsonl alone is a run killed before
+     * its first checkpoint: a new run replaces it once it commits one, see MetricsLog.)
+     */
+    public Path earlierRun() {
+        for (String name : List.of(LAST, BEST)) {
+            if (Files.exists(dir.resolve(name))) return dir.resolve(name);
+        }
+        if (!Files.isDirectory(dir)) return null;
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("lm_.*\\.zip")).sorted().findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
         }
     }
 

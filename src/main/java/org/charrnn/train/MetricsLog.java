@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,19 +18,28 @@ import java.util.List;
 /**
  * metrics.jsonl in the checkpoint directory: one JSON object per update (iteration, epoch,
  * train_loss, learning_rate, chars_per_s, elapsed_s) and one per validation (with val_loss).
- * A resumed run first drops the lines past its checkpoint (iterations a crash lost and that will
- * be redone), then appends.
+ * Lines reach the file whole (each flush appends complete lines), at least every
+ * {@link #FLUSH_NANOS} and at every validation, so a reader (plot) can follow a live run and a
+ * crash never leaves a cut line. A resumed run's history past its checkpoint (iterations that will
+ * be redone) is dropped only when the resumed run commits its own first checkpoint: a resume that
+ * fails or is interrupted before that leaves metrics.jsonl exactly as it was.
  */
 public final class MetricsLog implements TrainingEvents, AutoCloseable {
     public static final String FILE = "metrics.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final BufferedWriter out;
+    private static final long FLUSH_NANOS = 2_000_000_000L;
+    private final Path file;
     private final long startNanos = System.nanoTime();
     private final double elapsedBefore;
+    /** The lines to keep when the pending cut is made; null once the file holds only the kept history. */
+    private List<String> keptBeforeCut;
+    private final StringBuilder pending = new StringBuilder();
+    private long lastFlush = System.nanoTime();
 
-    private MetricsLog(BufferedWriter out, double elapsedBefore) {
-        this.out = out;
+    private MetricsLog(Path file, double elapsedBefore, List<String> keptBeforeCut) {
+        this.file = file;
         this.elapsedBefore = elapsedBefore;
+        this.keptBeforeCut = keptBeforeCut;
     }
 
     /** Opens the log for a run that starts after {@code iteration} completed updates. */
@@ -39,22 +47,22 @@ public final class MetricsLog implements TrainingEvents, AutoCloseable {
         Path file = dir.resolve(FILE);
         try {
             double elapsed = 0;
+            List<String> kept = new ArrayList<>();
+            boolean cut = false;
             if (Files.exists(file)) {
-                List<String> kept = new ArrayList<>();
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     JsonNode n = parse(line);
-                    if (n == null || n.path("iteration").asLong(Long.MAX_VALUE) > iteration) continue;
+                    if (n == null || n.path("iteration").asLong(Long.MAX_VALUE) > iteration) {
+                        cut = true;
+                        continue;
+                    }
                     kept.add(line);
                     elapsed = Math.max(elapsed, n.path("elapsed_s").asDouble(0));
                 }
-                Path tmp = dir.resolve("." + FILE + ".tmp");
-                Files.write(tmp, kept, StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
-            return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND), elapsed);
+            return new MetricsLog(file, elapsed, cut ? kept : null);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new UncheckedIOException("cannot read " + file + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -107,18 +115,36 @@ public final class MetricsLog implements TrainingEvents, AutoCloseable {
 
     private void write(ObjectNode n) {
         try {
-            out.write(JSON.writeValueAsString(n));
-            out.write('\n');
+            pending.append(JSON.writeValueAsString(n)).append('\n');
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + FILE, e);
+            throw new UncheckedIOException("cannot encode a line of " + FILE, e);
         }
+        if (System.nanoTime() - lastFlush > FLUSH_NANOS && keptBeforeCut == null) flush();
     }
 
+    /** Appends the pending whole lines; after a resume's first checkpoint, first makes the cut. */
     private void flush() {
         try {
-            out.flush();
+            if (keptBeforeCut != null) {
+                List<String> lines = new ArrayList<>(keptBeforeCut);
+                Path tmp = file.resolveSibling("." + FILE + ".tmp");
+                Files.write(tmp, lines, StandardCharsets.UTF_8);
+                Files.write(tmp, pending.toString().getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                keptBeforeCut = null;
+            } else if (pending.length() > 0) {
+                Files.write(file, pending.toString().getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
+            pending.setLength(0);
+            lastFlush = System.nanoTime();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + FILE, e);
+            try {
+                Files.deleteIfExists(file.resolveSibling("." + FILE + ".tmp")); // the old file is intact
+            } catch (IOException ignored) {
+                // the disk refuses even that; the next run's start removes stale temporaries
+            }
+            throw new UncheckedIOException("cannot write " + file + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -127,17 +153,20 @@ public final class MetricsLog implements TrainingEvents, AutoCloseable {
         return Double.isFinite(v) ? Math.round(v * f) / f : v;
     }
 
+    /** last.zip was committed for a stop: the history it continues from is the one on disk now. */
+    @Override
+    public void stopped(long iteration, Path checkpoint) {
+        flush();
+    }
+
     @Override
     public void finished() {
         close();
     }
 
+    /** Writes what is pending, unless a resume has not committed a checkpoint yet (then the old file stays as it was). */
     @Override
     public void close() {
-        try {
-            out.close();
-        } catch (IOException ignored) {
-            // best effort at the end of a run
-        }
+        if (keptBeforeCut == null) flush();
     }
 }

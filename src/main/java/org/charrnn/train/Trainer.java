@@ -145,6 +145,17 @@ public final class Trainer {
                     state = validateAndSave(iteration, initialLoss, losses, validations, meanSinceLastValidation(losses, validations),
                             events);
                 }
+                if (iteration < end && events.stopRequested()) {
+                    // Ctrl-C: the update in flight is done; keep it (a resumed run continues exactly from here).
+                    if (!validate) {
+                        state = snapshot(iteration, initialLoss, losses, validations);
+                        events.stopped(iteration, store.saveLast(graph, corpus.vocabulary(), configYaml, state,
+                                GraphFactory.coreOf(graph)));
+                    } else {
+                        events.stopped(iteration, store.dir().resolve(CheckpointStore.LAST));
+                    }
+                    break;
+                }
             }
         } finally {
             events.finished();

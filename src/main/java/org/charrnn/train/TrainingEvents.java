@@ -20,6 +20,14 @@ public interface TrainingEvents {
 
     default void message(String text) {}
 
+    /** After a stop was asked for: the checkpoint written at {@code iteration} (last.zip), the run then ends. */
+    default void stopped(long iteration, Path checkpoint) {}
+
+    /** Asked after every update: true ends the run there, after saving last.zip (Ctrl-C). */
+    default boolean stopRequested() {
+        return false;
+    }
+
     /** Several listeners as one, called in order. */
     static TrainingEvents all(TrainingEvents... listeners) {
         return new TrainingEvents() {
@@ -46,6 +54,17 @@ public interface TrainingEvents {
             @Override
             public void message(String text) {
                 for (TrainingEvents l : listeners) l.message(text);
+            }
+
+            @Override
+            public void stopped(long iteration, Path checkpoint) {
+                for (TrainingEvents l : listeners) l.stopped(iteration, checkpoint);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                for (TrainingEvents l : listeners) if (l.stopRequested()) return true;
+                return false;
             }
 
             @Override

@@ -82,6 +82,7 @@ public final class TrainingRun implements AutoCloseable {
         ensureText(config, input, events);
         CheckpointStore store = new CheckpointStore(Path.of(config.train().checkpointDir()), config.train().savefile(),
                 config.train().keep(), writer);
+        boolean created = !Files.exists(store.dir());
         store.ensureDirectory();
         RunLock lock = RunLock.acquire(store.dir());
         try {
@@ -89,6 +90,7 @@ public final class TrainingRun implements AutoCloseable {
             return start(config, mode, checkpoint, events, store, input, lock);
         } catch (RuntimeException | Error e) {
             lock.close();
+            if (created) store.removeIfUnused(); // a run that never started leaves no empty directory behind
             throw e;
         }
     }
@@ -98,10 +100,12 @@ public final class TrainingRun implements AutoCloseable {
         String yaml = config.toYaml();
         switch (mode) {
             case RESUME -> {
+                requireSameRunOrEmpty(store, checkpoint);
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, true);
                 requireSameArchitecture(config, ckpt, checkpoint);
                 Corpus corpus = Corpus.load(input, ckpt.vocabulary());
                 requireSameLayout(config, ckpt, checkpoint, corpus);
+                requireFixedKeysUnchanged(config, ckpt, checkpoint);
                 Trainer trainer = new Trainer(config, yaml, corpus, ckpt.graph(), store);
                 TrainingState s = ckpt.state();
                 if (s.iterationsPerEpoch() != trainer.iterationsPerEpoch()) {
@@ -149,13 +153,33 @@ public final class TrainingRun implements AutoCloseable {
         CorpusDownloader.download(config.data().downloadUrl(), config.data().sha256(), input, events::message);
     }
 
-    /** A fresh run must not overwrite the best.zip/last.zip of an earlier one. */
+    /** A fresh run must not overwrite anything of an earlier one: its checkpoints or its metrics. */
     private static void requireNoEarlierRun(CheckpointStore store, RunConfig config) {
-        Path last = store.dir().resolve(CheckpointStore.LAST);
-        if (Files.exists(last)) {
-            throw new ConfigException(store.dir() + " already holds a training run (" + last + "); continue it with --resume "
-                    + last + ", or start a new one elsewhere with --set train.checkpoint_dir=DIR");
+        Path found = store.earlierRun();
+        if (found != null) {
+            Path last = store.dir().resolve(CheckpointStore.LAST);
+            throw new ConfigException(store.dir() + " already holds a training run (" + found + "); continue it with --resume "
+                    + (Files.exists(last) ? last : "CHECKPOINT") + ", or start a new one elsewhere with --set train.checkpoint_dir=DIR");
         }
+    }
+
+    /**
+     * A resume writes into the checkpoint directory of the config: that must be the run the
+     * checkpoint comes from, or an empty directory — never another run, whose best.zip, named
+     * checkpoints and metrics the resumed run would replace.
+     */
+    private static void requireSameRunOrEmpty(CheckpointStore store, Path checkpoint) {
+        Path found = store.earlierRun();
+        if (found == null) return;
+        Path from = checkpoint.toAbsolutePath().normalize().getParent();
+        try {
+            if (from != null && Files.isSameFile(from, store.dir())) return;
+        } catch (java.io.IOException e) {
+            // cannot compare: treat as another directory
+        }
+        throw new ConfigException("cannot resume " + checkpoint + " into " + store.dir() + ": that directory holds another run ("
+                + found + "), which the resumed run would overwrite; resume it in its own directory (--set train.checkpoint_dir="
+                + from + ") or in an empty one");
     }
 
     private static void requireSameArchitecture(RunConfig config, Checkpoint ckpt, Path file) {
@@ -182,6 +206,22 @@ public final class TrainingRun implements AutoCloseable {
                     + " (use --init-from to start a new run from its weights)");
         }
         requireEnoughText(config, corpus);
+    }
+
+    /**
+     * Every key a checkpoint fixes (ConfigSchema: the optimizer and its settings, dropout, clipping,
+     * ...) is what the checkpoint was trained with: a resume that changed one would record a config
+     * the network does not follow, and would no longer continue exactly.
+     */
+    private static void requireFixedKeysUnchanged(RunConfig config, Checkpoint ckpt, Path file) {
+        List<String> diffs = new ArrayList<>();
+        for (org.charrnn.config.Key k : org.charrnn.config.ConfigSchema.fixedByCheckpoint()) {
+            compare(diffs, k.name(), config.values().get(k.name()), ckpt.config().values().get(k.name()));
+        }
+        if (!diffs.isEmpty()) {
+            throw new ConfigException("cannot resume " + file + ": " + String.join("; ", diffs)
+                    + "; a checkpoint fixes these keys (use --init-from to start a new run from its weights)");
+        }
     }
 
     private static void compare(List<String> diffs, String key, Object now, Object then) {

@@ -36,7 +36,7 @@ class ErrorCatalogueTest {
     record Row(String id, String situation, String command, String exit, String message, int line) {}
 
     @BeforeAll
-    static void fixtures() throws IOException {
+    static void fixtures() throws IOException, InterruptedException {
         Path text = TestTexts.write(t, "text.txt", TestTexts.grammar(6000, 4));
         Files.writeString(t.resolve("tiny.yaml"), String.join("\n", "data:", "  input: " + text, "  train_frac: 0.9",
                 "  val_frac: 0.1", "model:", "  rnn_size: 16", "  num_layers: 1", "train:", "  batch_size: 4",
@@ -47,6 +47,12 @@ class ErrorCatalogueTest {
         Path last = t.resolve("run/last.zip");
         byte[] good = Files.readAllBytes(last);
 
+        Files.createDirectories(t.resolve("copy"));
+        Files.write(t.resolve("copy/last.zip"), good); // the same run's checkpoint, copied elsewhere
+        Files.createDirectories(t.resolve("bestonly"));
+        Files.write(t.resolve("bestonly/best.zip"), good); // a run whose last.zip is gone
+        Files.copy(t.resolve("run/metrics.jsonl"), t.resolve("bestonly/metrics.jsonl"));
+        assertEquals(0, new ProcessBuilder("mkfifo", t.resolve("fifo").toString()).start().waitFor(), "mkfifo");
         Files.writeString(t.resolve("empty.yaml"), "");
         Files.writeString(t.resolve("notyaml.yaml"), "train: [1, 2\nmodel: {");
         Files.writeString(t.resolve("list.yaml"), "- a\n- b\n");
