@@ -78,6 +78,7 @@ public final class CheckpointReader {
         }
         TrainingState state = parse(name, CheckpointFormat.STATE, entries, TrainingState.class);
         ComputationGraph graph = network(name, entries, withUpdater);
+        CheckpointValidator.validate(name, graph, vocabulary, config, state);
         return new Checkpoint(graph, vocabulary, config, state, manifest.core(), manifest.formatVersion());
     }
 

@@ -53,12 +53,13 @@ public final class CheckpointStore {
                      String core, double valLoss, boolean best) {
         ensureDirectory();
         byte[] bytes = writer.encode(graph, vocabulary, configYaml, state, core);
+        // last.zip first: a run killed part-way through these writes always has a last.zip to resume.
+        writer.write(dir.resolve(LAST), bytes);
         Path primary = dir.resolve(LAST);
         if (keep > 0) {
             primary = dir.resolve(fileName(savefile, state.epoch(), valLoss));
             writer.write(primary, bytes);
         }
-        writer.write(dir.resolve(LAST), bytes);
         if (best) writer.write(dir.resolve(BEST), bytes);
         prune(primary);
         return primary;

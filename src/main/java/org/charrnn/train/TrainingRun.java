@@ -108,6 +108,11 @@ public final class TrainingRun implements AutoCloseable {
                 requireFixedKeysUnchanged(config, ckpt, checkpoint);
                 Trainer trainer = new Trainer(config, yaml, corpus, ckpt.graph(), store);
                 TrainingState s = ckpt.state();
+                try {
+                    org.charrnn.model.CarriedState.restore(ckpt.graph(), org.charrnn.checkpoint.CarriedStateCodec.decode(s.carried()));
+                } catch (IllegalArgumentException e) {
+                    throw new org.charrnn.checkpoint.CheckpointException(checkpoint + ": damaged checkpoint: " + e.getMessage());
+                }
                 if (s.iterationsPerEpoch() != trainer.iterationsPerEpoch()) {
                     throw new ConfigException("cannot resume " + checkpoint + ": the training split now has "
                             + trainer.iterationsPerEpoch() + " minibatches per epoch, the checkpoint was made with "

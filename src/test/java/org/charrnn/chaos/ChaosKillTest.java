@@ -35,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChaosKillTest {
     private static final Pattern PROGRESS = Pattern.compile("^(\\d+)/(\\d+) \\(epoch");
     private static final int EVAL_EVERY = 4;
+    /** The last child's output, for the failure message. */
+    private static final List<String> OUTPUT = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @TempDir
     Path tmp;
@@ -81,7 +83,7 @@ class ChaosKillTest {
                 killedDuringStartUp++; // before its first update: nothing to lose
             }
         }
-        assertEquals(0, runToEnd(chaotic, Files.exists(tmp.resolve("chaotic/last.zip"))));
+        assertEquals(0, runToEnd(chaotic, Files.exists(tmp.resolve("chaotic/last.zip"))), String.join("\n", OUTPUT));
         Checkpoint end = CheckpointReader.read(tmp.resolve("chaotic/last.zip"), false);
 
         System.out.printf("chaos report: %d kills (%d during a checkpoint write, %d during start-up before any update),"
@@ -117,9 +119,11 @@ class ChaosKillTest {
                 "org.charrnn.cli.Main", "train", config.toString()));
         if (resume) cmd.addAll(List.of("--resume", "last"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        OUTPUT.clear();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
+                    OUTPUT.add(line);
                     Matcher m = PROGRESS.matcher(line);
                     if (m.find()) lastIteration.set(Long.parseLong(m.group(1)));
                 }
