@@ -45,9 +45,7 @@ class CellKernelTest {
     }
 
     private static boolean lastInputWasOneHot(RecurrentKernel k) {
-        if (k instanceof FastLstmKernel f) return f.lastInputWasOneHot();
-        if (k instanceof FastGruKernel f) return f.lastInputWasOneHot();
-        return ((FastRnnKernel) k).lastInputWasOneHot();
+        return ((org.charrnn.model.kernel.FastKernel) k).lastInputWasOneHot();
     }
 
     /** One segment's inputs, as arrays for the scalar reference. */

@@ -1,6 +1,7 @@
 package org.charrnn.model.gru;
 
 import org.charrnn.model.kernel.FloatActivations;
+import org.charrnn.model.kernel.FastKernel;
 import org.charrnn.model.kernel.InputProjection;
 import org.charrnn.model.kernel.RecurrentKernel;
 import org.charrnn.model.kernel.Sgemm;
@@ -26,23 +27,15 @@ import static org.charrnn.model.kernel.FloatArrays.write;
  * loops all run k over [0, B·n) on per-gate arrays so that C2 vectorises them (see FastLstmKernel).
  * Exact to float rounding against a plain reference (tests). Not thread-safe: one instance per layer.
  */
-public final class FastGruKernel implements RecurrentKernel {
-    private int time = -1;
-    private int batch = -1;
-    private int inputs = -1;
-    private int units = -1;
+public final class FastGruKernel extends FastKernel {
 
     private INDArray inputGates;     // [T·B, 3n]: x·Wx + b_x, blocks r|z|n
     private INDArray hiddenGates;    // [T·B, 3n]: h_{t-1}·Wr, blocks r|z|n (the GEMM target)
-    private INDArray hidden;         // [(T+1)·B, n]: block 0 = h0, block t+1 = h_t
     private INDArray inputGrads;     // [T·B, 3n]: dL/d(input-side pre-activations)
     private INDArray hiddenGrads;    // [T·B, 3n]: dL/d(hidden-side pre-activations)
     private INDArray recurrentGrad;  // [B, n]: dGh_t · Wrᵀ
     private INDArray[] hiddenGateRows;
     private INDArray[] hiddenGradRows;
-    private INDArray[] hiddenRows;
-    private INDArray previousHidden;
-    private INDArray outputHidden;
 
     // Per step t, each [B·n], element r·n + j for stream r, unit j:
     private float[][] reset;         // r
@@ -63,7 +56,6 @@ public final class FastGruKernel implements RecurrentKernel {
     private float[] recurrent;
     private float[][] biasRows;      // r, z, n (input side), hn: Σ over steps, still per stream
     private float[] biasGrad;        // [4n]
-    private final InputProjection projection = new InputProjection();
 
     @Override
     public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray[] state0, INDArray hOut, INDArray[] stateLast) {
@@ -77,7 +69,7 @@ public final class FastGruKernel implements RecurrentKernel {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             ensureBuffers(t, bs, nIn, n);
             wr = contiguous(wr);
-            projection.forward(contiguous(x).reshape('c', (long) t * bs, nIn), wx, b, inputGates);
+            projection.forward(inputRows(x), wx, b, inputGates);
             float[] bias = new float[4 * n];
             read(b, bias, 0, 4 * n);
             for (int r = 0; r < bs; r++) System.arraycopy(bias, g, hiddenBias, r * n, n);
@@ -124,9 +116,7 @@ public final class FastGruKernel implements RecurrentKernel {
         int n = units;
         int g = 3 * n;
         int m = bs * n;
-        if (x.size(0) != t || x.size(1) != bs || dLdh.size(2) != n) {
-            throw new IllegalStateException("backward for a segment the last forward did not run");
-        }
+        requireLastSegment(x, dLdh);
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             wr = contiguous(wr);
             FloatBuffer dLdhBuf = buffer(contiguous(dLdh));
@@ -168,16 +158,8 @@ public final class FastGruKernel implements RecurrentKernel {
                     for (int k = 0; k < m; k++) dh[k] += rec[k];
                 }
             }
-            for (int q = 0; q < 4; q++) {
-                float[] acc = biasRows[q];
-                for (int j = 0; j < n; j++) {
-                    float sum = 0f;
-                    for (int r = 0; r < bs; r++) sum += acc[r * n + j];
-                    biasGrad[q * n + j] = sum;
-                }
-            }
-            INDArray x2d = contiguous(x).reshape('c', (long) t * bs, inputs);
-            projection.weightGradient(x2d, inputGrads, dWx);
+            for (int q = 0; q < 4; q++) sumOverStreams(biasRows[q], bs, n, biasGrad, q * n);
+            projection.weightGradient(inputRows(x), inputGrads, dWx);
             Sgemm.gemm(previousHidden, true, hiddenGrads, false, dWr, 1f, 0f);
             write(db, biasGrad, 0, 4 * n);
             if (dx != null) projection.inputGradient(inputGrads, wx, dx.reshape('c', (long) t * bs, inputs));
@@ -185,25 +167,11 @@ public final class FastGruKernel implements RecurrentKernel {
     }
 
     @Override
-    public boolean acceptsIndices() {
-        return true;
-    }
-
-    public boolean lastInputWasOneHot() {
-        return projection.lastWasOneHot();
-    }
-
-    private void ensureBuffers(int t, int bs, int nIn, int n) {
-        if (t == time && bs == batch && nIn == inputs && n == units) return;
-        time = t;
-        batch = bs;
-        inputs = nIn;
-        units = n;
+    protected void allocate(int t, int bs, int nIn, int n) {
         int m = bs * n;
         long rowsTotal = (long) t * bs;
         inputGates = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, 3L * n);
         hiddenGates = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, 3L * n);
-        hidden = Nd4j.createUninitialized(DataType.FLOAT, (long) (t + 1) * bs, n);
         inputGrads = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, 3L * n);
         hiddenGrads = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, 3L * n);
         recurrentGrad = Nd4j.createUninitialized(DataType.FLOAT, bs, n);
@@ -224,15 +192,7 @@ public final class FastGruKernel implements RecurrentKernel {
         recurrent = new float[m];
         biasRows = new float[4][m];
         biasGrad = new float[4 * n];
-        hiddenGateRows = new INDArray[t];
-        hiddenGradRows = new INDArray[t];
-        hiddenRows = new INDArray[t + 1];
-        for (int step = 0; step < t; step++) {
-            hiddenGateRows[step] = rows(hiddenGates, (long) step * bs, bs);
-            hiddenGradRows[step] = rows(hiddenGrads, (long) step * bs, bs);
-        }
-        for (int step = 0; step <= t; step++) hiddenRows[step] = rows(hidden, (long) step * bs, bs);
-        previousHidden = rows(hidden, 0, rowsTotal);
-        outputHidden = rows(hidden, bs, rowsTotal).reshape('c', t, bs, n);
+        hiddenGateRows = stepRows(hiddenGates, t, bs);
+        hiddenGradRows = stepRows(hiddenGrads, t, bs);
     }
 }

@@ -1,6 +1,7 @@
 package org.charrnn.model.lstm;
 
 import org.charrnn.model.kernel.FloatActivations;
+import org.charrnn.model.kernel.FastKernel;
 import org.charrnn.model.kernel.InputProjection;
 import org.charrnn.model.kernel.RecurrentKernel;
 import org.charrnn.model.kernel.Sgemm;
@@ -35,21 +36,13 @@ import static org.charrnn.model.kernel.FloatArrays.write;
  * one big array) the same arithmetic ran scalar and took ~25 % of a training step.
  * Not thread-safe: one instance per layer.
  */
-public final class FastLstmKernel implements RecurrentKernel {
-    private int time = -1;
-    private int batch = -1;
-    private int inputs = -1;
-    private int units = -1;
+public final class FastLstmKernel extends FastKernel {
 
     private INDArray gates;         // [T·B, 4n]: pre-activations (GEMM target), rows i|f|g|o
-    private INDArray hidden;        // [(T+1)·B, n]: block 0 = h0, block t+1 = h_t
     private INDArray gateGrads;     // [T·B, 4n]: dL/dz, rows i|f|g|o
     private INDArray recurrentGrad; // [B, n]: dZ_t · Wrᵀ
     private INDArray[] gateRows;    // per step: rows of gates, created once per shape (ND4J views cost native allocations)
-    private INDArray[] hiddenRows;  // per step: block t of hidden (t = 0..T)
     private INDArray[] gradRows;    // per step: rows of gateGrads
-    private INDArray previousHidden; // blocks 0..T-1 of hidden: h_{t-1} for every step
-    private INDArray outputHidden;   // blocks 1..T of hidden as [T, B, n]: the layer's output
 
     // Per step t, each [B·n] with element r·n + j for stream r, unit j:
     private float[][] in;           // σ(z_i)
@@ -67,7 +60,6 @@ public final class FastLstmKernel implements RecurrentKernel {
     private float[][] dz;           // dL/dz per gate (i, f, g, o)
     private float[][] biasRows;     // per gate: Σ over steps of dz, still per stream; summed over streams at the end
     private float[] biasGrad;       // [4n]
-    private final InputProjection projection = new InputProjection();
 
     @Override
     public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray[] state0, INDArray h, INDArray[] stateLast) {
@@ -83,7 +75,7 @@ public final class FastLstmKernel implements RecurrentKernel {
             ensureBuffers(t, bs, nIn, n);
             wr = contiguous(wr);
             FloatBuffer gatesBuf = buffer(gates);
-            projection.forward(contiguous(x).reshape('c', (long) t * bs, nIn), wx, b, gates);
+            projection.forward(inputRows(x), wx, b, gates);
             hiddenRows[0].assign(h0);
             read(c0, cell[0], 0, m);
 
@@ -122,9 +114,7 @@ public final class FastLstmKernel implements RecurrentKernel {
         int n = units;
         int g = 4 * n;
         int m = bs * n;
-        if (x.size(0) != t || x.size(1) != bs || dLdh.size(2) != n) {
-            throw new IllegalStateException("backward for a segment the last forward did not run");
-        }
+        requireLastSegment(x, dLdh);
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             wr = contiguous(wr);
             FloatBuffer dLdhBuf = buffer(contiguous(dLdh));
@@ -160,15 +150,8 @@ public final class FastLstmKernel implements RecurrentKernel {
                     recBuf.get(0, dh, 0, m);
                 }
             }
-            for (int q = 0; q < 4; q++) {
-                float[] acc = biasRows[q];
-                for (int j = 0; j < n; j++) {
-                    float sum = 0f;
-                    for (int r = 0; r < bs; r++) sum += acc[r * n + j];
-                    biasGrad[q * n + j] = sum;
-                }
-            }
-            projection.weightGradient(contiguous(x).reshape('c', (long) t * bs, inputs), gateGrads, dWx);
+            for (int q = 0; q < 4; q++) sumOverStreams(biasRows[q], bs, n, biasGrad, q * n);
+            projection.weightGradient(inputRows(x), gateGrads, dWx);
             Sgemm.gemm(previousHidden, true, gateGrads, false, dWr, 1f, 0f);
             write(db, biasGrad, 0, g);
             if (dx != null) projection.inputGradient(gateGrads, wx, dx.reshape('c', (long) t * bs, inputs));
@@ -177,23 +160,9 @@ public final class FastLstmKernel implements RecurrentKernel {
 
     /** Whether the last forward recognised its input as one-hot (and looked rows up instead of multiplying). */
     @Override
-    public boolean acceptsIndices() {
-        return true;
-    }
-
-    public boolean lastInputWasOneHot() {
-        return projection.lastWasOneHot();
-    }
-
-    private void ensureBuffers(int t, int bs, int nIn, int n) {
-        if (t == time && bs == batch && nIn == inputs && n == units) return;
-        time = t;
-        batch = bs;
-        inputs = nIn;
-        units = n;
+    protected void allocate(int t, int bs, int nIn, int n) {
         int m = bs * n;
         gates = Nd4j.createUninitialized(DataType.FLOAT, (long) t * bs, 4L * n);
-        hidden = Nd4j.createUninitialized(DataType.FLOAT, (long) (t + 1) * bs, n);
         gateGrads = Nd4j.createUninitialized(DataType.FLOAT, (long) t * bs, 4L * n);
         recurrentGrad = Nd4j.createUninitialized(DataType.FLOAT, bs, n);
         in = new float[t][m];
@@ -210,15 +179,7 @@ public final class FastLstmKernel implements RecurrentKernel {
         dz = new float[4][m];
         biasRows = new float[4][m];
         biasGrad = new float[4 * n];
-        gateRows = new INDArray[t];
-        gradRows = new INDArray[t];
-        hiddenRows = new INDArray[t + 1];
-        for (int step = 0; step < t; step++) {
-            gateRows[step] = rows(gates, (long) step * bs, bs);
-            gradRows[step] = rows(gateGrads, (long) step * bs, bs);
-        }
-        for (int step = 0; step <= t; step++) hiddenRows[step] = rows(hidden, (long) step * bs, bs);
-        previousHidden = rows(hidden, 0, (long) t * bs);
-        outputHidden = rows(hidden, bs, (long) t * bs).reshape('c', t, bs, n);
+        gateRows = stepRows(gates, t, bs);
+        gradRows = stepRows(gateGrads, t, bs);
     }
 }

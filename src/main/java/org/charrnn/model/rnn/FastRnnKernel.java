@@ -1,6 +1,7 @@
 package org.charrnn.model.rnn;
 
 import org.charrnn.model.kernel.FloatActivations;
+import org.charrnn.model.kernel.FastKernel;
 import org.charrnn.model.kernel.InputProjection;
 import org.charrnn.model.kernel.OneStreamProduct;
 import org.charrnn.model.kernel.RecurrentKernel;
@@ -16,7 +17,6 @@ import java.util.Arrays;
 import static org.charrnn.model.kernel.FloatArrays.buffer;
 import static org.charrnn.model.kernel.FloatArrays.contiguous;
 import static org.charrnn.model.kernel.FloatArrays.read;
-import static org.charrnn.model.kernel.FloatArrays.rows;
 import static org.charrnn.model.kernel.FloatArrays.write;
 
 /**
@@ -25,21 +25,13 @@ import static org.charrnn.model.kernel.FloatArrays.write;
  * it and a vectorised tanh; dWr = Hprevᵀ·dA as one GEMM over the segment. At min-char-rnn's batch 1
  * a step's products are matrix–vector products, done in Java ({@link OneStreamProduct}). Exact to float rounding against a plain reference (tests). Not thread-safe: one per layer.
  */
-public final class FastRnnKernel implements RecurrentKernel {
-    private int time = -1;
-    private int batch = -1;
-    private int inputs = -1;
-    private int units = -1;
+public final class FastRnnKernel extends FastKernel {
 
     private INDArray preActivations;  // [T·B, n]: x·Wx + b, then + h·Wr (GEMM target)
-    private INDArray hidden;          // [(T+1)·B, n]: block 0 = h0, block t+1 = h_t
     private INDArray grads;           // [T·B, n]: dL/da
     private INDArray recurrentGrad;   // [B, n]
     private INDArray[] preRows;
     private INDArray[] gradRows;
-    private INDArray[] hiddenRows;
-    private INDArray previousHidden;
-    private INDArray outputHidden;
     private float[][] h;              // [T][B·n]: h_t
     private float[] h0;               // [B·n]
     private final OneStreamProduct oneStream = new OneStreamProduct();
@@ -47,7 +39,6 @@ public final class FastRnnKernel implements RecurrentKernel {
     private float[] da;
     private float[] biasRows;
     private float[] biasGrad;
-    private final InputProjection projection = new InputProjection();
 
     @Override
     public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray[] state0, INDArray hOut, INDArray[] stateLast) {
@@ -60,7 +51,7 @@ public final class FastRnnKernel implements RecurrentKernel {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             ensureBuffers(t, bs, nIn, n);
             wr = contiguous(wr);
-            projection.forward(contiguous(x).reshape('c', (long) t * bs, nIn), wx, b, preActivations);
+            projection.forward(inputRows(x), wx, b, preActivations);
             hiddenRows[0].assign(h0);
             boolean single = bs == 1;
             if (single) {
@@ -93,9 +84,7 @@ public final class FastRnnKernel implements RecurrentKernel {
         int bs = batch;
         int n = units;
         int m = bs * n;
-        if (x.size(0) != t || x.size(1) != bs || dLdh.size(2) != n) {
-            throw new IllegalStateException("backward for a segment the last forward did not run");
-        }
+        requireLastSegment(x, dLdh);
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             wr = contiguous(wr);
             FloatBuffer dLdhBuf = buffer(contiguous(dLdh));
@@ -120,13 +109,8 @@ public final class FastRnnKernel implements RecurrentKernel {
                     }
                 }
             }
-            for (int j = 0; j < n; j++) {
-                float sum = 0f;
-                for (int r = 0; r < bs; r++) sum += acc[r * n + j];
-                biasGrad[j] = sum;
-            }
-            INDArray x2d = contiguous(x).reshape('c', (long) t * bs, inputs);
-            projection.weightGradient(x2d, grads, dWx);
+            sumOverStreams(acc, bs, n, biasGrad, 0);
+            projection.weightGradient(inputRows(x), grads, dWx);
             Sgemm.gemm(previousHidden, true, grads, false, dWr, 1f, 0f);
             write(db, biasGrad, 0, n);
             if (dx != null) projection.inputGradient(grads, wx, dx.reshape('c', (long) t * bs, inputs));
@@ -134,24 +118,10 @@ public final class FastRnnKernel implements RecurrentKernel {
     }
 
     @Override
-    public boolean acceptsIndices() {
-        return true;
-    }
-
-    public boolean lastInputWasOneHot() {
-        return projection.lastWasOneHot();
-    }
-
-    private void ensureBuffers(int t, int bs, int nIn, int n) {
-        if (t == time && bs == batch && nIn == inputs && n == units) return;
-        time = t;
-        batch = bs;
-        inputs = nIn;
-        units = n;
+    protected void allocate(int t, int bs, int nIn, int n) {
         int m = bs * n;
         long rowsTotal = (long) t * bs;
         preActivations = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, n);
-        hidden = Nd4j.createUninitialized(DataType.FLOAT, (long) (t + 1) * bs, n);
         grads = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, n);
         recurrentGrad = Nd4j.createUninitialized(DataType.FLOAT, bs, n);
         h = new float[t][m];
@@ -160,15 +130,7 @@ public final class FastRnnKernel implements RecurrentKernel {
         da = new float[m];
         biasRows = new float[m];
         biasGrad = new float[n];
-        preRows = new INDArray[t];
-        gradRows = new INDArray[t];
-        hiddenRows = new INDArray[t + 1];
-        for (int step = 0; step < t; step++) {
-            preRows[step] = rows(preActivations, (long) step * bs, bs);
-            gradRows[step] = rows(grads, (long) step * bs, bs);
-        }
-        for (int step = 0; step <= t; step++) hiddenRows[step] = rows(hidden, (long) step * bs, bs);
-        previousHidden = rows(hidden, 0, rowsTotal);
-        outputHidden = rows(hidden, bs, rowsTotal).reshape('c', t, bs, n);
+        preRows = stepRows(preActivations, t, bs);
+        gradRows = stepRows(grads, t, bs);
     }
 }

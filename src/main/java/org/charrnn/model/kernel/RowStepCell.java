@@ -1,0 +1,71 @@
+package org.charrnn.model.kernel;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The part of every {@link StepCell} that is not its gates: weights copied out as row arrays
+ * ({@link RowMatrix}), the hidden state double-buffered (a step writes hNext while h is still being
+ * read; then the two swap), and the input side of a step for one character or a vector.
+ */
+public abstract class RowStepCell implements StepCell {
+    protected final int nIn;
+    protected final int n;
+    protected final float[][] wx; // [nIn][G·n]
+    protected final float[][] wr; // [n][G·n]
+    protected final float[] b;
+    protected float[] h;
+    protected float[] hNext;
+
+    protected RowStepCell(INDArray wx, INDArray wr, INDArray b) {
+        nIn = (int) wx.size(0);
+        n = (int) wr.size(0);
+        this.wx = FloatArrays.rowArrays(wx);
+        this.wr = FloatArrays.rowArrays(wr);
+        this.b = FloatArrays.values(b);
+        h = new float[n];
+        hNext = new float[n];
+    }
+
+    /** y[lo, hi) += the input's projection: row {@code oneHot} of Wx when x is null, else x·Wx. */
+    protected final void addInput(int oneHot, float[] x, float[] y, int lo, int hi) {
+        if (x == null) {
+            float[] row = wx[oneHot];
+            for (int k = lo; k < hi; k++) y[k] += row[k];
+        } else {
+            RowMatrix.multiplyAdd(x, nIn, wx, y, lo, hi);
+        }
+    }
+
+    @Override
+    public int inputs() {
+        return nIn;
+    }
+
+    @Override
+    public int units() {
+        return n;
+    }
+
+    @Override
+    public void advance() {
+        float[] t = h;
+        h = hNext;
+        hNext = t;
+    }
+
+    @Override
+    public float[] hidden() {
+        return h;
+    }
+
+    /** The hidden units themselves (an LSTM shows its cells instead). */
+    @Override
+    public float[] activation() {
+        return h.clone();
+    }
+
+    @Override
+    public void reset() {
+        java.util.Arrays.fill(h, 0f);
+    }
+}
