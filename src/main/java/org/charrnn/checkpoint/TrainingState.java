@@ -15,10 +15,11 @@ import java.util.Map;
  * @param carried            layer name → hidden (and an LSTM's cell) state carried into the next minibatch
  * @param trainLosses        training loss per iteration, nats/char
  * @param validations        every validation so far
+ * @param textSha256         SHA-256 of the training text's characters (null in checkpoints written before it was kept)
  */
 public record TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed,
                             double initialLoss, Map<String, CarriedArrays> carried, List<Float> trainLosses,
-                            List<Validation> validations) {
+                            List<Validation> validations, String textSha256) {
 
     public double epoch() {
         return iterationsPerEpoch == 0 ? 0 : (double) iteration / iterationsPerEpoch;

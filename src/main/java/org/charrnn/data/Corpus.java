@@ -25,6 +25,33 @@ public final class Corpus {
         this.codes = codes;
     }
 
+    private String sha256;
+
+    /**
+     * SHA-256 of the text's characters (each code point as 4 bytes, big-endian): what a checkpoint
+     * records to recognise the text it was trained on, whatever the file is called or where it moved.
+     */
+    public synchronized String sha256() {
+        if (sha256 == null) {
+            try {
+                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+                for (int i = 0; i < codes.length(); i++) {
+                    if (buf.remaining() < 4) {
+                        md.update(buf.array(), 0, buf.position());
+                        buf.clear();
+                    }
+                    buf.putInt(vocabulary.codePoint(codes.get(i)));
+                }
+                md.update(buf.array(), 0, buf.position());
+                sha256 = java.util.HexFormat.of().formatHex(md.digest());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no SHA-256", e);
+            }
+        }
+        return sha256;
+    }
+
     public Vocabulary vocabulary() {
         return vocabulary;
     }

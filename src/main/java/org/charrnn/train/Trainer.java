@@ -69,7 +69,7 @@ public final class Trainer {
 
     public TrainingState freshState() {
         return new TrainingState(0, iterationsPerEpoch(), schedule.at(0, iterationsPerEpoch()), config.train().seed(),
-                Double.NaN, java.util.Map.of(), List.of(), List.of());
+                Double.NaN, java.util.Map.of(), List.of(), List.of(), corpus.sha256());
     }
 
     public Corpus corpus() {
@@ -202,7 +202,7 @@ public final class Trainer {
                                    List<TrainingState.Validation> validations) {
         return new TrainingState(iteration, iterationsPerEpoch(), schedule.at(iteration, iterationsPerEpoch()),
                 config.train().seed(), initialLoss, CarriedStateCodec.encode(CarriedState.snapshot(graph)),
-                List.copyOf(losses), List.copyOf(validations));
+                List.copyOf(losses), List.copyOf(validations), corpus.sha256());
     }
 
     /** Updates whose mean loss must stay under 3× the first loss: a short spike (Adagrad's first steps) is not divergence. */

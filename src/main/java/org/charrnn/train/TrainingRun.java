@@ -106,6 +106,12 @@ public final class TrainingRun implements AutoCloseable {
                 Corpus corpus = Corpus.load(input, ckpt.vocabulary());
                 requireSameLayout(config, ckpt, checkpoint, corpus);
                 requireFixedKeysUnchanged(config, ckpt, checkpoint);
+                String trainedOn = ckpt.state().textSha256();
+                if (trainedOn != null && !trainedOn.equals(corpus.sha256())) {
+                    throw new ConfigException("cannot resume " + checkpoint + ": data.input " + input + " is not the text it was"
+                            + " trained on (its characters differ; SHA-256 " + corpus.sha256().substring(0, 12) + "… vs "
+                            + trainedOn.substring(0, 12) + "…); use --init-from to train on another text from its weights");
+                }
                 Trainer trainer = new Trainer(config, yaml, corpus, ckpt.graph(), store);
                 TrainingState s = ckpt.state();
                 try {

@@ -49,7 +49,7 @@ class CheckpointFilesTest {
         graph = GraphFactory.build(config.model(), config.train(), vocab.size());
         INDArray h = Nd4j.rand(8, 8);
         state = new TrainingState(12, 40, 1e-3, 123, 2.3, CarriedStateCodec.encode(Map.of("rnn0", new INDArray[]{h, h.mul(2)})),
-                List.of(2.3f, 2.2f), List.of(new TrainingState.Validation(12, 0.3, 2.1, 2.25)));
+                List.of(2.3f, 2.2f), List.of(new TrainingState.Validation(12, 0.3, 2.1, 2.25)), null);
     }
 
     private byte[] encoded() {
@@ -94,7 +94,7 @@ class CheckpointFilesTest {
         assertEquals("lm_lstm_epoch0.95_2.0681.zip", CheckpointStore.fileName("lstm", 0.954, 2.06812));
         CheckpointStore store = new CheckpointStore(tmp.resolve("run"), "lstm", 2, new CheckpointWriter());
         for (int i = 1; i <= 4; i++) {
-            TrainingState s = new TrainingState(i * 10, 40, 1e-3, 1, 2, Map.of(), List.of(), List.of());
+            TrainingState s = new TrainingState(i * 10, 40, 1e-3, 1, 2, Map.of(), List.of(), List.of(), null);
             store.save(graph, vocab, config.toYaml(), s, "fused", 3.0 - i * 0.1, i == 2);
         }
         List<String> names = new ArrayList<>();
@@ -117,7 +117,7 @@ class CheckpointFilesTest {
                 out.write(b, off, len);
             }
         });
-        state = new TrainingState(99, 40, 1e-3, 1, 2, Map.of(), List.of(), List.of());
+        state = new TrainingState(99, 40, 1e-3, 1, 2, Map.of(), List.of(), List.of(), null);
         CheckpointWriter writer = new CheckpointWriter(failing);
         String m = assertThrows(CheckpointException.class, () -> writer.write(target, encoded())).getMessage();
         assertEquals("cannot write checkpoint " + target + ": No space left on device (is the disk full or the directory"

@@ -50,7 +50,7 @@ class DamagedCheckpointsTest {
             carried.put(layer, cell.equals("lstm") ? new INDArray[]{h, h.mul(2)} : new INDArray[]{h});
         }
         TrainingState state = new TrainingState(12, 40, 1e-3, 123, 2.3, CarriedStateCodec.encode(carried),
-                java.util.Collections.nCopies(12, 2.2f), List.of(new TrainingState.Validation(12, 0.3, 2.1, 2.25)));
+                java.util.Collections.nCopies(12, 2.2f), List.of(new TrainingState.Validation(12, 0.3, 2.1, 2.25)), null);
         return new CheckpointWriter().encode(graph, vocab, config.toYaml(), state, "fused");
     }
 

@@ -47,6 +47,7 @@ class ErrorCatalogueTest {
         Path last = t.resolve("run/last.zip");
         byte[] good = Files.readAllBytes(last);
 
+        Files.writeString(t.resolve("reversed.txt"), new StringBuilder(Files.readString(text)).reverse().toString());
         Files.createDirectories(t.resolve("copy"));
         Files.write(t.resolve("copy/last.zip"), good); // the same run's checkpoint, copied elsewhere
         Files.createDirectories(t.resolve("bestonly"));
