@@ -24,7 +24,9 @@ import java.util.Map;
  * that names the file (or flag), the key, the value and what is allowed.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A key given twice is refused: YAML parsers otherwise keep the last, silently dropping the first section. */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private static final long MAX_CONFIG_BYTES = 1 << 20;
 
     private ConfigLoader() {}
@@ -98,6 +100,11 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            java.util.regex.Matcher dup = java.util.regex.Pattern.compile("^Duplicate field '([^']*)'")
+                    .matcher(String.valueOf(e.getOriginalMessage()));
+            if (dup.find()) {
+                throw new ConfigException(source + ": '" + dup.group(1) + "' appears twice; each key and section may appear once");
+            }
             throw new ConfigException(source + ": not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
         }
         if (root == null || root.isNull() || root.isMissingNode()) return null;

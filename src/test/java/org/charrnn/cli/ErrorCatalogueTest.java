@@ -54,6 +54,7 @@ class ErrorCatalogueTest {
         Files.write(t.resolve("bestonly/best.zip"), good); // a run whose last.zip is gone
         Files.copy(t.resolve("run/metrics.jsonl"), t.resolve("bestonly/metrics.jsonl"));
         assertEquals(0, new ProcessBuilder("mkfifo", t.resolve("fifo").toString()).start().waitFor(), "mkfifo");
+        Files.writeString(t.resolve("twice.yaml"), "train:\n  batch_size: 4\nmodel:\n  rnn_size: 8\ntrain:\n  seq_length: 9\n");
         Files.writeString(t.resolve("empty.yaml"), "");
         Files.writeString(t.resolve("notyaml.yaml"), "train: [1, 2\nmodel: {");
         Files.writeString(t.resolve("list.yaml"), "- a\n- b\n");
