@@ -47,6 +47,14 @@ public final class PeerBenchmark {
         return parse(TRAIN, run(cmd, threads));
     }
 
+    /** Wall-clock seconds, process start to exit, of {@code iterations} training updates on {@code text} (no validation). */
+    public double epoch(int iterations, int threads, Path text) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        run(List.of(python, peers.resolve("torch_charrnn.py").toString(), "--max_iters", "" + iterations, "--skip_val",
+                "--threads", "" + threads, "--data", text.toAbsolutePath().toString()), threads);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
     /** min-char-rnn's numpy gist (hidden 100, seq 25, Adagrad 0.1, batch 1): training chars/s. */
     public double gist(double seconds) throws IOException, InterruptedException {
         String out = run(List.of(python, peers.resolve("min_char_rnn.py").toString(), "--max_seconds", "" + seconds,

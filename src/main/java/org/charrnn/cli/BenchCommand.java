@@ -4,6 +4,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.charrnn.bench.BenchModel;
+import org.charrnn.bench.EpochBenchmark;
 import org.charrnn.bench.Measurements;
 import org.charrnn.bench.OurBenchmark;
 import org.charrnn.bench.PeerBenchmark;
@@ -33,7 +34,8 @@ final class BenchCommand extends Command {
 
     @Override
     String usage() {
-        return "bench [--models 2x128,2x128:b100:s100,3x512] [--rounds 3] [--seconds 8] [--threads 1,2,1:2] [--text FILE] [--peer]";
+        return "bench [--models 2x128,2x128:b100:s100,3x512] [--rounds 3] [--seconds 8] [--threads 1,2,1:2] [--text FILE]"
+                + " [--epoch CONFIG] [--peer]";
     }
 
     @Override
@@ -50,6 +52,8 @@ final class BenchCommand extends Command {
                 .addOption(Option.builder().longOpt("threads").hasArg().desc("thread counts to try, comma-separated").build())
                 .addOption(Option.builder().longOpt("text").hasArg().argName("FILE")
                         .desc("benchmark on this UTF-8 text and its alphabet (default: random text over 65 symbols)").build())
+                .addOption(Option.builder().longOpt("epoch").hasArg().argName("CONFIG")
+                        .desc("time one epoch of CONFIG from process start to exit (./charrnn train), against the peer with --peer").build())
                 .addOption(Option.builder().longOpt("peer").desc("also run ../shared/peers/torch_charrnn.py (Debian python3-torch)").build());
     }
 
@@ -81,6 +85,7 @@ final class BenchCommand extends Command {
             if (!Files.exists(Path.of("/usr/bin/python3"))) throw new UsageException("--peer: /usr/bin/python3 not found (apt-get install python3-torch)");
         }
 
+        if (cmd.hasOption("epoch")) return epoch(Path.of(cmd.getOptionValue("epoch")), rounds, peer, out);
         Path textFile = cmd.hasOption("text") ? Path.of(cmd.getOptionValue("text")) : null;
         Corpus text = textFile == null ? OurBenchmark.randomText(1_000_000) : Corpus.load(textFile);
         int vocabulary = text.vocabulary().size();
@@ -157,6 +162,48 @@ final class BenchCommand extends Command {
             out.printf(Locale.ROOT, "  peak RSS so far: %,.0f MiB%n", Measurements.peakRssMiB());
             out.flush();
         }
+        return 0;
+    }
+
+    /** One epoch, process start to exit, ours and (with --peer) PyTorch at 1 and 2 threads, alternating round by round. */
+    private static int epoch(Path config, int rounds, PeerBenchmark peer, PrintStream out) {
+        Path launcher = Path.of("charrnn").toAbsolutePath();
+        if (!Files.isExecutable(launcher)) throw new UsageException("--epoch: run bench from the repository root (./charrnn not found)");
+        Path text = Path.of(org.charrnn.config.ConfigLoader.load(config, List.of()).data().input());
+        if (!Files.isRegularFile(text)) throw new UsageException("--epoch: " + text + " (data.input of " + config + ") not found; train once to fetch it");
+        List<Double> ours = new ArrayList<>();
+        List<Double> theirs = new ArrayList<>();
+        try {
+            Path scratch = Files.createTempDirectory("charrnn-epoch");
+            for (int r = 0; r < rounds; r++) {
+                EpochBenchmark.Result o = EpochBenchmark.ours(launcher, config, scratch);
+                ours.add(o.seconds());
+                out.printf(Locale.ROOT, "round %d: ours %.1f s (%d iterations)", r + 1, o.seconds(), o.iterations());
+                if (peer != null) {
+                    double best = Double.POSITIVE_INFINITY;
+                    for (int t = 1; t <= 2; t++) {
+                        double s = peer.epoch(o.iterations(), t, text);
+                        out.printf(Locale.ROOT, ", PyTorch %d thread%s %.1f s", t, t == 1 ? "" : "s", s);
+                        best = Math.min(best, s);
+                    }
+                    theirs.add(best);
+                }
+                out.println();
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw new RuntimeException("epoch benchmark failed: " + e.getMessage().lines().findFirst().orElse(""), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        double o = Measurements.median(ours);
+        out.printf(Locale.ROOT, "one epoch of %s, process start to exit: ours %.1f s (median of %d)", config, o, rounds);
+        if (!theirs.isEmpty()) {
+            double p = Measurements.median(theirs);
+            out.printf(Locale.ROOT, ", PyTorch %.1f s (best thread setting per round); ratio %.2f", p, p / o);
+        }
+        out.println();
         return 0;
     }
 
