@@ -17,7 +17,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -149,10 +145,10 @@ class CheckpointFilesTest {
     @Test
     void aFlippedByteInsideAnEntryFailsItsChecksum() throws IOException {
         // Rewrite the zip with one parameter byte changed but valid zip framing: only our checksum notices.
-        Map<String, byte[]> entries = entries(encoded());
+        Map<String, byte[]> entries = CheckpointZips.entries(encoded());
         byte[] coefficients = entries.get("coefficients.bin");
         coefficients[coefficients.length - 3] ^= 0x40;
-        Path p = write("x.zip", zip(entries));
+        Path p = write("x.zip", CheckpointZips.zip(entries));
         assertEquals(p + ": damaged checkpoint: coefficients.bin fails its SHA-256 check", error(p));
     }
 
@@ -163,95 +159,69 @@ class CheckpointFilesTest {
         assertEquals(plain + ": a plain DL4J model without charrnn metadata (vocabulary, config, training state);"
                 + " it cannot be sampled, evaluated or resumed", error(plain));
 
-        Map<String, byte[]> future = entries(encoded());
+        Map<String, byte[]> future = CheckpointZips.entries(encoded());
         future.put("charrnn/manifest.json", new String(future.get("charrnn/manifest.json"), StandardCharsets.UTF_8)
                 .replace("\"format_version\" : 1", "\"format_version\" : 7").getBytes(StandardCharsets.UTF_8));
-        Path f = write("future.zip", zip(future));
+        Path f = write("future.zip", CheckpointZips.zip(future));
         assertEquals(f + ": written by a newer charrnn (checkpoint format 7); this version reads format 1 and older", error(f));
     }
 
     @Test
     void javaSerializedMetadataIsRefusedNotDeserialised() throws IOException {
-        Map<String, byte[]> e = entries(encoded());
+        Map<String, byte[]> e = CheckpointZips.entries(encoded());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
             o.writeObject(new java.util.HashMap<>(Map.of("iteration", 5)));
         }
         e.put("charrnn/state.json", bytes.toByteArray());
-        resign(e);
-        Path p = write("ser.zip", zip(e));
+        CheckpointZips.resign(e);
+        Path p = write("ser.zip", CheckpointZips.zip(e));
         assertEquals(p + ": damaged checkpoint: charrnn/state.json is not valid JSON of the expected form", error(p));
     }
 
     @Test
     void dl4jsPreprocessorEntryIsNeverHandedToModelSerializer() throws IOException {
-        Map<String, byte[]> e = entries(encoded());
+        Map<String, byte[]> e = CheckpointZips.entries(encoded());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
             o.writeObject("not a preprocessor: ModelSerializer would cast this and fail");
         }
         e.put("preprocessor.bin", bytes.toByteArray());
-        Path p = write("pre.zip", zip(e));
+        Path p = write("pre.zip", CheckpointZips.zip(e));
         assertEquals(graph.params(), CheckpointReader.read(p, false).graph().params());
     }
 
     @Test
     void zipBombAndZipSlipAreRefused() throws IOException {
-        Map<String, byte[]> bomb = entries(encoded());
+        Map<String, byte[]> bomb = CheckpointZips.entries(encoded());
         bomb.put("charrnn/state.json", new byte[(int) CheckpointFormat.MAX_METADATA_BYTES + 1]);
-        Path b = write("bomb.zip", zip(bomb));
+        Path b = write("bomb.zip", CheckpointZips.zip(bomb));
         assertTrue(Files.size(b) < 2_000_000, "compresses small");
         String m = error(b);
         assertTrue(m.startsWith(b + ": refused: entry charrnn/state.json ") && m.endsWith("(zip bomb?)"), m);
 
-        Map<String, byte[]> slip = entries(encoded());
+        Map<String, byte[]> slip = CheckpointZips.entries(encoded());
         slip.put("../../etc/evil", new byte[]{1});
-        Path s = write("slip.zip", zip(slip));
+        Path s = write("slip.zip", CheckpointZips.zip(slip));
         assertEquals(s + ": refused: suspicious entry name '../../etc/evil' (path traversal)", error(s));
     }
 
     /** A checkpoint written before our LSTM moved into its own package names it by its old class: it still loads. */
     @Test
     void aCheckpointNamingTheLstmByItsOldClassStillLoads() throws IOException {
-        Map<String, byte[]> e = entries(encoded());
+        Map<String, byte[]> e = CheckpointZips.entries(encoded());
         String json = new String(e.get(CheckpointFormat.DL4J_CONFIGURATION), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"org.charrnn.model.lstm.FusedLstm\""), "the configuration names the layer class");
         e.put(CheckpointFormat.DL4J_CONFIGURATION, json.replace("org.charrnn.model.lstm.FusedLstm", "org.charrnn.model.FusedLstm")
                 .getBytes(StandardCharsets.UTF_8));
-        resign(e);
-        Path old = write("old.zip", zip(e));
+        CheckpointZips.resign(e);
+        Path old = write("old.zip", CheckpointZips.zip(e));
         Checkpoint c = CheckpointReader.read(old, true);
         assertEquals(graph.params(), c.graph().params());
         assertEquals(2, CarriedStateCodec.decode(c.state().carried()).get("rnn0").length, "h and c carried");
     }
 
-    /** Recomputes the manifest's checksums, as an attacker who rewrites entries would. */
-    private static void resign(Map<String, byte[]> e) throws IOException {
-        Manifest m = Json.MAPPER.readValue(e.get(CheckpointFormat.MANIFEST), Manifest.class);
-        Map<String, String> sums = new java.util.LinkedHashMap<>();
-        m.sha256().keySet().forEach(k -> sums.put(k, CheckpointWriter.sha256(e.get(k))));
-        e.put(CheckpointFormat.MANIFEST, Json.MAPPER.writeValueAsBytes(new Manifest(m.formatVersion(), m.core(), m.created(), sums)));
-    }
 
-    private Map<String, byte[]> entries(byte[] zipBytes) throws IOException {
-        Path p = write("src.zip", zipBytes);
-        Map<String, byte[]> m = new java.util.LinkedHashMap<>();
-        try (ZipFile z = new ZipFile(p.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(z.entries())) m.put(e.getName(), z.getInputStream(e).readAllBytes());
-        }
-        return m;
-    }
 
-    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream z = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                z.putNextEntry(new ZipEntry(e.getKey()));
-                z.write(e.getValue());
-                z.closeEntry();
-            }
-        }
-        return out.toByteArray();
-    }
 
 }

@@ -22,9 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,7 +66,7 @@ class DamagedCheckpointsTest {
                 if (outcome(b)) loaded++; else refused++;
                 cases++;
             }
-            Map<String, byte[]> entries = entries(good);
+            Map<String, byte[]> entries = CheckpointZips.entries(good);
             List<String> names = new ArrayList<>(entries.keySet());
             for (int i = 0; i < 10; i++) { // two entries' contents swapped
                 Map<String, byte[]> e = new LinkedHashMap<>(entries);
@@ -78,14 +75,14 @@ class DamagedCheckpointsTest {
                 byte[] t = e.get(a);
                 e.put(a, e.get(c));
                 e.put(c, t);
-                if (outcome(zip(e))) loaded++; else refused++;
+                if (outcome(CheckpointZips.zip(e))) loaded++; else refused++;
                 cases++;
             }
             for (ContentDamage d : ContentDamage.values()) { // under a re-hashed manifest
                 Map<String, byte[]> e = new LinkedHashMap<>(entries);
                 d.apply(e, r);
-                resign(e);
-                assertTrue(!outcome(zip(e)), d + " must be refused");
+                CheckpointZips.resign(e);
+                assertTrue(!outcome(CheckpointZips.zip(e)), d + " must be refused");
                 refused++;
                 cases++;
             }
@@ -201,31 +198,7 @@ class DamagedCheckpointsTest {
         return Files.write(tmp.resolve(name), bytes);
     }
 
-    private Map<String, byte[]> entries(byte[] zipBytes) throws IOException {
-        Path p = write("src.zip", zipBytes);
-        Map<String, byte[]> m = new LinkedHashMap<>();
-        try (ZipFile z = new ZipFile(p.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(z.entries())) m.put(e.getName(), z.getInputStream(e).readAllBytes());
-        }
-        return m;
-    }
 
-    private static void resign(Map<String, byte[]> e) throws IOException {
-        Manifest m = Json.MAPPER.readValue(e.get(CheckpointFormat.MANIFEST), Manifest.class);
-        Map<String, String> sums = new LinkedHashMap<>();
-        m.sha256().keySet().forEach(k -> sums.put(k, CheckpointWriter.sha256(e.get(k))));
-        e.put(CheckpointFormat.MANIFEST, Json.MAPPER.writeValueAsBytes(new Manifest(m.formatVersion(), m.core(), m.created(), sums)));
-    }
 
-    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream z = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                z.putNextEntry(new ZipEntry(e.getKey()));
-                z.write(e.getValue());
-                z.closeEntry();
-            }
-        }
-        return out.toByteArray();
-    }
+
 }

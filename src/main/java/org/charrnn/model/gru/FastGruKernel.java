@@ -46,6 +46,7 @@ public final class FastGruKernel extends FastKernel {
     // Scratch, [B·n]:
     private float[] fromHiddenR;
     private float[] fromHiddenZ;
+    private float[] biasValues;      // [4n]: b as floats
     private float[] hiddenBias;      // b_hn tiled over the streams
     private float[] dh;              // dL/dh_{t-1} carried to the step before
     private float[] dhTotal;
@@ -70,9 +71,8 @@ public final class FastGruKernel extends FastKernel {
             ensureBuffers(t, bs, nIn, n);
             wr = contiguous(wr);
             projection.forward(inputRows(x), wx, b, inputGates);
-            float[] bias = new float[4 * n];
-            read(b, bias, 0, 4 * n);
-            for (int r = 0; r < bs; r++) System.arraycopy(bias, g, hiddenBias, r * n, n);
+            read(b, biasValues, 0, 4 * n);
+            for (int r = 0; r < bs; r++) System.arraycopy(biasValues, g, hiddenBias, r * n, n);
             hiddenRows[0].assign(h0);
             read(h0, h[0], 0, m);
 
@@ -182,6 +182,7 @@ public final class FastGruKernel extends FastKernel {
         h = new float[t + 1][m];
         fromHiddenR = new float[m];
         fromHiddenZ = new float[m];
+        biasValues = new float[4 * n];
         hiddenBias = new float[m];
         dh = new float[m];
         dhTotal = new float[m];

@@ -22,6 +22,7 @@ public final class InputProjection {
     private float[][] tableGrad;  // [nIn][width]: dWx accumulated per character
     private float[] bias;         // [width]
     private float[] row;          // [width] scratch
+    private float[] flat;         // [nIn·width] scratch: Wx as read
     private boolean oneHot;
 
     /**
@@ -44,7 +45,6 @@ public final class InputProjection {
             throw new IllegalArgumentException("input of width " + x.columns() + " for weights of " + nIn + " rows");
         }
         if (oneHot) {
-            float[] flat = new float[nIn * w];
             FloatArrays.read(wx, flat, 0, nIn * w);
             for (int v = 0; v < nIn; v++) {
                 float[] t = table[v];
@@ -110,5 +110,6 @@ public final class InputProjection {
         tableGrad = new float[nIn][w];
         bias = new float[w];
         row = new float[w];
+        flat = new float[nIn * w];
     }
 }

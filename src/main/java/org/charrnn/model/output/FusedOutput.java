@@ -1,5 +1,6 @@
 package org.charrnn.model.output;
 
+import org.charrnn.model.kernel.Layers;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
@@ -12,7 +13,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * The language model's output: softmax over the vocabulary with cross-entropy, exactly DL4J's
@@ -44,13 +44,7 @@ public class FusedOutput extends RnnOutputLayer {
                                                        int layerIndex, INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
         LayerValidation.assertNInNOutSet("FusedOutput", getLayerName(), layerIndex, getNIn(), getNOut());
-        FusedOutputLayer layer = new FusedOutputLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return Layers.wire(new FusedOutputLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView,
+                initializeParams, initializer());
     }
 }
