@@ -9,6 +9,7 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.UnrecognizedOptionException;
 
+import org.charrnn.api.CharRnnModel;
 import org.charrnn.data.Vocabulary;
 
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.StringWriter;
 import java.util.List;
-import java.util.Set;
 
 /** A sub-command: its options, its usage line, and what it does. */
 abstract class Command {
@@ -127,15 +127,16 @@ abstract class Command {
      * {@code text} when the model knows all its characters; otherwise the text without them if
      * {@code skip}, or a usage error listing them.
      */
-    String knownCharacters(String text, Vocabulary vocab, Path model, String what, boolean skip) {
-        Set<Integer> unknown = vocab.unknownIn(text);
+    String knownCharacters(CharRnnModel model, String text, Path file, String what, boolean skip) {
+        List<Integer> unknown = model.unknownCharacters(text).stream().map(c -> c.codePointAt(0)).toList();
         if (unknown.isEmpty()) return text;
         if (!skip) {
-            throw new UsageException(name() + ": " + what + " has characters " + model + " does not know: "
+            throw new UsageException(name() + ": " + what + " has characters " + file + " does not know: "
                     + Vocabulary.describe(unknown) + " (drop them with --skip-unknown)");
         }
+        java.util.Set<Integer> drop = new java.util.HashSet<>(unknown);
         StringBuilder kept = new StringBuilder();
-        text.codePoints().filter(cp -> vocab.indexOf(cp) >= 0).forEach(kept::appendCodePoint);
+        text.codePoints().filter(cp -> !drop.contains(cp)).forEach(kept::appendCodePoint);
         return kept.toString();
     }
 

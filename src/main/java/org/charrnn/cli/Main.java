@@ -1,5 +1,7 @@
 package org.charrnn.cli;
 
+import org.charrnn.api.CharRnnException;
+import org.charrnn.api.InvalidRequestException;
 import org.charrnn.checkpoint.CheckpointException;
 import org.charrnn.config.ConfigException;
 import org.charrnn.data.DataException;
@@ -56,9 +58,9 @@ public final class Main {
                         + "; commands: " + String.join(", ", COMMANDS.keySet()));
             }
             return command.execute(Arrays.copyOfRange(args, 1, args.length), io);
-        } catch (UsageException | ConfigException e) {
+        } catch (UsageException | ConfigException | InvalidRequestException e) {
             return fail(io, e, USAGE_ERROR);
-        } catch (DataException | CheckpointException | TrainingException e) {
+        } catch (DataException | CheckpointException | TrainingException | CharRnnException e) {
             return fail(io, e, RUNTIME_ERROR);
         } catch (OutOfMemoryError e) {
             return fail(io, new RuntimeException("out of memory: try a smaller model or batch_size, or more heap"

@@ -3,15 +3,12 @@ package org.charrnn.cli;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.charrnn.checkpoint.Checkpoint;
-import org.charrnn.checkpoint.CheckpointReader;
-import org.charrnn.data.Vocabulary;
-import org.charrnn.sample.Sampler;
-import org.charrnn.sample.SamplingOptions;
+import org.charrnn.api.CharRnnModel;
+import org.charrnn.api.Generation;
+import org.charrnn.api.SampleRequest;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** charrnn sample CKPT [-n N] [-t T] [--prime TEXT | --prime-file F] [--seed S] [--argmax] [--top-k K] */
 final class SampleCommand extends Command {
@@ -47,47 +44,36 @@ final class SampleCommand extends Command {
     @Override
     int run(CommandLine cmd, Io io) {
         Path file = Path.of(positional(cmd, "CKPT"));
-        int length = intOption(cmd, "length", 2000, 0, Integer.MAX_VALUE);
+        int length = intOption(cmd, "length", SampleRequest.DEFAULT_LENGTH, 0, Integer.MAX_VALUE);
         double temperature = positiveDouble(cmd, "temperature", 1.0);
-        long seed = longOption(cmd, "seed", ThreadLocalRandom.current().nextLong());
+        Long seed = cmd.hasOption("seed") ? longOption(cmd, "seed", 0) : null;
         if (cmd.hasOption("prime") && cmd.hasOption("prime-file")) {
             throw new UsageException("sample: give --prime or --prime-file, not both");
         }
         String prime = cmd.hasOption("prime-file") ? readUtf8("--prime-file", Path.of(cmd.getOptionValue("prime-file")))
                 : cmd.getOptionValue("prime", "");
-        Checkpoint ckpt = CheckpointReader.read(file, false);
-        int topK = intOption(cmd, "top-k", 0, 0, ckpt.vocabulary().size());
-        Vocabulary vocab = ckpt.vocabulary();
-        prime = knownCharacters(prime, vocab, file, "the prime", cmd.hasOption("skip-unknown"));
-        SamplingOptions options = new SamplingOptions(length, temperature, topK, cmd.hasOption("argmax"), seed);
+        CharRnnModel model = CharRnnModel.load(file);
+        int topK = intOption(cmd, "top-k", 0, 0, model.vocabulary().size());
+        prime = knownCharacters(model, prime, file, "the prime", cmd.hasOption("skip-unknown"));
+        Generation generation = model.sample(SampleRequest.builder().prime(prime).length(length).temperature(temperature)
+                .topK(topK).seed(seed).argmax(cmd.hasOption("argmax")).build());
+        if (seed == null && !cmd.hasOption("argmax")) io.err().println("seed " + generation.seed() + " (--seed " + generation.seed() + " draws this sample again)");
         PrintStream out = io.out();
-        out.print(prime);
+        out.print(generation.prime());
         StringBuilder pending = new StringBuilder();
         boolean interactive = System.console() != null;
-        try {
-            new Sampler(ckpt.graph(), vocab)
-                    .sample(vocab.encode(prime, "the prime"), options, cp -> {
-                        pending.appendCodePoint(cp);
-                        if (interactive || cp == '\n' || pending.length() >= 256) {
-                            out.print(pending);
-                            out.flush();
-                            pending.setLength(0);
-                            if (out.checkError()) throw new OutputClosed();
-                        }
-                    });
-        } catch (OutputClosed e) {
-            return 0; // the reader went away (sample ... | head): nothing more to say to anyone
+        while (generation.hasNext()) {
+            pending.append(generation.next());
+            if (interactive || pending.charAt(pending.length() - 1) == '\n' || pending.length() >= 256) {
+                out.print(pending);
+                out.flush();
+                pending.setLength(0);
+                if (out.checkError()) return 0; // the reader went away (sample ... | head): nothing more to say to anyone
+            }
         }
         out.print(pending);
         out.println();
         out.flush();
         return 0;
-    }
-
-    /** Standard output was closed while sampling: stop generating. */
-    private static final class OutputClosed extends RuntimeException {
-        OutputClosed() {
-            super(null, null, false, false);
-        }
     }
 }

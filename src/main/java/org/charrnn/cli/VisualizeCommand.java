@@ -3,10 +3,8 @@ package org.charrnn.cli;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.charrnn.checkpoint.Checkpoint;
-import org.charrnn.checkpoint.CheckpointReader;
-import org.charrnn.data.Vocabulary;
-import org.charrnn.model.Stepper;
+import org.charrnn.api.CharRnnModel;
+import org.charrnn.api.ModelInfo;
 import org.charrnn.report.ActivationPage;
 import org.charrnn.report.ActivationTrace;
 
@@ -55,28 +53,24 @@ final class VisualizeCommand extends Command {
         int topCells = intOption(cmd, "top-cells", 20, 1, 100_000);
         int maxChars = intOption(cmd, "max-chars", 2000, 1, 1_000_000);
         String text = cmd.hasOption("prime") ? cmd.getOptionValue("prime") : readUtf8("--text", Path.of(cmd.getOptionValue("text")));
-        Checkpoint ckpt = CheckpointReader.read(file, false);
-        if (!Stepper.supports(ckpt.graph())) {
-            throw new UsageException("visualize: " + file + " uses the " + ckpt.core() + " core" + (ckpt.config().model().embeddingSize() > 0
-                    ? " with an embedding" : "") + "; the page needs our one-hot cells (model.core: fused, model.embedding_size: 0)");
-        }
-        Vocabulary vocab = ckpt.vocabulary();
-        text = knownCharacters(text, vocab, file, "the text", cmd.hasOption("skip-unknown"));
-        int[] indices = vocab.encode(text, "the text");
-        if (indices.length == 0) throw new UsageException("visualize: the text is empty");
-        if (indices.length > maxChars) indices = java.util.Arrays.copyOf(indices, maxChars);
-        ActivationTrace trace = ActivationTrace.of(ckpt.graph(), vocab, indices);
+        CharRnnModel model = CharRnnModel.load(file);
+        if (!model.canTrace()) throw new UsageException("visualize: " + model.whyNoTrace());
+        text = knownCharacters(model, text, file, "the text", cmd.hasOption("skip-unknown"));
+        if (text.isEmpty()) throw new UsageException("visualize: the text is empty");
+        if (text.codePointCount(0, text.length()) > maxChars) text = text.substring(0, text.offsetByCodePoints(0, maxChars));
+        ActivationTrace trace = model.trace(text);
+        ModelInfo info = model.info();
         List<ActivationTrace.Cell> cells = new ArrayList<>();
         if (cmd.hasOption("layer") || cmd.hasOption("cell")) {
-            int layer = intOption(cmd, "layer", 0, 0, ckpt.config().model().numLayers() - 1);
-            int cell = intOption(cmd, "cell", 0, 0, ckpt.config().model().rnnSize() - 1);
+            int layer = intOption(cmd, "layer", 0, 0, info.layers() - 1);
+            int cell = intOption(cmd, "cell", 0, 0, info.rnnSize() - 1);
             cells.add(trace.cell(layer, cell));
         }
         List<ActivationTrace.Cell> ranked = trace.mostVarying(topCells);
         cells.addAll(ranked);
         Path out = outputFile("visualize", Path.of(cmd.getOptionValue("out", "visualize.html")), ".html");
         try {
-            Files.writeString(out, ActivationPage.render(trace, cells, "charrnn: " + file.getFileName() + ", " + indices.length
+            Files.writeString(out, ActivationPage.render(trace, cells, "charrnn: " + file.getFileName() + ", " + trace.codePoints().length
                     + " characters"), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UsageException("visualize: cannot write " + out + " (" + e.getMessage() + ")");

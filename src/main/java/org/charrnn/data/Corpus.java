@@ -69,6 +69,11 @@ public final class Corpus {
         return new Corpus(v, CodeArray.of(text.codePoints().map(v::indexOf).toArray(), v.size()));
     }
 
+    /** A text in a model's vocabulary (every character must be in it). */
+    public static Corpus ofText(String text, Vocabulary given) {
+        return new Corpus(given, CodeArray.of(given.encode(text, "the text"), given.size()));
+    }
+
     /** Loads a UTF-8 file and builds its vocabulary from the text. */
     public static Corpus load(Path file) {
         return load(file, null);

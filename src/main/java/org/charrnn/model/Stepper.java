@@ -23,7 +23,8 @@ import java.util.concurrent.Future;
  * weights, every buffer allocated once, no ND4J call per step. Sampling is batch 1, where per-op
  * overhead, not arithmetic, dominates DL4J's rnnTimeStep (~1 ms per character). Inference only (no
  * dropout). Use {@link #supports} to check a graph first; tested against rnnTimeStep.
- * One instance per thread (it holds the recurrent state).
+ * One instance per thread (it holds the recurrent state); {@link #fresh} gives another that shares
+ * the weights.
  */
 public final class Stepper {
     private final int vocabulary;
@@ -69,6 +70,22 @@ public final class Stepper {
         logits = new float[vocabulary];
         probabilities = new float[vocabulary];
         if (cells.get(0).inputs() != vocabulary) throw new IllegalArgumentException("input is not one-hot over the vocabulary");
+    }
+
+    /** Shares {@code weights}' read-only weight arrays; its own zero state and buffers. */
+    private Stepper(Stepper weights) {
+        vocabulary = weights.vocabulary;
+        for (StepCell c : weights.cells) cells.add(c.fresh());
+        cellNames.addAll(weights.cellNames);
+        outW = weights.outW;
+        outB = weights.outB;
+        logits = new float[vocabulary];
+        probabilities = new float[vocabulary];
+    }
+
+    /** Another stepper over the same weights (no copy) with its own zero state: one per concurrent caller. */
+    public Stepper fresh() {
+        return new Stepper(this);
     }
 
     public void reset() {

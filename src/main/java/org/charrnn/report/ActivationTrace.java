@@ -2,7 +2,6 @@ package org.charrnn.report;
 
 import org.charrnn.data.Vocabulary;
 import org.charrnn.model.Stepper;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,8 +32,9 @@ public final class ActivationTrace {
         this.cellType = cellType;
     }
 
-    public static ActivationTrace of(ComputationGraph graph, Vocabulary vocabulary, int[] indices) {
-        Stepper stepper = new Stepper(graph);
+    /** Steps {@code stepper} (from zero state) through the characters {@code indices}. */
+    public static ActivationTrace of(Stepper stepper, Vocabulary vocabulary, int[] indices) {
+        stepper.reset();
         int t = indices.length;
         List<float[][]> values = new ArrayList<>(); // [layer][cell][time]
         for (int l = 0; l < stepper.layers(); l++) values.add(new float[stepper.units(l)][t]);

@@ -7,43 +7,42 @@ import org.charrnn.model.Stepper;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
- * Generates text one character at a time with rnnTimeStep, as char-rnn's sample.lua: the prime is
- * fed through the network in one pass, then each drawn character is fed back in. With no prime
- * the first character is drawn uniformly, as char-rnn does.
+ * Generates text one character at a time, as char-rnn's sample.lua: the prime is fed through the
+ * network in one pass, then each drawn character is fed back in. With no prime the first character
+ * is drawn uniformly, as char-rnn does. One sampler serves any number of generations at once: each
+ * {@link Generation} has its own recurrent state (over shared weights on the fast path, over its own
+ * copy of the network on the general one).
  */
 public final class Sampler {
     private final ComputationGraph graph;
     private final Vocabulary vocabulary;
     private final InputEncoding encoding;
+    private final Stepper weights; // null when the graph needs DL4J's rnnTimeStep
 
     public Sampler(ComputationGraph graph, Vocabulary vocabulary) {
         this.graph = graph;
         this.vocabulary = vocabulary;
         this.encoding = GraphFactory.encoding(graph).features();
+        this.weights = Stepper.supports(graph) ? new Stepper(graph) : null;
     }
 
     /** Emits {@code o.length()} generated code points (not the prime) to {@code out}. */
     public void sample(int[] primeIndices, SamplingOptions o, IntConsumer out) {
-        if (Stepper.supports(graph)) {
-            Stepper stepper = new Stepper(graph); // the tight path: no ND4J call per character
-            generate(primeIndices, o, out, indices -> {
-                float[] p = null;
-                for (int index : indices) p = stepper.step(index);
-                return p;
-            });
-            return;
-        }
-        graph.rnnClearPreviousState(); // the general path (embedding input, DL4J's layers): rnnTimeStep
-        try {
-            generate(primeIndices, o, out, indices -> lastStep(graph.rnnTimeStep(encode(indices))[0]));
-        } finally {
-            graph.rnnClearPreviousState();
-        }
+        Generation g = start(primeIndices, o);
+        while (g.hasNext()) out.accept(g.nextCodePoint());
+    }
+
+    /** A generation ready to draw its first character; the prime has been fed. Not thread-safe itself. */
+    public Generation start(int[] primeIndices, SamplingOptions o) {
+        Feeder network = weights != null ? stepperFeeder(weights.fresh()) : timeStepFeeder(graph.clone());
+        return new Generation(network, primeIndices, o);
     }
 
     /** Feeds characters to the network; returns the distribution of the one after the last. */
@@ -51,41 +50,72 @@ public final class Sampler {
         float[] feed(int[] indices);
     }
 
-    private void generate(int[] primeIndices, SamplingOptions o, IntConsumer out, Feeder network) {
-        SplittableRandom random = new SplittableRandom(o.seed());
-        float[] probs;
-        if (primeIndices.length > 0) {
-            probs = network.feed(primeIndices);
-        } else {
-            probs = new float[vocabulary.size()];
-            java.util.Arrays.fill(probs, 1f / vocabulary.size()); // no prime: a uniform first character, as char-rnn
+    /** The tight path: no ND4J call per character. */
+    private static Feeder stepperFeeder(Stepper stepper) {
+        return indices -> {
+            float[] p = null;
+            for (int index : indices) p = stepper.step(index);
+            return p;
+        };
+    }
+
+    /** The general path (embedding input, DL4J's layers): rnnTimeStep on this generation's own copy. */
+    private Feeder timeStepFeeder(ComputationGraph own) {
+        own.rnnClearPreviousState();
+        return indices -> lastStep(own.rnnTimeStep(encode(indices, own))[0]);
+    }
+
+    /** The characters of one sample, drawn on demand. */
+    public final class Generation {
+        private final Feeder network;
+        private final SamplingOptions options;
+        private final SplittableRandom random;
+        private final int[] one = new int[1];
+        private float[] probs;
+        private int drawn;
+
+        private Generation(Feeder network, int[] primeIndices, SamplingOptions o) {
+            this.network = network;
+            this.options = o;
+            this.random = new SplittableRandom(o.seed());
+            if (primeIndices.length > 0) {
+                probs = network.feed(primeIndices);
+            } else {
+                probs = new float[vocabulary.size()];
+                Arrays.fill(probs, 1f / vocabulary.size()); // no prime: a uniform first character, as char-rnn
+            }
         }
-        int[] one = new int[1];
-        for (int i = 0; i < o.length(); i++) {
-            int next = Distribution.draw(probs, o, random);
-            out.accept(vocabulary.codePoint(next));
-            if (i + 1 == o.length()) break;
+
+        public boolean hasNext() {
+            return drawn < options.length();
+        }
+
+        /** The next generated character's code point. */
+        public int nextCodePoint() {
+            if (!hasNext()) throw new java.util.NoSuchElementException("all " + options.length() + " characters were drawn");
+            if (drawn > 0) probs = network.feed(one);
+            int next = Distribution.draw(probs, options, random);
             one[0] = next;
-            probs = network.feed(one);
+            drawn++;
+            return vocabulary.codePoint(next);
         }
     }
 
-    private INDArray encode(int[] indices) {
+    private INDArray encode(int[] indices, ComputationGraph own) {
         int len = indices.length;
         if (encoding == InputEncoding.INDEX) {
             float[] f = new float[len];
             for (int t = 0; t < len; t++) f[t] = indices[t];
-            return Nd4j.create(f, new long[]{1, 1, len}, 'c').castTo(graph.params().dataType());
+            return Nd4j.create(f, new long[]{1, 1, len}, 'c').castTo(own.params().dataType());
         }
         int v = vocabulary.size();
         float[] f = new float[v * len];
         for (int t = 0; t < len; t++) f[indices[t] * len + t] = 1f;
-        return Nd4j.create(f, new long[]{1, v, len}, 'c').castTo(graph.params().dataType());
+        return Nd4j.create(f, new long[]{1, v, len}, 'c').castTo(own.params().dataType());
     }
 
     private static float[] lastStep(INDArray output) {
         long t = output.size(2) - 1;
-        return output.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.point(t)).dup().toFloatVector();
+        return output.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(t)).dup().toFloatVector();
     }
 }

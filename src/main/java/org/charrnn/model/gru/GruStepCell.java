@@ -16,6 +16,17 @@ final class GruStepCell extends RowStepCell {
         fromHidden = new float[3 * n];
     }
 
+    private GruStepCell(GruStepCell weights) {
+        super(weights);
+        fromInput = new float[3 * n];
+        fromHidden = new float[3 * n];
+    }
+
+    @Override
+    public GruStepCell fresh() {
+        return new GruStepCell(this);
+    }
+
     @Override
     public long workPerStep() {
         return (long) (nIn + n) * 3 * n;

@@ -26,6 +26,17 @@ public abstract class RowStepCell implements StepCell {
         hNext = new float[n];
     }
 
+    /** Shares {@code weights}' arrays (never written after construction); fresh zero state. */
+    protected RowStepCell(RowStepCell weights) {
+        nIn = weights.nIn;
+        n = weights.n;
+        wx = weights.wx;
+        wr = weights.wr;
+        b = weights.b;
+        h = new float[n];
+        hNext = new float[n];
+    }
+
     /** y[lo, hi) += the input's projection: row {@code oneHot} of Wx when x is null, else x·Wx. */
     protected final void addInput(int oneHot, float[] x, float[] y, int lo, int hi) {
         if (x == null) {

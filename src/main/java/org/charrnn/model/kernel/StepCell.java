@@ -30,4 +30,7 @@ public interface StepCell {
 
     /** Zero state. */
     void reset();
+
+    /** A cell with its own zero state sharing this one's weights (read-only): one per concurrent caller. */
+    StepCell fresh();
 }

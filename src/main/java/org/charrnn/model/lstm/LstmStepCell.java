@@ -16,6 +16,17 @@ final class LstmStepCell extends RowStepCell {
         z = new float[4 * n];
     }
 
+    private LstmStepCell(LstmStepCell weights) {
+        super(weights);
+        c = new float[n];
+        z = new float[4 * n];
+    }
+
+    @Override
+    public LstmStepCell fresh() {
+        return new LstmStepCell(this);
+    }
+
     @Override
     public long workPerStep() {
         return (long) (nIn + n) * 4 * n;

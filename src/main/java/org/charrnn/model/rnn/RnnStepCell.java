@@ -14,6 +14,16 @@ final class RnnStepCell extends RowStepCell {
         a = new float[n];
     }
 
+    private RnnStepCell(RnnStepCell weights) {
+        super(weights);
+        a = new float[n];
+    }
+
+    @Override
+    public RnnStepCell fresh() {
+        return new RnnStepCell(this);
+    }
+
     @Override
     public long workPerStep() {
         return (long) (nIn + n) * n;
