@@ -197,7 +197,8 @@ public final class CharRnnModel {
         Set<Integer> unknown = vocabulary.unknownIn(text);
         if (unknown.isEmpty()) return text;
         if (!skip) {
-            throw new InvalidRequestException(field, "has characters the model does not know: " + Vocabulary.describe(unknown));
+            throw new InvalidRequestException(field, "has characters the model does not know: " + Vocabulary.describe(unknown),
+                    unknown.stream().map(Character::toString).toList());
         }
         StringBuilder kept = new StringBuilder();
         text.codePoints().filter(cp -> vocabulary.indexOf(cp) >= 0).forEach(kept::appendCodePoint);

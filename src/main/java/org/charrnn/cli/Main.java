@@ -25,7 +25,7 @@ public final class Main {
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
     static {
-        for (Command c : new Command[]{new TrainCommand(), new SampleCommand(), new EvalCommand(), new InspectCommand(), new PlotCommand(), new VisualizeCommand(), new BenchCommand()}) {
+        for (Command c : new Command[]{new TrainCommand(), new SampleCommand(), new EvalCommand(), new InspectCommand(), new PlotCommand(), new VisualizeCommand(), new ServeCommand(), new BenchCommand()}) {
             COMMANDS.put(c.name(), c);
         }
     }

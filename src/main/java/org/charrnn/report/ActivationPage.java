@@ -5,15 +5,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * A self-contained HTML page in the style of "The Unreasonable Effectiveness of RNNs": the text
- * with each character's background coloured by one neuron (an LSTM cell's tanh(c), a GRU's or
- * RNN's hidden unit h; blue positive, red negative), and under every character the model's five likeliest next characters, shaded by
- * probability. A menu switches between the most varying cells (and the one asked for).
+ * flowing as written, each character's background coloured by one neuron (an LSTM cell's tanh(c), a
+ * GRU's or RNN's hidden unit h; blue positive, red negative), the model's five likeliest next
+ * characters on hover or, with a toggle, under every character. A menu switches between the most
+ * varying neurons (and the one asked for). The renderer (neurons.js, neurons.css) is shared with
+ * {@code charrnn serve}'s page.
  */
 public final class ActivationPage {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,8 +26,21 @@ public final class ActivationPage {
     private ActivationPage() {}
 
     public static String render(ActivationTrace trace, List<ActivationTrace.Cell> cells, String title) throws IOException {
+        String json = JSON.writeValueAsString(data(trace, cells)).replace("</", "<\\/"); // never close the script element early
+        return TEMPLATE.replace("%TITLE%", escape(title)).replace("%NEURON%", neuronWord(trace)).replace("%QUANTITY%", trace.quantity())
+                .replace("%CSS%", resource("neurons.css")).replace("%JS%", resource("neurons.js")).replace("%DATA%", json);
+    }
+
+    /** "LSTM cell", "GRU unit", "RNN unit": what one neuron of the trace is called. */
+    public static String neuronWord(ActivationTrace trace) {
+        return trace.cellType().toUpperCase(java.util.Locale.ROOT) + (trace.quantity().equals("h") ? " unit" : " cell");
+    }
+
+    /** The data neurons.js draws: the text, the chosen cells' activations, the top-5 guesses after each character. */
+    public static ObjectNode data(ActivationTrace trace, List<ActivationTrace.Cell> cells) {
         ObjectNode data = JSON.createObjectNode();
-        data.put("title", title);
+        data.put("neuron", neuronWord(trace));
+        data.put("quantity", trace.quantity());
         ArrayNode text = data.putArray("text");
         for (int cp : trace.codePoints()) text.add(new String(Character.toChars(cp)));
         ArrayNode cellsJson = data.putArray("cells");
@@ -43,10 +61,17 @@ public final class ActivationPage {
                 row.addArray().add(new String(Character.toChars(g.codePoint()))).add(Math.round(g.probability() * 1000) / 1000.0);
             }
         }
-        String json = JSON.writeValueAsString(data).replace("</", "<\\/"); // never close the script element early
-        String neuron = trace.cellType().toUpperCase(java.util.Locale.ROOT) + (trace.quantity().equals("h") ? " unit" : " cell");
-        return TEMPLATE.replace("%TITLE%", escape(title)).replace("%NEURON%", neuron).replace("%QUANTITY%", trace.quantity())
-                .replace("%DATA%", json);
+        return data;
+    }
+
+    /** A file of the shared renderer (neurons.css, neurons.js), to inline in a page. */
+    public static String resource(String name) {
+        try (InputStream in = ActivationPage.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing resource " + name + " in the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read resource " + name, e);
+        }
     }
 
     private static String escape(String s) {
@@ -63,71 +88,24 @@ public final class ActivationPage {
               body { font-family: system-ui, sans-serif; margin: 24px; color: #222; }
               h1 { font-size: 20px; margin: 0 0 8px; }
               .controls { margin: 8px 0 16px; }
-              .legend span { display: inline-block; padding: 1px 6px; margin-right: 4px; font-family: monospace; }
-              #text { font-family: "DejaVu Sans Mono", monospace; font-size: 15px; line-height: 1.1; }
-              .ch { display: inline-block; vertical-align: top; text-align: center; margin: 0 0 10px 0; min-width: 0.62em; }
-              .c { display: block; padding: 3px 1px; white-space: pre; border-radius: 2px; }
-              .top5 { display: block; font-size: 9px; line-height: 1.15; color: #111; }
-              .top5 span { display: block; white-space: pre; }
-              .nl { display: block; height: 0; }
+            %CSS%
             </style>
             </head>
             <body>
             <h1>%TITLE%</h1>
             <div class="controls">
               <label>%NEURON%: <select id="cell"></select></label>
-              <span class="legend">%QUANTITY%: <span style="background: rgba(220,40,20,0.9)">-1</span><span>0</span><span style="background: rgba(30,100,230,0.9)">+1</span>
-              &nbsp; under each character: the five likeliest next characters, darker = more likely</span>
+              <label><input type="checkbox" id="columns"> top-5 under each character</label>
+              <span class="neuron-legend">%QUANTITY%: <span style="background: rgba(220,40,20,0.9)">-1</span><span>0</span><span style="background: rgba(30,100,230,0.9)">+1</span>
+              &nbsp; hover a character for the model's five likeliest next characters</span>
             </div>
             <div id="text"></div>
             <script>
+            %JS%
             const DATA = %DATA%;
-            const shown = c => c === "\\n" ? "\\u21b5" : c === " " ? "\\u2423" : c === "\\t" ? "\\u21e5" : c;
-            function colour(v) {
-              const a = Math.min(1, Math.abs(v)).toFixed(3);
-              return v >= 0 ? `rgba(30,100,230,${a})` : `rgba(220,40,20,${a})`;
-            }
-            function render(k) {
-              const cell = DATA.cells[k];
-              const root = document.getElementById("text");
-              root.innerHTML = "";
-              DATA.text.forEach((ch, i) => {
-                const box = document.createElement("span");
-                box.className = "ch";
-                const c = document.createElement("span");
-                c.className = "c";
-                c.textContent = ch === "\\n" ? "\\u21b5" : ch;
-                c.style.background = colour(cell.values[i]);
-                c.title = `layer ${cell.layer} cell ${cell.index}: ${cell.values[i]}`;
-                box.appendChild(c);
-                const top = document.createElement("span");
-                top.className = "top5";
-                DATA.top5[i].forEach(([g, p]) => {
-                  const s = document.createElement("span");
-                  s.className = "guess";
-                  s.textContent = shown(g);
-                  s.style.background = `rgba(20,150,60,${p})`;
-                  s.title = `${(100 * p).toFixed(1)} %`;
-                  top.appendChild(s);
-                });
-                box.appendChild(top);
-                root.appendChild(box);
-                if (ch === "\\n") {
-                  const br = document.createElement("span");
-                  br.className = "nl";
-                  root.appendChild(br);
-                }
-              });
-            }
-            const select = document.getElementById("cell");
-            DATA.cells.forEach((c, k) => {
-              const o = document.createElement("option");
-              o.value = k;
-              o.textContent = `layer ${c.layer}, cell ${c.index} (spread ${c.spread})`;
-              select.appendChild(o);
-            });
-            select.addEventListener("change", () => render(+select.value));
-            render(0);
+            const toggle = document.getElementById("columns");
+            toggle.checked = location.hash === "#top5";
+            Neurons.attach(document.getElementById("text"), DATA, document.getElementById("cell"), toggle, DATA.quantity);
             </script>
             </body>
             </html>

@@ -5,10 +5,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the command line in-process and captures what it prints. */
-final class CliRunner {
-    record Result(int code, String out, String err) {
+public final class CliRunner {
+    public record Result(int code, String out, String err) {
         /** The one line a user mistake prints, without the "charrnn: " prefix. */
-        String message() {
+        public String message() {
             String e = err.strip();
             if (e.lines().count() != 1) throw new AssertionError("expected one line on stderr, got:\n" + err);
             return e.startsWith("charrnn: ") ? e.substring(9) : e;
@@ -17,7 +17,7 @@ final class CliRunner {
 
     private CliRunner() {}
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -45,15 +45,18 @@ class VisualizeTest {
 
         Path chromium = Chromium.find();
         assumeTrue(chromium != null, "no chromium here: install Debian's chromium to run this check");
-        String dom = Chromium.dumpDom(chromium, page);
+        String dom = Chromium.dumpDom(chromium, page.toUri().toString());
         int chars = text.length();
-        assertEquals(chars, count(dom, "class=\"ch\""), "one box per character");
-        assertEquals(chars, count(dom, "class=\"top5\""), "a top-5 column under every character");
-        assertEquals(chars * 5, count(dom, "class=\"guess\""), "five guesses each");
+        assertEquals(chars, count(dom, "class=\"ch\""), "one span per character, flowing as written");
+        assertEquals(0, count(dom, "class=\"top5\""), "the top-5 guesses only on hover until asked for");
         // Chromium writes alpha 1 as rgb(...), anything else as rgba(...).
         assertEquals(chars, countRegex(dom, "class=\"c\"[^>]*style=\"background: rgba?\\((30, 100, 230|220, 40, 20)"),
                 "every character is coloured by the cell");
         assertEquals(6, count(dom, "<option"), "the cell menu");
+
+        String columns = Chromium.dumpDom(chromium, page.toUri() + "#top5");
+        assertEquals(chars, count(columns, "class=\"top5\""), "with the toggle on, a top-5 column under every character");
+        assertEquals(chars * 5, count(columns, "class=\"guess\""), "five guesses each");
     }
 
     @Test
@@ -88,11 +91,11 @@ class VisualizeTest {
             return null;
         }
 
-        static String dumpDom(Path chromium, Path page) throws Exception {
+        static String dumpDom(Path chromium, String url) throws Exception {
             Path profile = Files.createTempDirectory("chromium-profile");
             Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--user-data-dir=" + profile, "--dump-dom", page.toUri().toString())
+                    "--disable-sync", "--user-data-dir=" + profile, "--dump-dom", url)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             byte[] out = p.getInputStream().readAllBytes();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium finished");
