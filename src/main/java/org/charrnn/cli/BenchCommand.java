@@ -8,6 +8,7 @@ import org.charrnn.bench.EpochBenchmark;
 import org.charrnn.bench.Measurements;
 import org.charrnn.bench.OurBenchmark;
 import org.charrnn.bench.PeerBenchmark;
+import org.charrnn.bench.ServeLoadBenchmark;
 import org.charrnn.data.Corpus;
 
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class BenchCommand extends Command {
     @Override
     String usage() {
         return "bench [--models 2x128,2x128:b100:s100,3x512] [--rounds 3] [--seconds 8] [--threads 1,2,1:2] [--text FILE]"
-                + " [--epoch CONFIG] [--peer]";
+                + " [--epoch CONFIG] [--peer] | bench --serve CKPT [--clients 32] [--seconds 60] [--length 500]";
     }
 
     @Override
@@ -54,6 +55,10 @@ final class BenchCommand extends Command {
                         .desc("benchmark on this UTF-8 text and its alphabet (default: random text over 65 symbols)").build())
                 .addOption(Option.builder().longOpt("epoch").hasArg().argName("CONFIG")
                         .desc("time one epoch of CONFIG from process start to exit (./charrnn train), against the peer with --peer").build())
+                .addOption(Option.builder().longOpt("serve").hasArg().argName("CKPT")
+                        .desc("load-test charrnn serve on CKPT over loopback: --clients clients sampling --length characters for --seconds").build())
+                .addOption(Option.builder().longOpt("clients").hasArg().argName("N").desc("concurrent clients for --serve (default 32)").build())
+                .addOption(Option.builder().longOpt("length").hasArg().argName("N").desc("characters per request for --serve (default 500)").build())
                 .addOption(Option.builder().longOpt("peer").desc("also run ../shared/peers/torch_charrnn.py (Debian python3-torch)").build());
     }
 
@@ -69,6 +74,7 @@ final class BenchCommand extends Command {
                         + "[:rmsprop|adagrad|adam], e.g. gru:2x128:b100:s100 or rnn:1x100:b1:s25:adagrad");
             }
         }
+        if (cmd.hasOption("serve")) return serve(cmd, out);
         int rounds = intOption(cmd, "rounds", 3, 1, 100);
         double seconds = positiveDouble(cmd, "seconds", 8);
         List<String> threads = new ArrayList<>();
@@ -163,6 +169,36 @@ final class BenchCommand extends Command {
             out.flush();
         }
         return 0;
+    }
+
+    /** The load test of charrnn serve: requests/s, characters/s, latency to the first character, the server's memory. */
+    private int serve(CommandLine cmd, PrintStream out) {
+        Path launcher = Path.of("charrnn").toAbsolutePath();
+        if (!Files.isExecutable(launcher)) throw new UsageException("--serve: run bench from the repository root (./charrnn not found)");
+        Path ckpt = Path.of(cmd.getOptionValue("serve"));
+        if (!Files.isRegularFile(ckpt)) throw new UsageException("--serve: " + ckpt + " not found; expected a checkpoint (.zip)");
+        int clients = intOption(cmd, "clients", 32, 1, 1000);
+        double seconds = positiveDouble(cmd, "seconds", 60);
+        int length = intOption(cmd, "length", 500, 1, 10_000);
+        out.printf(Locale.ROOT, "load test: %s served on loopback, %d clients, %d characters per request, %.0f s%n", ckpt, clients, length, seconds);
+        out.flush();
+        ServeLoadBenchmark.Result r;
+        try {
+            r = ServeLoadBenchmark.run(launcher, ckpt, clients, seconds, length);
+        } catch (IOException e) {
+            throw new RuntimeException("load test failed: " + e.getMessage().lines().findFirst().orElse(""), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        out.printf(Locale.ROOT, "requests: %,d (%.1f/s), characters: %,d (%,.0f/s)%n", r.requests(), r.requests() / r.seconds(),
+                r.characters(), r.characters() / r.seconds());
+        out.printf(Locale.ROOT, "latency to first character: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", r.percentile(0.5),
+                r.percentile(0.99), r.percentile(1.0));
+        out.printf(Locale.ROOT, "server memory (RSS): peak %,.0f MiB, at the end %,.0f MiB%n", r.peakServerRssBytes() / 1048576.0,
+                r.serverRssAfterBytes() / 1048576.0);
+        out.println(r.failures().isEmpty() ? "failures: none" : "failures (status -1 = I/O error): " + r.failures());
+        return r.failures().isEmpty() ? 0 : 1;
     }
 
     /** One epoch, process start to exit, ours and (with --peer) PyTorch at 1 and 2 threads, alternating round by round. */
