@@ -16,10 +16,24 @@ import java.util.Map;
  * @param trainLosses        training loss per iteration, nats/char
  * @param validations        every validation so far
  * @param textSha256         SHA-256 of the training text's characters (null in checkpoints written before it was kept)
+ * @param trainingSeconds    wall-clock seconds of training so far, over every session of the run (train.max_time counts them)
+ * @param scheduleHorizon    the iteration a cosine or linear schedule decays to (0: not yet set)
  */
 public record TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed,
                             double initialLoss, Map<String, CarriedArrays> carried, List<Float> trainLosses,
-                            List<Validation> validations, String textSha256) {
+                            List<Validation> validations, String textSha256, Double trainingSeconds, Long scheduleHorizon) {
+
+    public TrainingState {
+        if (trainingSeconds == null) trainingSeconds = 0.0; // written before the budget was kept
+        if (scheduleHorizon == null) scheduleHorizon = 0L;
+    }
+
+    /** A state with no time spent and no schedule horizon yet. */
+    public TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed, double initialLoss,
+                         Map<String, CarriedArrays> carried, List<Float> trainLosses, List<Validation> validations,
+                         String textSha256) {
+        this(iteration, iterationsPerEpoch, learningRate, seed, initialLoss, carried, trainLosses, validations, textSha256, 0.0, 0L);
+    }
 
     public double epoch() {
         return iterationsPerEpoch == 0 ? 0 : (double) iteration / iterationsPerEpoch;

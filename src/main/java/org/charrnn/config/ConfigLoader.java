@@ -187,6 +187,12 @@ public final class ConfigLoader {
                 }
                 return node.asText();
             }
+            case DURATION -> {
+                long seconds = node.isIntegralNumber() && node.canConvertToLong() ? node.asLong()
+                        : node.isTextual() ? Durations.seconds(node.asText()) : -1;
+                if (seconds < 0) throw new ConfigException(bad);
+                return seconds;
+            }
             default -> {
                 if (!node.isValueNode() || node.isNull()) throw new ConfigException(bad);
                 return node.asText();
@@ -205,7 +211,9 @@ public final class ConfigLoader {
                 (double) v.get("train.learning_rate_decay"), (double) v.get("train.learning_rate_decay_after"),
                 (double) v.get("train.decay_rate"), (double) v.get("train.grad_clip"), (long) v.get("train.seed"),
                 (int) v.get("train.eval_val_every"), (int) v.get("train.print_every"),
-                (String) v.get("train.checkpoint_dir"), (String) v.get("train.savefile"), (int) v.get("train.keep"));
+                (String) v.get("train.checkpoint_dir"), (String) v.get("train.savefile"), (int) v.get("train.keep"),
+                (long) v.get("train.max_time"), (String) v.get("train.lr_schedule"), (int) v.get("train.warmup"),
+                (double) v.get("train.final_lr_frac"), (int) v.get("train.patience"));
         SampleConfig sample = new SampleConfig((int) v.get("sample.every"), (int) v.get("sample.length"),
                 (double) v.get("sample.temperature"), (String) v.get("sample.prime"));
         return new RunConfig((String) v.get("name"), data, model, train, sample, v, source);

@@ -21,7 +21,7 @@ public record Key(String name, Kind kind, Object defaultValue, double min, boole
         return new Key(name, kind, defaultValue, min, minInclusive, max, maxInclusive, choices, help, true);
     }
 
-    public enum Kind { INT, DOUBLE, STRING, ENUM, PATH }
+    public enum Kind { INT, DOUBLE, STRING, ENUM, PATH, DURATION }
 
     static Key integer(String name, long def, long min, long max, String help) {
         Object boxed = max > Integer.MAX_VALUE ? (Object) def : (Object) (int) def; // int keys stay ints
@@ -40,6 +40,11 @@ public record Key(String name, Kind kind, Object defaultValue, double min, boole
         return new Key(name, Kind.PATH, def, 0, true, 0, true, List.of(), help);
     }
 
+    /** A wall-clock duration such as 90s, 10m, 2h or 1h30m (a bare number is seconds); held as seconds, 0 = none. */
+    static Key duration(String name, String help) {
+        return new Key(name, Kind.DURATION, 0L, 0, true, 0, true, List.of(), help);
+    }
+
     static Key choice(String name, String def, List<String> choices, String help) {
         return new Key(name, Kind.ENUM, def, 0, true, 0, true, choices, help);
     }
@@ -52,6 +57,7 @@ public record Key(String name, Kind kind, Object defaultValue, double min, boole
             case ENUM -> "one of " + String.join(", ", choices);
             case STRING -> "a string";
             case PATH -> "a file path";
+            case DURATION -> "a duration such as 90s, 10m, 2h or 1h30m (0 for none)";
         };
     }
 

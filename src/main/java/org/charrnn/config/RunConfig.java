@@ -27,7 +27,9 @@ public record RunConfig(String name, DataConfig data, ModelConfig model, TrainCo
         for (Map.Entry<String, Object> e : values.entrySet()) {
             String[] parts = e.getKey().split("\\.", 2);
             ObjectNode target = parts.length == 1 ? root : root.with(parts[0]);
-            target.putPOJO(parts[parts.length - 1], e.getValue());
+            Key key = ConfigSchema.get(e.getKey());
+            boolean duration = key != null && key.kind() == Key.Kind.DURATION && e.getValue() instanceof Long;
+            target.putPOJO(parts[parts.length - 1], duration ? Durations.format((Long) e.getValue()) : e.getValue());
         }
         try {
             return yaml.writeValueAsString(root);

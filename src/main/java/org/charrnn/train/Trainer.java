@@ -34,6 +34,10 @@ public final class Trainer {
     private final StreamLayout layout;
     private final Encoding encoding;
     private final LearningRateSchedule schedule;
+    // The budget's clock and the schedule's end, for the run in progress (kept in every snapshot).
+    private double secondsBefore;
+    private long sessionStart;
+    private long horizon;
 
     public Trainer(RunConfig config, String configYaml, Corpus corpus, ComputationGraph graph, CheckpointStore store) {
         this.config = config;
@@ -68,8 +72,8 @@ public final class Trainer {
     }
 
     public TrainingState freshState() {
-        return new TrainingState(0, iterationsPerEpoch(), schedule.at(0, iterationsPerEpoch()), config.train().seed(),
-                Double.NaN, java.util.Map.of(), List.of(), List.of(), corpus.sha256());
+        return new TrainingState(0, iterationsPerEpoch(), schedule.at(0, iterationsPerEpoch(), totalIterations()),
+                config.train().seed(), Double.NaN, java.util.Map.of(), List.of(), List.of(), corpus.sha256(), 0.0, totalIterations());
     }
 
     public Corpus corpus() {
@@ -109,12 +113,23 @@ public final class Trainer {
         boolean dropout = config.model().dropout() > 0;
         Throughput throughput = new Throughput();
         TrainingState state = start;
+        secondsBefore = start.trainingSeconds();
+        sessionStart = System.nanoTime();
+        horizon = start.scheduleHorizon() > 0 ? Math.min(start.scheduleHorizon(), total) : total;
+        long budget = config.train().maxTimeSeconds();
+        long sessionFirst = iteration;
 
         events.started(iteration, total, perEpoch, charsPerIteration);
+        if (iteration == 0) Advice.forSize(graph.numParams(), splits.train().length(), config.model()).ifPresent(events::message);
         try {
+            String over = finishedBefore(validations, budget);
+            if (over != null && iteration < end) {
+                events.message(over);
+                end = iteration;
+            }
             while (iteration < end) {
                 if (!it.hasNext()) it.reset();
-                double rate = schedule.at(iteration, perEpoch);
+                double rate = schedule.at(iteration, perEpoch, horizon);
                 if (rate != appliedRate) {
                     graph.setLearningRate(rate);
                     appliedRate = rate;
@@ -135,15 +150,32 @@ public final class Trainer {
                 if (Double.isNaN(initialLoss)) initialLoss = loss;
                 checkDivergence(loss, losses, initialLoss, iteration);
 
-                TrainingEvents.Progress progress = new TrainingEvents.Progress(iteration, total, (double) iteration / perEpoch,
-                        loss, rate, throughput.charsPerSecond(), throughput.secondsFor((total - iteration) * charsPerIteration));
+                if (budget > 0) reestimateHorizon(iteration, sessionFirst, total, budget);
+                long expectedEnd = budget > 0 ? Math.max(iteration, Math.min(total, estimatedEnd(iteration, sessionFirst, budget, total))) : total;
+                double secondsLeft = throughput.secondsFor((total - iteration) * charsPerIteration);
+                if (budget > 0) secondsLeft = Math.max(0, Math.min(secondsLeft, budget - elapsed()));
+                TrainingEvents.Progress progress = new TrainingEvents.Progress(iteration, expectedEnd, (double) iteration / perEpoch,
+                        loss, rate, throughput.charsPerSecond(), secondsLeft);
                 events.iteration(progress, graph);
                 if (iteration % config.train().printEvery() == 0 || iteration == end) events.progress(progress);
+                boolean outOfTime = budget > 0 && elapsed() >= budget && iteration < end;
                 boolean validate = iteration % config.train().evalValEvery() == 0 || iteration % perEpoch == 0
-                        || iteration == total;
+                        || iteration == total || outOfTime;
                 if (validate) {
                     state = validateAndSave(iteration, initialLoss, losses, validations, meanSinceLastValidation(losses, validations),
                             events);
+                    Advice.afterValidation(validations, config.model()).ifPresent(events::message);
+                }
+                if (outOfTime) {
+                    events.message(String.format(java.util.Locale.ROOT, "train.max_time %s reached at iteration %d (epoch %.2f): "
+                            + "validated and saved; raise train.max_time to continue with --resume last",
+                            org.charrnn.config.Durations.format(budget), iteration, (double) iteration / perEpoch));
+                    break;
+                }
+                String patience = validate ? patienceSpent(validations) : null;
+                if (patience != null && iteration < end) {
+                    events.message(patience);
+                    break;
                 }
                 if (iteration < end && events.stopRequested()) {
                     // Ctrl-C: the update in flight is done; keep it (a resumed run continues exactly from here).
@@ -200,9 +232,60 @@ public final class Trainer {
 
     private TrainingState snapshot(long iteration, double initialLoss, List<Float> losses,
                                    List<TrainingState.Validation> validations) {
-        return new TrainingState(iteration, iterationsPerEpoch(), schedule.at(iteration, iterationsPerEpoch()),
+        return new TrainingState(iteration, iterationsPerEpoch(), schedule.at(iteration, iterationsPerEpoch(), horizon),
                 config.train().seed(), initialLoss, CarriedStateCodec.encode(CarriedState.snapshot(graph)),
-                List.copyOf(losses), List.copyOf(validations), corpus.sha256());
+                List.copyOf(losses), List.copyOf(validations), corpus.sha256(), elapsed(), horizon);
+    }
+
+    /** Training seconds of the whole run so far, this session included. */
+    private double elapsed() {
+        return secondsBefore + (System.nanoTime() - sessionStart) / 1e9;
+    }
+
+    /** Iterations this session has run per second, validations included (null before there is enough to tell). */
+    private double iterationsPerSecond(long iteration, long sessionFirst) {
+        double seconds = (System.nanoTime() - sessionStart) / 1e9;
+        return iteration - sessionFirst < 20 || seconds <= 0 ? Double.NaN : (iteration - sessionFirst) / seconds;
+    }
+
+    /** Where train.max_time is expected to end the run, at this session's pace. */
+    private long estimatedEnd(long iteration, long sessionFirst, long budget, long total) {
+        double pace = iterationsPerSecond(iteration, sessionFirst);
+        if (Double.isNaN(pace)) return total;
+        return iteration + (long) Math.max(0, (budget - elapsed()) * pace);
+    }
+
+    /** A cosine or linear schedule decays to where the budget will end the run: re-estimated as the pace is measured. */
+    private void reestimateHorizon(long iteration, long sessionFirst, long total, long budget) {
+        if (!schedule.needsHorizon() || iteration % 50 != 0 || Double.isNaN(iterationsPerSecond(iteration, sessionFirst))) return;
+        horizon = Math.max(iteration + 1, Math.min(total, estimatedEnd(iteration, sessionFirst, budget, total)));
+    }
+
+    /** Why a resumed run has nothing left to do (budget spent, patience exhausted), or null. */
+    private String finishedBefore(List<TrainingState.Validation> validations, long budget) {
+        if (budget > 0 && secondsBefore >= budget) {
+            return "train.max_time " + org.charrnn.config.Durations.format(budget) + " was already spent by this run ("
+                    + Math.round(secondsBefore) + " s); raise train.max_time to continue";
+        }
+        return patienceSpent(validations);
+    }
+
+    /** The early-stop message when the last train.patience validations brought no new best, else null. */
+    private String patienceSpent(List<TrainingState.Validation> validations) {
+        int patience = config.train().patience();
+        if (patience <= 0 || validations.isEmpty()) return null;
+        int bestAt = 0;
+        for (int i = 1; i < validations.size(); i++) if (score(validations.get(i)) < score(validations.get(bestAt))) bestAt = i;
+        int since = validations.size() - 1 - bestAt;
+        if (since < patience) return null;
+        TrainingState.Validation best = validations.get(bestAt);
+        return String.format(java.util.Locale.ROOT, "early stop: no new best in %d validations (train.patience %d); best.zip holds "
+                + "val loss %.4f from iteration %d", since, patience, score(best), best.iteration());
+    }
+
+    /** What a validation is ranked by: its val loss, or without a validation split its train loss. */
+    private static double score(TrainingState.Validation v) {
+        return Double.isNaN(v.loss()) ? v.trainLoss() : v.loss();
     }
 
     /** Updates whose mean loss must stay under 3× the first loss: a short spike (Adagrad's first steps) is not divergence. */

@@ -28,7 +28,7 @@ class BadInputTest {
         CliRunner.Result none = CliRunner.run();
         assertEquals(2, none.code());
         assertTrue(none.out().startsWith("usage: charrnn COMMAND"));
-        assertFails(2, "unknown command 'trian' (did you mean train?); commands: train, sample, eval, inspect, plot, visualize, bench", "trian");
+        assertFails(2, "unknown command 'trian' (did you mean train?); commands: train, sample, eval, inspect, plot, visualize, serve, bench", "trian");
         assertFails(2, "train: unknown option --epochs; see charrnn train --help", "train", "c.yaml", "--epochs", "3");
         assertFails(2, "train: missing CONFIG.yaml; usage: charrnn train CONFIG.yaml [--resume CKPT|last|best]"
                 + " [--init-from CKPT] [--set key=value ...]", "train");
