@@ -40,7 +40,13 @@ abstract class Command {
     /** Runs with parsed arguments; returns the exit code. */
     abstract int run(CommandLine cmd, Io io);
 
+    /** char-rnn's single-dash flags rewritten to ours, for the commands that have them (identity otherwise). */
+    String[] translate(String[] args) {
+        return args;
+    }
+
     final int execute(String[] args, Io io) {
+        args = translate(args);
         Options options = options();
         options.addOption(null, "verbose", false, "show DL4J's log and stack traces");
         options.addOption("h", "help", false, "show this help");

@@ -45,8 +45,13 @@ public final class Main {
     /** Runs a command line and returns the exit code; never exits the JVM (tests call this). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
+        args = Arrays.stream(args).filter(a -> !a.equals("--verbose")).toArray(String[]::new); // anywhere on the line
         Io io = new Io(out, err, verbose);
         try {
+            if (args.length > 0 && (args[0].equals("--version") || args[0].equals("version"))) {
+                out.println(version());
+                return OK;
+            }
             if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
                 out.print(usage());
                 return args.length == 0 ? USAGE_ERROR : OK;
@@ -80,8 +85,21 @@ public final class Main {
         return code;
     }
 
+    /** "charrnn 0.1.0-SNAPSHOT (DL4J 1.0.0-M2.1, Java 17.0.x)", from the version.properties Maven fills in. */
+    static String version() {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) p.load(in);
+        } catch (java.io.IOException e) {
+            // an unreadable jar entry: say unknown below
+        }
+        return "charrnn " + p.getProperty("version", "(unknown version)") + " (DL4J " + p.getProperty("dl4j", "?") + ", Java "
+                + System.getProperty("java.version") + ")";
+    }
+
     static String usage() {
-        StringBuilder sb = new StringBuilder("usage: charrnn COMMAND [options]   (charrnn COMMAND --help for details)\n\ncommands:\n");
+        StringBuilder sb = new StringBuilder("usage: charrnn COMMAND [options]   (charrnn COMMAND --help for details;"
+                + " --verbose anywhere adds DL4J's log and stack traces; charrnn --version)\n\ncommands:\n");
         COMMANDS.values().forEach(c -> sb.append(String.format("  %-8s %s%n", c.name(), c.summary())));
         return sb.toString();
     }

@@ -38,10 +38,19 @@ final class ProgressPrinter implements TrainingEvents {
         this.interactive = interactive;
     }
 
+    private long budgetSeconds;
+
+    /** Says the run's train.max_time in the start line. */
+    ProgressPrinter withBudget(long seconds) {
+        budgetSeconds = seconds;
+        return this;
+    }
+
     @Override
     public void started(long iteration, long total, int perEpoch, long charsPerIteration) {
-        out.printf(Locale.ROOT, "Training: %d iterations (%d per epoch, %d characters each), starting at %d%n",
-                total, perEpoch, charsPerIteration, iteration);
+        out.printf(Locale.ROOT, "Training: %d iterations (%d per epoch, %d characters each), starting at %d%s%n",
+                total, perEpoch, charsPerIteration, iteration, budgetSeconds > 0
+                        ? ", or until train.max_time " + org.charrnn.config.Durations.format(budgetSeconds) + " of training" : "");
         if (interactive) {
             bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(iteration, Duration.ZERO)
                     .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(500).setUnit(" it", 1)
@@ -52,6 +61,7 @@ final class ProgressPrinter implements TrainingEvents {
     @Override
     public void progress(Progress p) {
         if (bar != null) {
+            bar.maxHint(p.totalIterations()); // under a time budget: where the budget is expected to end the run
             bar.stepTo(p.iteration());
             bar.setExtraMessage(String.format(Locale.ROOT, " epoch %.2f loss %.4f %,.0f chars/s", p.epoch(), p.trainLoss(),
                     p.charsPerSecond()));

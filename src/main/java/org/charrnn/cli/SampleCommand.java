@@ -19,12 +19,49 @@ final class SampleCommand extends Command {
 
     @Override
     String usage() {
-        return "sample CKPT [-n 2000] [-t 1.0] [--prime TEXT | --prime-file F] [--seed S] [--argmax] [--top-k K]";
+        return "sample CKPT [-n 2000] [-t 1.0] [--prime TEXT | --prime-file F] [--seed S] [--argmax] [--top-k K] [--skip-unknown]"
+                + "  (char-rnn's -primetext, -length, -temperature, -seed, -sample 0|1, -gpuid -1 work too)";
     }
 
     @Override
     String summary() {
         return "Generate text from a checkpoint, streamed to stdout.";
+    }
+
+    /**
+     * char-rnn's sample.lua flags: -primetext, -length, -temperature, -seed as ours; -sample 1 draws
+     * (the default), -sample 0 is --argmax; -gpuid -1 (the CPU) is accepted, any GPU is explained.
+     */
+    @Override
+    String[] translate(String[] args) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (a) {
+                case "-primetext" -> out.add("--prime");
+                case "-length" -> out.add("--length");
+                case "-temperature" -> out.add("--temperature");
+                case "-seed" -> out.add("--seed");
+                case "-sample" -> {
+                    if ("0".equals(value)) out.add("--argmax");
+                    else if (!"1".equals(value)) {
+                        throw new UsageException("sample: -sample " + (value == null ? "" : "'" + value + "' ")
+                                + "is not allowed; expected 1 (draw, the default) or 0 (always the likeliest character, --argmax)");
+                    }
+                    i++;
+                }
+                case "-gpuid" -> {
+                    if (!"-1".equals(value)) {
+                        throw new UsageException("sample: -gpuid " + (value == null ? "" : value + " ") + "is not needed: charrnn "
+                                + "runs on the CPU (-gpuid -1); a build with mvn -Pcuda (ND4J's CUDA 11.6 backend) uses the GPU without a flag");
+                    }
+                    i++;
+                }
+                default -> out.add(a);
+            }
+        }
+        return out.toArray(String[]::new);
     }
 
     @Override

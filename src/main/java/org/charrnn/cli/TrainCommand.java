@@ -59,7 +59,7 @@ final class TrainCommand extends Command {
             mode = TrainingRun.Mode.INIT_FROM;
             checkpoint = resolve(cmd.getOptionValue("init-from"), config);
         }
-        ProgressPrinter printer = new ProgressPrinter(io.out());
+        ProgressPrinter printer = new ProgressPrinter(io.out()).withBudget(config.train().maxTimeSeconds());
         TrainingState end;
         try (TrainingRun run = TrainingRun.prepare(config, mode, checkpoint, printer);
              Interruption interruption = Interruption.install(io.err())) {
