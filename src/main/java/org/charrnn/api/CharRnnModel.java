@@ -110,7 +110,7 @@ public final class CharRnnModel {
     /** Samples and hands each character's code point to {@code out} as it is drawn; returns the seed used. */
     public long sample(SampleRequest request, IntConsumer out) {
         Generation g = sample(request);
-        while (g.hasNext()) out.accept(g.next().codePointAt(0));
+        while (g.hasNext()) out.accept(g.nextCodePoint());
         return g.seed();
     }
 

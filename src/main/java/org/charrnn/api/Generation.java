@@ -42,8 +42,13 @@ public final class Generation implements Iterator<String> {
 
     @Override
     public String next() {
+        return Character.toString(nextCodePoint());
+    }
+
+    /** The next character as a code point (no String made: for loops that append many). */
+    public int nextCodePoint() {
         if (!hasNext()) throw new NoSuchElementException("the sample is complete");
-        return Character.toString(characters.nextCodePoint());
+        return characters.nextCodePoint();
     }
 
     /** The remaining characters, lazily. */

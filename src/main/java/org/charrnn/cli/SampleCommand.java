@@ -100,7 +100,7 @@ final class SampleCommand extends Command {
         StringBuilder pending = new StringBuilder();
         boolean interactive = System.console() != null;
         while (generation.hasNext()) {
-            pending.append(generation.next());
+            pending.appendCodePoint(generation.nextCodePoint());
             if (interactive || pending.charAt(pending.length() - 1) == '\n' || pending.length() >= 256) {
                 out.print(pending);
                 out.flush();

@@ -197,7 +197,7 @@ final class ApiHandler extends Handler.Abstract {
         long last = System.nanoTime() - FLUSH_NANOS;
         try {
             while (g.hasNext()) {
-                pending.append(g.next());
+                pending.appendCodePoint(g.nextCodePoint());
                 long now = System.nanoTime();
                 if (now - last >= FLUSH_NANOS) {
                     Content.Sink.write(response, false, StandardCharsets.UTF_8.encode(pending.toString()));
