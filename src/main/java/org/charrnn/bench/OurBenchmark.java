@@ -1,7 +1,7 @@
 package org.charrnn.bench;
 
-import org.charrnn.config.ModelConfig;
-import org.charrnn.config.TrainConfig;
+import org.charrnn.config.ConfigLoader;
+import org.charrnn.config.RunConfig;
 import org.charrnn.data.CharacterIterator;
 import org.charrnn.data.CodeArray;
 import org.charrnn.data.Corpus;
@@ -35,10 +35,10 @@ public final class OurBenchmark {
     }
 
     public static ComputationGraph graph(BenchModel m, int vocabulary) {
-        ModelConfig model = new ModelConfig(m.cell(), "fused", m.units(), m.layers(), 0, 0, 0.08, 1);
-        TrainConfig train = new TrainConfig(m.batch(), m.seqLength(), 1, m.optimizer(), m.learningRate(), 0.97, 10, 0.95, 5, 123,
-                1000, 1, "", "bench", 0);
-        return GraphFactory.build(model, train, vocabulary);
+        RunConfig c = ConfigLoader.of("model.type=" + m.cell(), "model.rnn_size=" + m.units(), "model.num_layers=" + m.layers(),
+                "train.batch_size=" + m.batch(), "train.seq_length=" + m.seqLength(), "train.optimizer=" + m.optimizer(),
+                "train.learning_rate=" + m.learningRate());
+        return GraphFactory.build(c.model(), c.train().optimization(), vocabulary);
     }
 
     /** Random text over {@link BenchModel#VOCAB} symbols: speed does not depend on what the text says. */

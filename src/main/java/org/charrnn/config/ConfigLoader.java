@@ -52,6 +52,14 @@ public final class ConfigLoader {
         return parse(text, source, defaultName, overrides);
     }
 
+    /**
+     * A config from defaults and {@code key=value} settings, checked as {@code --set} would be: for
+     * programs and tests that need a config without a file, e.g. {@code of("model.type=gru", "model.rnn_size=64")}.
+     */
+    public static RunConfig of(String... settings) {
+        return parse("{}", "settings", "run", List.of(settings));
+    }
+
     /** Parses config text; {@code source} names it in messages, {@code defaultName} is the run name when none is given. */
     public static RunConfig parse(String text, String source, String defaultName, List<String> overrides) {
         Map<String, JsonNode> given = new LinkedHashMap<>();
@@ -166,11 +174,11 @@ public final class ConfigLoader {
         String prefix = source + ": " + key.name() + ": ";
         String bad = prefix + shown(node) + " is not allowed; expected " + key.allowed();
         switch (key.kind()) {
-            case INT -> {
+            case INT, LONG -> {
                 if (!node.isIntegralNumber() || !node.canConvertToLong()) throw new ConfigException(bad);
                 long v = node.asLong();
                 if (v < key.min() || v > key.max()) throw new ConfigException(bad);
-                return key.max() > Integer.MAX_VALUE ? (Object) v : (Object) (int) v;
+                return key.kind() == Key.Kind.INT ? (Object) (int) v : (Object) v;
             }
             case DOUBLE -> {
                 if (!node.isNumber()) throw new ConfigException(bad);
@@ -201,22 +209,11 @@ public final class ConfigLoader {
     }
 
     private static RunConfig build(Map<String, Object> v, String source) {
-        DataConfig data = new DataConfig((String) v.get("data.input"), (String) v.get("data.download_url"),
-                (String) v.get("data.sha256"), (double) v.get("data.train_frac"), (double) v.get("data.val_frac"));
-        ModelConfig model = new ModelConfig((String) v.get("model.type"), (String) v.get("model.core"),
-                (int) v.get("model.rnn_size"), (int) v.get("model.num_layers"), (double) v.get("model.dropout"),
-                (int) v.get("model.embedding_size"), (double) v.get("model.init_range"), (double) v.get("model.forget_bias"));
-        TrainConfig train = new TrainConfig((int) v.get("train.batch_size"), (int) v.get("train.seq_length"),
-                (int) v.get("train.max_epochs"), (String) v.get("train.optimizer"), (double) v.get("train.learning_rate"),
-                (double) v.get("train.learning_rate_decay"), (double) v.get("train.learning_rate_decay_after"),
-                (double) v.get("train.decay_rate"), (double) v.get("train.grad_clip"), (long) v.get("train.seed"),
-                (int) v.get("train.eval_val_every"), (int) v.get("train.print_every"),
-                (String) v.get("train.checkpoint_dir"), (String) v.get("train.savefile"), (int) v.get("train.keep"),
-                (long) v.get("train.max_time"), (String) v.get("train.lr_schedule"), (int) v.get("train.warmup"),
-                (double) v.get("train.final_lr_frac"), (int) v.get("train.patience"));
-        SampleConfig sample = new SampleConfig((int) v.get("sample.every"), (int) v.get("sample.length"),
-                (double) v.get("sample.temperature"), (String) v.get("sample.prime"));
-        return new RunConfig((String) v.get("name"), data, model, train, sample, v, source);
+        Map<Class<?>, Record> sections = new java.util.HashMap<>();
+        for (ConfigSchema.Section s : ConfigSchema.sections()) sections.put(s.type(), ConfigSchema.instantiate(s, v));
+        return new RunConfig((String) v.get("name"), (DataConfig) sections.get(DataConfig.class),
+                (ModelConfig) sections.get(ModelConfig.class), (TrainConfig) sections.get(TrainConfig.class),
+                (SampleConfig) sections.get(SampleConfig.class), v, source);
     }
 
     private static String shown(JsonNode node) {

@@ -1,67 +1,47 @@
 package org.charrnn.config;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Every key a config file may hold, with char-rnn's defaults and names (rnn_size, seq_length,
- * learning_rate_decay_after, decay_rate, grad_clip, ...). Sections are the part before the dot.
+ * Every key a config file may hold, read from the {@link Setting}s on {@link RunConfig}'s
+ * components: the top-level {@code name}, then one section per record component (data, model,
+ * train, sample), named as in char-rnn (rnn_size, seq_length, learning_rate_decay_after, ...).
  */
 public final class ConfigSchema {
-    private static final long BIG = Integer.MAX_VALUE;
-    private static final double INF = Double.POSITIVE_INFINITY;
+    /** A section of the file and the record that holds it. */
+    record Section(String name, Class<? extends Record> type, List<Key> keys) {}
 
-    public static final List<Key> KEYS = List.of(
-            Key.string("name", "", "run name; default: the config file's name"),
-
-            Key.path("data.input", "data/tinyshakespeare/input.txt", "UTF-8 text file to train on"),
-            Key.string("data.download_url", "", "where to fetch data.input from when it is missing"),
-            Key.string("data.sha256", "", "expected SHA-256 of the downloaded file"),
-            Key.real("data.train_frac", 0.95, 0, false, 1, true, "fraction of the text used for training").fixed(),
-            Key.real("data.val_frac", 0.05, 0, true, 1, false, "fraction used for validation (test = rest)").fixed(),
-
-            Key.choice("model.type", "lstm", List.of("lstm", "gru", "rnn"), "recurrent cell (rnn = vanilla tanh RNN)").fixed(),
-            Key.choice("model.core", "fused", List.of("fused", "stock"),
-                    "fused (ours: exact truncated BPTT, state carried across minibatches) or stock (DL4J's LSTM or"
-                            + " SimpleRnn, state reset every minibatch; no stock gru)").fixed(),
-            Key.integer("model.rnn_size", 128, 1, 65536, "hidden units per layer").fixed(),
-            Key.integer("model.num_layers", 2, 1, 64, "stacked recurrent layers").fixed(),
-            Key.real("model.dropout", 0, 0, true, 1, false, "dropout between layers and before the output").fixed(),
-            Key.integer("model.embedding_size", 0, 0, 65536, "0 = one-hot input, else a learned embedding of this size").fixed(),
-            Key.real("model.init_range", 0.08, 0, false, 10, true, "weights start uniform in [-r, r]").fixed(),
-            Key.real("model.forget_bias", 1.0, -100, true, 100, true, "initial forget-gate bias (lstm)").fixed(),
-
-            Key.integer("train.batch_size", 50, 1, 1_000_000, "parallel streams per minibatch").fixed(),
-            Key.integer("train.seq_length", 50, 1, 1_000_000, "time steps per truncated-BPTT segment").fixed(),
-            Key.integer("train.max_epochs", 50, 1, BIG, "passes over the training text"),
-            Key.choice("train.optimizer", "rmsprop", List.of("rmsprop", "adam", "adagrad", "sgd"), "optimizer").fixed(),
-            Key.real("train.learning_rate", 2e-3, 0, false, 100, true, "initial learning rate"),
-            Key.real("train.learning_rate_decay", 0.97, 0, false, 1, true, "multiply the rate by this every epoch ..."),
-            Key.real("train.learning_rate_decay_after", 10, 0, true, INF, false, "... once this many epochs are done"),
-            Key.choice("train.lr_schedule", "step", List.of("step", "cosine", "linear"),
-                    "step: char-rnn's decay above; cosine or linear: from learning_rate down to the end of the run"),
-            Key.integer("train.warmup", 0, 0, BIG, "iterations over which the rate rises linearly to learning_rate"),
-            Key.real("train.final_lr_frac", 0.1, 0, true, 1, true, "where cosine and linear end, as a fraction of learning_rate"),
-            Key.duration("train.max_time", "wall-clock budget for training (10m, 2h, 90s); at it the run validates, saves and stops"),
-            Key.integer("train.patience", 0, 0, BIG, "stop after this many validations without a new best; 0 = never"),
-            Key.real("train.decay_rate", 0.95, 0, false, 1, false, "rmsprop's moving-average decay").fixed(),
-            Key.real("train.grad_clip", 5, 0, true, INF, false, "clip each gradient element to [-c, c]; 0 = off").fixed(),
-            Key.integer("train.seed", 123, Long.MIN_VALUE / 4, Long.MAX_VALUE / 4, "random seed").fixed(),
-            Key.integer("train.eval_val_every", 1000, 1, BIG, "validate and checkpoint every N iterations"),
-            Key.integer("train.print_every", 1, 1, BIG, "progress line every N iterations"),
-            Key.path("train.checkpoint_dir", "", "where checkpoints go; default models/<name>"),
-            Key.string("train.savefile", "lstm", "checkpoint names: lm_<savefile>_epoch<e>_<loss>.zip"),
-            Key.integer("train.keep", 5, 0, BIG, "named checkpoints kept besides best and last"),
-
-            Key.integer("sample.every", 1000, 0, BIG, "write a sample to samples.txt every N iterations; 0 = never"),
-            Key.integer("sample.length", 200, 1, 100_000, "characters per sample during training"),
-            Key.real("sample.temperature", 0.8, 0, false, 100, true, "temperature of those samples"),
-            Key.string("sample.prime", "", "text the samples start from; empty = a random first character")
-    );
-
+    private static final List<Key> TOP = new ArrayList<>();
+    private static final List<Section> SECTIONS = new ArrayList<>();
+    public static final List<Key> KEYS;
     private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
+
     static {
+        for (RecordComponent c : RunConfig.class.getRecordComponents()) {
+            Setting s = c.getAnnotation(Setting.class);
+            if (s != null) {
+                TOP.add(key("", c, s));
+            } else if (c.getType().isRecord()) {
+                @SuppressWarnings("unchecked") Class<? extends Record> type = (Class<? extends Record>) c.getType();
+                List<Key> keys = new ArrayList<>();
+                for (RecordComponent f : type.getRecordComponents()) {
+                    Setting fs = f.getAnnotation(Setting.class);
+                    if (fs == null) throw new IllegalStateException(type.getSimpleName() + "." + f.getName() + " has no @Setting");
+                    keys.add(key(c.getName() + ".", f, fs));
+                }
+                SECTIONS.add(new Section(c.getName(), type, List.copyOf(keys)));
+            }
+        }
+        List<Key> all = new ArrayList<>(TOP);
+        SECTIONS.forEach(s -> all.addAll(s.keys()));
+        KEYS = List.copyOf(all);
         for (Key k : KEYS) BY_NAME.put(k.name(), k);
     }
 
@@ -76,7 +56,85 @@ public final class ConfigSchema {
         return KEYS.stream().filter(Key::fixedByCheckpoint).toList();
     }
 
+    /** The keys a checkpoint fixes for the given reason. */
+    public static List<Key> fixed(Key.Fixed reason) {
+        return KEYS.stream().filter(k -> k.fixed() == reason).toList();
+    }
+
     public static boolean isSection(String name) {
-        return KEYS.stream().anyMatch(k -> k.name().startsWith(name + "."));
+        return SECTIONS.stream().anyMatch(s -> s.name().equals(name));
+    }
+
+    static List<Section> sections() {
+        return SECTIONS;
+    }
+
+    /** Builds a section's record from resolved values, in the record's component order. */
+    static <R extends Record> R instantiate(Section section, Map<String, Object> values) {
+        RecordComponent[] components = section.type().getRecordComponents();
+        Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+        Object[] args = section.keys().stream().map(k -> values.get(k.name())).toArray();
+        try {
+            Constructor<? extends Record> ctor = section.type().getDeclaredConstructor(types);
+            @SuppressWarnings("unchecked") R r = (R) ctor.newInstance(args);
+            return r;
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build " + section.type().getSimpleName(), e);
+        }
+    }
+
+    /** The README's table of keys: key, default, allowed values, what it does; "fixed" marks what a resume cannot change. */
+    public static String markdownTable() {
+        StringBuilder b = new StringBuilder("| key | default | allowed | meaning |\n|---|---|---|---|\n");
+        for (Key k : KEYS) {
+            String allowed = switch (k.kind()) {
+                case STRING -> "text";
+                case PATH -> "a path";
+                case DURATION -> "`90s`, `10m`, `2h`, `1h30m`";
+                case ENUM -> "`" + String.join("`, `", k.choices()) + "`";
+                default -> k.allowed().replaceFirst("^an? (integer|number) in ", "");
+            };
+            b.append("| `").append(k.name()).append("` | ").append(k.shownDefault()).append(" | ").append(allowed)
+                    .append(" | ").append(k.help().replace("|", "\\|"))
+                    .append(k.fixedByCheckpoint() ? " (fixed by a checkpoint)" : "").append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private static Key key(String prefix, RecordComponent c, Setting s) {
+        String name = prefix + (s.key().isEmpty() ? snakeCase(c.getName()) : s.key());
+        Class<?> t = c.getType();
+        Key.Kind kind;
+        Object def;
+        double min = s.min();
+        double max = s.max();
+        if (s.duration()) {
+            kind = Key.Kind.DURATION;
+            def = s.value().isEmpty() ? 0L : Durations.seconds(s.value());
+        } else if (t == int.class) {
+            kind = Key.Kind.INT;
+            def = Integer.parseInt(s.value());
+            min = Math.max(min, Integer.MIN_VALUE);
+            max = Math.min(max, Integer.MAX_VALUE);
+        } else if (t == long.class) {
+            kind = Key.Kind.LONG;
+            def = Long.parseLong(s.value());
+        } else if (t == double.class) {
+            kind = Key.Kind.DOUBLE;
+            def = Double.parseDouble(s.value());
+        } else if (t == String.class) {
+            kind = s.choices().length > 0 ? Key.Kind.ENUM : s.path() ? Key.Kind.PATH : Key.Kind.STRING;
+            def = s.value();
+        } else {
+            throw new IllegalStateException(name + ": unsupported type " + t);
+        }
+        return new Key(name, kind, def, min, !s.minOpen(), max, !s.maxOpen(), List.of(s.choices()), s.help(), s.fixed());
+    }
+
+    static String snakeCase(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,6 +1,23 @@
 package org.charrnn.config;
 
+import static org.charrnn.config.Key.Fixed.ARCHITECTURE;
+import static org.charrnn.config.Key.Fixed.TRAINING;
+
 /** The network's shape. Two checkpoints with equal ModelConfigs have interchangeable weights. */
-public record ModelConfig(String type, String core, int rnnSize, int numLayers, double dropout,
-                          int embeddingSize, double initRange, double forgetBias) {
+public record ModelConfig(
+        @Setting(value = "lstm", choices = {"lstm", "gru", "rnn"}, fixed = ARCHITECTURE,
+                help = "recurrent cell, char-rnn's three (rnn = vanilla tanh RNN)") String type,
+        @Setting(value = "fused", choices = {"fused", "stock"}, fixed = ARCHITECTURE,
+                help = "fused (ours: exact truncated BPTT, state carried across minibatches) or stock (DL4J's LSTM or"
+                        + " SimpleRnn, state reset every minibatch; no stock gru), for comparison") String core,
+        @Setting(value = "128", min = 1, max = 65536, fixed = ARCHITECTURE, help = "hidden units per layer") int rnnSize,
+        @Setting(value = "2", min = 1, max = 64, fixed = ARCHITECTURE, help = "stacked recurrent layers") int numLayers,
+        @Setting(value = "0", min = 0, max = 1, maxOpen = true, fixed = TRAINING,
+                help = "dropout between layers and before the output") double dropout,
+        @Setting(value = "0", min = 0, max = 65536, fixed = ARCHITECTURE,
+                help = "0 = one-hot input, else a learned embedding of this size") int embeddingSize,
+        @Setting(value = "0.08", min = 0, minOpen = true, max = 10, fixed = TRAINING,
+                help = "weights start uniform in [-r, r]") double initRange,
+        @Setting(value = "1", min = -100, max = 100, fixed = TRAINING,
+                help = "initial forget-gate bias (lstm)") double forgetBias) {
 }

@@ -1,7 +1,7 @@
 package org.charrnn.model;
 
 import org.charrnn.config.ModelConfig;
-import org.charrnn.config.TrainConfig;
+import org.charrnn.config.Optimization;
 import org.charrnn.data.Encoding;
 import org.charrnn.data.InputEncoding;
 import org.charrnn.model.output.FusedOutput;
@@ -44,17 +44,17 @@ public final class GraphFactory {
 
     private GraphFactory() {}
 
-    public static ComputationGraph build(ModelConfig model, TrainConfig train, int vocabularySize) {
+    public static ComputationGraph build(ModelConfig model, Optimization train, int vocabularySize) {
         return build(model, train, vocabularySize, DataType.FLOAT);
     }
 
-    public static ComputationGraph build(ModelConfig model, TrainConfig train, int vocabularySize, DataType dataType) {
+    public static ComputationGraph build(ModelConfig model, Optimization train, int vocabularySize, DataType dataType) {
         ComputationGraph graph = new ComputationGraph(configuration(model, train, vocabularySize, dataType));
         graph.init();
         return graph;
     }
 
-    public static ComputationGraphConfiguration configuration(ModelConfig model, TrainConfig train, int vocabularySize,
+    public static ComputationGraphConfiguration configuration(ModelConfig model, Optimization train, int vocabularySize,
                                                               DataType dataType) {
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(train.seed())
@@ -118,7 +118,7 @@ public final class GraphFactory {
     }
 
     /** The optimizer at a given learning rate (the trainer changes the rate as it decays). */
-    public static IUpdater updater(TrainConfig t, double learningRate) {
+    public static IUpdater updater(Optimization t, double learningRate) {
         return switch (t.optimizer()) {
             case "adam" -> new Adam(learningRate);
             case "adagrad" -> new AdaGrad(learningRate, 1e-8); // min-char-rnn's epsilon (DL4J's default is 1e-6)
@@ -138,17 +138,6 @@ public final class GraphFactory {
                 || firstLayer instanceof FusedRecurrentLayer f && f.cell().isReadsIndices();
         boolean indexOut = graph.getLayer(OUTPUT) instanceof FusedOutputLayer;
         return new Encoding(indexIn ? InputEncoding.INDEX : InputEncoding.ONE_HOT, indexOut ? InputEncoding.INDEX : InputEncoding.ONE_HOT);
-    }
-
-    /** The config keys whose change makes a checkpoint's weights unusable. */
-    public static java.util.Map<String, Object> architecture(ModelConfig m) {
-        java.util.Map<String, Object> a = new java.util.LinkedHashMap<>();
-        a.put("model.type", m.type());
-        a.put("model.core", m.core());
-        a.put("model.rnn_size", m.rnnSize());
-        a.put("model.num_layers", m.numLayers());
-        a.put("model.embedding_size", m.embeddingSize());
-        return a;
     }
 
     /** "fused" (our cells) or "stock" (DL4J's LSTM or SimpleRnn): which recurrent core a built graph uses. */

@@ -40,7 +40,7 @@ class DamagedCheckpointsTest {
     private byte[] good(String cell) {
         Vocabulary vocab = Vocabulary.ofText("abcdefgh \n");
         RunConfig config = TestTexts.smallConfig(tmp.resolve("t.txt"), tmp.resolve("ck"), "model.rnn_size=8", "model.type=" + cell);
-        ComputationGraph graph = GraphFactory.build(config.model(), config.train(), vocab.size());
+        ComputationGraph graph = GraphFactory.build(config.model(), config.train().optimization(), vocab.size());
         INDArray h = Nd4j.rand(4, 8);
         Map<String, INDArray[]> carried = new LinkedHashMap<>();
         for (String layer : List.of("rnn0", "rnn1")) {

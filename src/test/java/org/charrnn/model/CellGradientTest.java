@@ -1,7 +1,8 @@
 package org.charrnn.model;
 
+import org.charrnn.config.Optimization;
+import org.charrnn.config.ConfigLoader;
 import org.charrnn.config.ModelConfig;
-import org.charrnn.config.TrainConfig;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -51,11 +52,13 @@ class CellGradientTest {
     }
 
     static ModelConfig model(String cell, String core, int layers) {
-        return new ModelConfig(cell, core, 4, layers, 0, 0, 0.5, 1.0);
+        return ConfigLoader.of("model.type=" + cell, "model.core=" + core, "model.rnn_size=4", "model.num_layers=" + layers,
+                "model.init_range=0.5").model();
     }
 
-    static TrainConfig train() {
-        return new TrainConfig(BATCH, T, 1, "sgd", 0.1, 1, 10, 0.95, 0, 42, 10, 1, "", "t", 1);
+    static Optimization train() {
+        return ConfigLoader.of("train.optimizer=sgd", "train.learning_rate=0.1", "train.grad_clip=0", "train.seed=42")
+                .train().optimization();
     }
 
     static INDArray[] data(long seed) {

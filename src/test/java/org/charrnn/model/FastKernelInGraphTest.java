@@ -1,7 +1,7 @@
 package org.charrnn.model;
 
-import org.charrnn.config.ModelConfig;
-import org.charrnn.config.TrainConfig;
+import org.charrnn.config.RunConfig;
+import org.charrnn.config.ConfigLoader;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,9 +31,9 @@ class FastKernelInGraphTest {
         String before = System.getProperty(KernelChoice.PROPERTY);
         if (nativeKernel) System.setProperty(KernelChoice.PROPERTY, "reference");
         try {
-            ModelConfig model = new ModelConfig(cell, "fused", 16, 2, 0, 0, 0.3, 1.0);
-            TrainConfig train = new TrainConfig(BATCH, T, 1, "sgd", 0.1, 1, 10, 0.95, 0, 42, 10, 1, "", "t", 1);
-            return GraphFactory.build(model, train, VOCAB, DataType.FLOAT);
+            RunConfig c = ConfigLoader.of("model.type=" + cell, "model.rnn_size=16", "model.init_range=0.3",
+                    "train.optimizer=sgd", "train.learning_rate=0.1", "train.grad_clip=0", "train.seed=42");
+            return GraphFactory.build(c.model(), c.train().optimization(), VOCAB, DataType.FLOAT);
         } finally {
             if (before == null) System.clearProperty(KernelChoice.PROPERTY);
             else System.setProperty(KernelChoice.PROPERTY, before);

@@ -1,7 +1,7 @@
 package org.charrnn.model;
 
-import org.charrnn.config.ModelConfig;
-import org.charrnn.config.TrainConfig;
+import org.charrnn.config.RunConfig;
+import org.charrnn.config.ConfigLoader;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +29,7 @@ class StepperTest {
     void bigLayersSplitBetweenTwoThreadsGiveTheSameBitsAsOneThread(String cell) {
         int vocab = 30;
         int units = cell.equals("rnn") ? 1024 : 600;
-        ComputationGraph g = GraphFactory.build(new ModelConfig(cell, "fused", units, 2, 0, 0, 0.08, 1), train(), vocab);
+        ComputationGraph g = graph(vocab, "model.type=" + cell, "model.rnn_size=" + units);
         Stepper stepper = new Stepper(g);
         assertTrue(g.getLayer("rnn0") instanceof org.charrnn.model.kernel.FusedRecurrentLayer f
                 && (long) (vocab + units) * f.cell().gateBlocks() * units >= Stepper.SPLIT_WORK, "both layers take the split path");
@@ -44,8 +44,10 @@ class StepperTest {
         assertMatchesRnnTimeStep(cell, vocab, units, 2, 40, 0.08);
     }
 
-    private static TrainConfig train() {
-        return new TrainConfig(1, 10, 1, "rmsprop", 1e-3, 1, 10, 0.95, 5, 11, 10, 1, "", "x", 1);
+    private static ComputationGraph graph(int vocab, String... settings) {
+        RunConfig c = ConfigLoader.of(java.util.stream.Stream.concat(java.util.stream.Stream.of("train.seed=11"),
+                java.util.stream.Stream.of(settings)).toArray(String[]::new));
+        return GraphFactory.build(c.model(), c.train().optimization(), vocab);
     }
 
     private static float[][] steps(Stepper stepper, int vocab, int steps) {
@@ -56,9 +58,8 @@ class StepperTest {
     }
 
     private static void assertMatchesRnnTimeStep(String cell, int vocab, int units, int layers, int steps, double initRange) {
-        ModelConfig m = new ModelConfig(cell, "fused", units, layers, 0, 0, initRange, 1);
-        TrainConfig t = new TrainConfig(1, 10, 1, "rmsprop", 1e-3, 1, 10, 0.95, 5, 11, 10, 1, "", "x", 1);
-        ComputationGraph g = GraphFactory.build(m, t, vocab);
+        ComputationGraph g = graph(vocab, "model.type=" + cell, "model.rnn_size=" + units, "model.num_layers=" + layers,
+                "model.init_range=" + initRange);
         Stepper stepper = new Stepper(g);
         g.rnnClearPreviousState();
         Random r = new Random(3);
@@ -76,12 +77,13 @@ class StepperTest {
 
     @Test
     void onlyStacksOfOurOneHotCellsAreSupported() {
-        TrainConfig t = new TrainConfig(1, 10, 1, "rmsprop", 1e-3, 1, 10, 0.95, 5, 11, 10, 1, "", "x", 1);
-        assertTrue(Stepper.supports(GraphFactory.build(new ModelConfig("lstm", "fused", 8, 1, 0, 0, 0.1, 1), t, 5)));
-        assertFalse(Stepper.supports(GraphFactory.build(new ModelConfig("lstm", "stock", 8, 1, 0, 0, 0.1, 1), t, 5)));
-        assertFalse(Stepper.supports(GraphFactory.build(new ModelConfig("lstm", "fused", 8, 1, 0, 4, 0.1, 1), t, 5)));
-        assertTrue(Stepper.supports(GraphFactory.build(new ModelConfig("gru", "fused", 8, 1, 0, 0, 0.1, 1), t, 5)));
-        assertTrue(Stepper.supports(GraphFactory.build(new ModelConfig("rnn", "fused", 8, 1, 0, 0, 0.1, 1), t, 5)));
-        assertFalse(Stepper.supports(GraphFactory.build(new ModelConfig("rnn", "stock", 8, 1, 0, 0, 0.1, 1), t, 5)));
+        String small = "model.rnn_size=8";
+        String one = "model.num_layers=1";
+        assertTrue(Stepper.supports(graph(5, small, one)));
+        assertFalse(Stepper.supports(graph(5, small, one, "model.core=stock")));
+        assertFalse(Stepper.supports(graph(5, small, one, "model.embedding_size=4")));
+        assertTrue(Stepper.supports(graph(5, small, one, "model.type=gru")));
+        assertTrue(Stepper.supports(graph(5, small, one, "model.type=rnn")));
+        assertFalse(Stepper.supports(graph(5, small, one, "model.type=rnn", "model.core=stock")));
     }
 }

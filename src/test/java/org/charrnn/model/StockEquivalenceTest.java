@@ -1,7 +1,7 @@
 package org.charrnn.model;
 
-import org.charrnn.config.ModelConfig;
-import org.charrnn.config.TrainConfig;
+import org.charrnn.config.RunConfig;
+import org.charrnn.config.ConfigLoader;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,9 +15,10 @@ class StockEquivalenceTest {
     @Test
     void sameWeightsSameOutputsAsDl4jsStockLstm() {
         int vocab = 11;
-        TrainConfig t = new TrainConfig(4, 9, 1, "rmsprop", 1e-3, 1, 10, 0.95, 5, 5, 10, 1, "", "x", 1);
-        ComputationGraph fused = GraphFactory.build(new ModelConfig("lstm", "fused", 12, 2, 0, 0, 0.5, 1), t, vocab);
-        ComputationGraph stock = GraphFactory.build(new ModelConfig("lstm", "stock", 12, 2, 0, 0, 0.5, 1), t, vocab);
+        RunConfig f = ConfigLoader.of("model.rnn_size=12", "model.init_range=0.5", "train.seed=5");
+        RunConfig s = ConfigLoader.of("model.rnn_size=12", "model.init_range=0.5", "train.seed=5", "model.core=stock");
+        ComputationGraph fused = GraphFactory.build(f.model(), f.train().optimization(), vocab);
+        ComputationGraph stock = GraphFactory.build(s.model(), s.train().optimization(), vocab);
         for (String layer : new String[]{"rnn0", "rnn1"}) {
             for (String key : new String[]{"W", "RW", "b"}) {
                 stock.getLayer(layer).getParam(key).assign(org.charrnn.model.lstm.FusedLstm.toStockGateOrder(fused.getLayer(layer).getParam(key)));

@@ -1,7 +1,7 @@
 package org.charrnn.sample;
 
-import org.charrnn.config.ModelConfig;
-import org.charrnn.config.TrainConfig;
+import org.charrnn.config.RunConfig;
+import org.charrnn.config.ConfigLoader;
 import org.charrnn.data.InputEncoding;
 import org.charrnn.data.Vocabulary;
 import org.charrnn.model.GraphFactory;
@@ -18,9 +18,8 @@ class SamplerTest {
     private static final Vocabulary VOCAB = Vocabulary.ofText("abcdefghij \n");
 
     private static ComputationGraph untrained() {
-        ModelConfig m = new ModelConfig("lstm", "fused", 16, 2, 0, 0, 0.5, 1);
-        TrainConfig t = new TrainConfig(1, 10, 1, "rmsprop", 1e-3, 1, 10, 0.95, 5, 9, 10, 1, "", "x", 1);
-        return GraphFactory.build(m, t, VOCAB.size());
+        RunConfig c = ConfigLoader.of("model.rnn_size=16", "model.init_range=0.5", "train.seed=9");
+        return GraphFactory.build(c.model(), c.train().optimization(), VOCAB.size());
     }
 
     private static String sample(ComputationGraph g, String prime, SamplingOptions o) {

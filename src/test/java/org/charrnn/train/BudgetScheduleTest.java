@@ -1,5 +1,6 @@
 package org.charrnn.train;
 
+import org.charrnn.config.ConfigLoader;
 import org.charrnn.checkpoint.TrainingState;
 import org.charrnn.checkpoint.TrainingState.Validation;
 import org.charrnn.config.ModelConfig;
@@ -133,7 +134,7 @@ class BudgetScheduleTest {
 
     @Test
     void adviceForAnOverfittingAndAnUnderfittingRunButNotAHealthyOne() {
-        ModelConfig model = new ModelConfig("lstm", "fused", 128, 2, 0, 0, 0.08, 1);
+        ModelConfig model = ConfigLoader.of().model();
         List<Validation> overfitting = List.of(v(1000, 1.80, 1.75), v(2000, 1.62, 1.50), v(3000, 1.60, 1.40), v(4000, 1.63, 1.30),
                 v(5000, 1.66, 1.22));
         assertEquals("advice: overfitting: val loss 1.6600 is above its best 1.6000 (iteration 3000) while train loss fell to 1.2200; "
@@ -149,6 +150,11 @@ class BudgetScheduleTest {
         assertTrue(Advice.forSize(5_000_000, 1_000_000, model).orElseThrow().contains("expect it to overfit; set model.dropout"));
         assertTrue(Advice.forSize(200_000, 1_000_000, model).isEmpty(), "char-rnn's default on tiny-shakespeare: nothing to say");
         assertTrue(Advice.forSize(10_000, 100_000_000, model).orElseThrow().contains("expect it to underfit"));
+        org.charrnn.config.TrainConfig train = ConfigLoader.of().train();
+        assertEquals("advice: only 1 iteration per epoch: 4,750 training characters is little text for train.batch_size 50"
+                        + " × train.seq_length 50; a smaller batch (--set train.batch_size=4) gives more updates per pass",
+                Advice.forEpochLength(1, 4750, train).orElseThrow());
+        assertTrue(Advice.forEpochLength(423, 1_059_624, train).isEmpty(), "tiny-shakespeare: nothing to say");
     }
 
     private static Validation v(long iteration, double val, double train) {
