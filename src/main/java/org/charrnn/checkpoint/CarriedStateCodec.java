@@ -4,13 +4,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Carried hidden state ⇄ JSON-friendly base64 float32 (exact for float networks). */
+/** Carried hidden state as the network holds it (ND4J arrays) ⇄ as the training state keeps it (plain float arrays). */
 public final class CarriedStateCodec {
     private CarriedStateCodec() {}
 
@@ -18,7 +15,7 @@ public final class CarriedStateCodec {
     public static Map<String, TrainingState.CarriedArrays> encode(Map<String, INDArray[]> state) {
         Map<String, TrainingState.CarriedArrays> out = new LinkedHashMap<>();
         state.forEach((layer, s) -> out.put(layer, new TrainingState.CarriedArrays((int) s[0].size(0),
-                (int) s[0].size(1), base64(s[0]), s.length > 1 ? base64(s[1]) : null)));
+                (int) s[0].size(1), floats(s[0]), s.length > 1 ? floats(s[1]) : null)));
         return out;
     }
 
@@ -32,20 +29,14 @@ public final class CarriedStateCodec {
         return out;
     }
 
-    private static String base64(INDArray a) {
-        float[] v = a.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(v);
-        return Base64.getEncoder().encodeToString(b.array());
+    private static float[] floats(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 
-    private static INDArray array(String base64, int batch, int size) {
-        byte[] bytes = Base64.getDecoder().decode(base64);
-        if (bytes.length != (long) batch * size * 4) {
-            throw new IllegalArgumentException("carried state holds " + bytes.length + " bytes, expected " + batch * size * 4);
+    private static INDArray array(float[] v, int batch, int size) {
+        if (v.length != (long) batch * size) {
+            throw new IllegalArgumentException("carried state holds " + v.length + " values, expected " + (long) batch * size);
         }
-        float[] v = new float[batch * size];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        return Nd4j.create(v, new long[]{batch, size}, 'c');
+        return Nd4j.create(v.clone(), new long[]{batch, size}, 'c');
     }
 }

@@ -47,6 +47,31 @@ public record TrainingState(long iteration, int iterationsPerEpoch, double learn
 
     public record Validation(long iteration, double epoch, double loss, double trainLoss) {}
 
-    /** One layer's carried state: float32 arrays of shape [batch, size], little-endian, base64; c is null but for an LSTM. */
-    public record CarriedArrays(int batch, int size, String h, String c) {}
+    /**
+     * One layer's carried state: h (and c, an LSTM's cell state; null for other cells), each
+     * [batch, size] in row-major order. state.json holds them as base64 float32.
+     */
+    public record CarriedArrays(int batch, int size,
+                                @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = Json.Base64Floats.Writer.class)
+                                @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = Json.Base64Floats.Reader.class)
+                                float[] h,
+                                @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = Json.Base64Floats.Writer.class)
+                                @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = Json.Base64Floats.Reader.class)
+                                float[] c) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CarriedArrays a && batch == a.batch && size == a.size
+                    && java.util.Arrays.equals(h, a.h) && java.util.Arrays.equals(c, a.c);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(batch, size, java.util.Arrays.hashCode(h), java.util.Arrays.hashCode(c));
+        }
+
+        @Override
+        public String toString() {
+            return "CarriedArrays[batch=" + batch + ", size=" + size + (c == null ? ", h]" : ", h, c]");
+        }
+    }
 }

@@ -42,7 +42,7 @@ class CheckpointFilesTest {
     void setUp() {
         vocab = Vocabulary.ofText("abcdefgh \n");
         config = TestTexts.smallConfig(tmp.resolve("t.txt"), tmp.resolve("ck"), "model.rnn_size=8");
-        graph = GraphFactory.build(config.model(), config.train(), vocab.size());
+        graph = GraphFactory.build(config.model(), config.train().optimization(), vocab.size());
         INDArray h = Nd4j.rand(8, 8);
         state = new TrainingState(12, 40, 1e-3, 123, 2.3, CarriedStateCodec.encode(Map.of("rnn0", new INDArray[]{h, h.mul(2)})),
                 List.of(2.3f, 2.2f), List.of(new TrainingState.Validation(12, 0.3, 2.1, 2.25)), null);
