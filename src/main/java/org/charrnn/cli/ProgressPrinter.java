@@ -3,12 +3,15 @@ package org.charrnn.cli;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import org.charrnn.config.Durations;
+import org.charrnn.train.StartReport;
 import org.charrnn.train.TrainingEvents;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -38,52 +41,106 @@ final class ProgressPrinter implements TrainingEvents {
         this.interactive = interactive;
     }
 
-    private long budgetSeconds;
+    private String threads = "";
+    private final TrainingBar renderer = new TrainingBar();
 
-    /** Says the run's train.max_time in the start line. */
-    ProgressPrinter withBudget(long seconds) {
-        budgetSeconds = seconds;
+    /** Names the threads in force in the start report. */
+    ProgressPrinter withThreads(String description) {
+        threads = description;
         return this;
     }
 
     @Override
-    public void started(long iteration, long total, int perEpoch, long charsPerIteration) {
-        out.printf(Locale.ROOT, "Training: %d iterations (%d per epoch, %d characters each), starting at %d%s%n",
-                total, perEpoch, charsPerIteration, iteration, budgetSeconds > 0
-                        ? ", or until train.max_time " + org.charrnn.config.Durations.format(budgetSeconds) + " of training" : "");
+    public void started(StartReport r) {
+        for (String line : report(r, threads)) out.println(line);
+        out.flush();
         if (interactive) {
-            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(iteration, Duration.ZERO)
-                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(500).setUnit(" it", 1)
+            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(r.totalIterations())
+                    .startsFrom(r.startIteration(), Duration.ZERO).setRenderer(renderer).setUpdateIntervalMillis(500)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).continuousUpdate().build();
         }
+    }
+
+    /** The start report, each line within 80 columns for ordinary names and sizes. */
+    static List<String> report(StartReport r, String threads) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "run %s: %s", r.name(), r.startIteration() == 0 ? "a new run"
+                : String.format(Locale.ROOT, "resuming at iteration %,d (epoch %.2f)", r.startIteration(),
+                (double) r.startIteration() / r.iterationsPerEpoch())));
+        lines.add(String.format(Locale.ROOT, "model: %s, %d layer%s of %d%s: %,d parameters", r.cell(), r.layers(),
+                r.layers() == 1 ? "" : "s", r.rnnSize(), r.dropout() > 0 ? ", dropout " + trim(r.dropout()) : "", r.parameters()));
+        lines.add(String.format(Locale.ROOT, "data: vocabulary %,d; %,d train, %,d val, %,d test characters", r.vocabulary(),
+                r.trainChars(), r.valChars(), r.testChars()));
+        lines.add(String.format(Locale.ROOT, "epoch: %,d iterations of %,d characters; max_epochs %d = %,d iterations",
+                r.iterationsPerEpoch(), r.charsPerIteration(), r.maxEpochs(), r.totalIterations()));
+        if (r.budgetSeconds() > 0) {
+            lines.add("budget: " + Durations.format(r.budgetSeconds()) + " of training (train.max_time), whichever ends first");
+        }
+        lines.add("checkpoints: " + r.checkpointDir());
+        if (!threads.isEmpty()) lines.add("threads: " + threads);
+        return lines;
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     @Override
     public void progress(Progress p) {
         if (bar != null) {
+            renderer.update(p);
             bar.maxHint(p.totalIterations()); // under a time budget: where the budget is expected to end the run
             bar.stepTo(p.iteration());
-            bar.setExtraMessage(String.format(Locale.ROOT, " epoch %.2f loss %.4f %,.0f chars/s", p.epoch(), p.trainLoss(),
-                    p.charsPerSecond()));
             return;
         }
-        out.printf(Locale.ROOT, "%d/%d (epoch %.3f), train_loss = %.4f, lr = %.2e, %,.0f chars/s, ETA %s%n",
+        out.println(pipeLine(p));
+        out.flush();
+    }
+
+    /** One progress line for a pipe or a log: "840/3395 (epoch 1.99) train_loss 1.5975 lr 1.82e-03 5,738 ch/s ETA 22m35s". */
+    static String pipeLine(Progress p) {
+        return String.format(Locale.ROOT, "%d/%d (epoch %.2f) train_loss %.4f lr %.2e %,.0f ch/s ETA %s",
                 p.iteration(), p.totalIterations(), p.epoch(), p.trainLoss(), p.learningRate(), p.charsPerSecond(),
                 duration(p.secondsLeft()));
-        out.flush();
     }
 
     @Override
     public void validated(long iteration, double epoch, double valLoss, double trainLoss, Path checkpoint, boolean best) {
+        for (String l : validationLines(iteration, epoch, valLoss, trainLoss, checkpoint, best)) line(l);
+    }
+
+    /** Two lines within 80 columns: the losses, then the checkpoint written. */
+    static List<String> validationLines(long iteration, double epoch, double valLoss, double trainLoss, Path checkpoint,
+                                        boolean best) {
         String val = Double.isNaN(valLoss) ? "no validation split"
-                : String.format(Locale.ROOT, "val_loss = %.4f nats/char (%.4f bits/char)", valLoss, valLoss / Math.log(2));
-        line(String.format(Locale.ROOT, "Validation at %d (epoch %.2f): %s, mean train_loss = %.4f; saved %s%s",
-                iteration, epoch, val, trainLoss, checkpoint, best ? " (best so far)" : ""));
+                : String.format(Locale.ROOT, "val_loss %.4f (%.3f bits/char)", valLoss, valLoss / Math.log(2));
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "Validation at %d (epoch %.2f): %s", iteration, epoch, val));
+        lines.add(String.format(Locale.ROOT, "  train_loss %.4f; saved %s%s", trainLoss,
+                checkpoint == null ? "nothing" : checkpoint.getFileName(), best ? " (best so far)" : ""));
+        return lines;
     }
 
     @Override
     public void message(String text) {
-        line(text);
+        for (String l : wrap(text, 80)) line(l);
+    }
+
+    /** A message as lines of at most {@code width} columns, broken at spaces, continuation lines indented. */
+    static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line = new StringBuilder("  ");
+            } else if (line.length() > 0 && !line.toString().equals("  ")) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
     @Override

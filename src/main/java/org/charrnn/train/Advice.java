@@ -2,6 +2,7 @@ package org.charrnn.train;
 
 import org.charrnn.checkpoint.TrainingState.Validation;
 import org.charrnn.config.ModelConfig;
+import org.charrnn.config.TrainConfig;
 
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,19 @@ public final class Advice {
                     parameters, trainingCharacters, model.rnnSize(), model.numLayers()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * At the start: so few iterations per epoch that a run is a handful of updates (a few KB of text
+     * with char-rnn's batch 50 × 50); smaller batches give the model more, smaller steps.
+     */
+    public static Optional<String> forEpochLength(int perEpoch, long trainingCharacters, TrainConfig train) {
+        if (perEpoch >= 10 || train.batchSize() == 1) return Optional.empty();
+        int batch = (int) Math.max(1, Math.min(train.batchSize() - 1, trainingCharacters / ((long) train.seqLength() * 20)));
+        return Optional.of(String.format(Locale.ROOT, "advice: only %d iteration%s per epoch: %,d training characters is little"
+                        + " text for train.batch_size %d × train.seq_length %d; a smaller batch (--set train.batch_size=%d) gives"
+                        + " more updates per pass", perEpoch, perEpoch == 1 ? "" : "s", trainingCharacters, train.batchSize(),
+                train.seqLength(), batch));
     }
 
     /** After a validation: overfitting (val rising from its best while train falls) or underfitting (train ≈ val, both flat). */

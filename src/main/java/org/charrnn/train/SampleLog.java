@@ -1,11 +1,10 @@
-package org.charrnn.cli;
+package org.charrnn.train;
 
 import org.charrnn.config.RunConfig;
 import org.charrnn.config.SampleConfig;
 import org.charrnn.data.Vocabulary;
 import org.charrnn.sample.Sampler;
 import org.charrnn.sample.SamplingOptions;
-import org.charrnn.train.TrainingEvents;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.IOException;
@@ -17,12 +16,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
- * samples.txt in the run directory: every sample.every iterations, a short sample with its
- * iteration, so the text's evolution can be read as in the blog. Seeded by the iteration, so a
+ * samples.txt in the run directory, beside metrics.jsonl: a short sample every sample.every
+ * iterations and after every validation (so a run shorter than sample.every still shows what it
+ * learnt), each with its iteration, so the text's evolution can be read as in the blog. Seeded by the iteration, so a
  * resumed run writes the same samples. Sampling never touches the training state.
  */
-final class SampleLog implements TrainingEvents {
-    static final String FILE = "samples.txt";
+public final class SampleLog implements TrainingEvents {
+    public static final String FILE = "samples.txt";
     private final Path file;
     private final SampleConfig config;
     private final Vocabulary vocabulary;
@@ -41,14 +41,27 @@ final class SampleLog implements TrainingEvents {
         this.seed = run.train().seed();
     }
 
+    private ComputationGraph graph;
+    private long lastSampled = -1;
+
     @Override
     public void iteration(Progress p, ComputationGraph graph) {
-        if (p.iteration() % config.every() != 0) return;
+        this.graph = graph;
+        if (p.iteration() % config.every() == 0) write(p.iteration(), p.epoch(), p.trainLoss());
+    }
+
+    @Override
+    public void validated(long iteration, double epoch, double valLoss, double trainLoss, Path checkpoint, boolean best) {
+        if (graph != null && iteration != lastSampled) write(iteration, epoch, trainLoss);
+    }
+
+    private void write(long iteration, double epoch, double trainLoss) {
+        lastSampled = iteration;
         StringBuilder text = new StringBuilder();
         new Sampler(graph, vocabulary).sample(prime,
-                new SamplingOptions(config.length(), config.temperature(), 0, false, seed + p.iteration()), text::appendCodePoint);
+                new SamplingOptions(config.length(), config.temperature(), 0, false, seed + iteration), text::appendCodePoint);
         String entry = String.format(Locale.ROOT, "=== iteration %d (epoch %.2f), train_loss %.4f, temperature %s ===%n%s%s%n%n",
-                p.iteration(), p.epoch(), p.trainLoss(), config.temperature(), primeText(), text);
+                iteration, epoch, trainLoss, config.temperature(), primeText(), text);
         try {
             Files.writeString(file, entry, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {

@@ -59,6 +59,10 @@ public final class Trainer {
         return new StreamLayout(splits.train(), config.train().batchSize(), config.train().seqLength(), false);
     }
 
+    public RunConfig config() {
+        return config;
+    }
+
     public ComputationGraph graph() {
         return graph;
     }
@@ -119,8 +123,14 @@ public final class Trainer {
         long budget = config.train().maxTimeSeconds();
         long sessionFirst = iteration;
 
-        events.started(iteration, total, perEpoch, charsPerIteration);
-        if (iteration == 0) Advice.forSize(graph.numParams(), splits.train().length(), config.model()).ifPresent(events::message);
+        events.started(new StartReport(config.name(), config.model().type(), config.model().numLayers(), config.model().rnnSize(),
+                config.model().dropout(), graph.numParams(), corpus.vocabulary().size(), splits.train().length(),
+                splits.val().length(), splits.test().length(), perEpoch, charsPerIteration, iteration, total,
+                config.train().maxEpochs(), budget, store.dir()));
+        if (iteration == 0) {
+            Advice.forSize(graph.numParams(), splits.train().length(), config.model()).ifPresent(events::message);
+            Advice.forEpochLength(perEpoch, splits.train().length(), config.train()).ifPresent(events::message);
+        }
         try {
             String over = finishedBefore(validations, budget);
             if (over != null && iteration < end) {
@@ -152,7 +162,7 @@ public final class Trainer {
 
                 if (budget > 0) reestimateHorizon(iteration, sessionFirst, total, budget);
                 long expectedEnd = budget > 0 ? Math.max(iteration, Math.min(total, estimatedEnd(iteration, sessionFirst, budget, total))) : total;
-                double secondsLeft = throughput.secondsFor((total - iteration) * charsPerIteration);
+                double secondsLeft = secondsLeft(total - iteration, iteration - sessionFirst, throughput, charsPerIteration);
                 if (budget > 0) secondsLeft = Math.max(0, Math.min(secondsLeft, budget - elapsed()));
                 TrainingEvents.Progress progress = new TrainingEvents.Progress(iteration, expectedEnd, (double) iteration / perEpoch,
                         loss, rate, throughput.charsPerSecond(), secondsLeft);
@@ -317,6 +327,17 @@ public final class Trainer {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * The ETA: after the first minutes' warm-up, the remaining iterations at this session's average
+     * wall-clock pace (validations and checkpoints included, so it neither ignores them nor jumps
+     * with the machine's noise); before that, the recent updates' pace.
+     */
+    private double secondsLeft(long remaining, long doneThisSession, Throughput recent, long charsPerIteration) {
+        double wall = (System.nanoTime() - sessionStart) / 1e9;
+        if (doneThisSession >= 20 && wall >= 30) return remaining * wall / doneThisSession;
+        return recent.secondsFor(remaining * charsPerIteration);
     }
 
     /** Characters per second over a sliding window of recent updates (after the first, which warms up). */

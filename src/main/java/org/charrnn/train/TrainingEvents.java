@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /** What the trainer reports; the command line decides how to show it. */
 public interface TrainingEvents {
     /** Once, before the first update. */
-    default void started(long iteration, long totalIterations, int iterationsPerEpoch, long charsPerIteration) {}
+    default void started(StartReport report) {}
 
     /** After every update, with the network (for samples during training and metrics). */
     default void iteration(Progress p, ComputationGraph graph) {}
@@ -32,8 +32,8 @@ public interface TrainingEvents {
     static TrainingEvents all(TrainingEvents... listeners) {
         return new TrainingEvents() {
             @Override
-            public void started(long iteration, long total, int perEpoch, long chars) {
-                for (TrainingEvents l : listeners) l.started(iteration, total, perEpoch, chars);
+            public void started(StartReport report) {
+                for (TrainingEvents l : listeners) l.started(report);
             }
 
             @Override

@@ -5,6 +5,8 @@ import org.charrnn.checkpoint.CheckpointReader;
 import org.charrnn.checkpoint.CheckpointWriter;
 import org.charrnn.checkpoint.TrainingState;
 import org.charrnn.config.ConfigException;
+import org.charrnn.config.ConfigSchema;
+import org.charrnn.config.Key;
 import org.charrnn.config.RunConfig;
 import org.charrnn.data.Corpus;
 import org.charrnn.data.CorpusDownloader;
@@ -12,6 +14,7 @@ import org.charrnn.data.Splits;
 import org.charrnn.data.StreamLayout;
 import org.charrnn.data.Vocabulary;
 import org.charrnn.model.GraphFactory;
+import org.charrnn.model.MemoryEstimate;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.nio.file.Files;
@@ -51,10 +54,15 @@ public final class TrainingRun implements AutoCloseable {
         return trainer.store().dir();
     }
 
-    /** Trains to the end of max_epochs, logging metrics.jsonl and reporting to {@code events}. */
+    /** Trains to the end of max_epochs, writing metrics.jsonl and samples.txt and reporting to {@code events}. */
     public TrainingState run(TrainingEvents events) {
+        RunConfig config = trainer.config();
         try (MetricsLog metrics = MetricsLog.open(trainer.store().dir(), start.iteration())) {
-            return trainer.run(start, TrainingEvents.all(events, metrics));
+            TrainingEvents all = TrainingEvents.all(events, metrics);
+            if (config.sample().every() > 0) {
+                all = TrainingEvents.all(all, new SampleLog(trainer.store().dir(), config, vocabulary()));
+            }
+            return trainer.run(start, all);
         }
     }
 
@@ -134,7 +142,8 @@ public final class TrainingRun implements AutoCloseable {
                 requireNoEarlierRun(store, config);
                 Corpus corpus = Corpus.load(input, ckpt.vocabulary());
                 requireEnoughText(config, corpus);
-                ComputationGraph graph = GraphFactory.build(config.model(), config.train(), ckpt.vocabulary().size());
+                requireFits(config, ckpt.vocabulary().size());
+                ComputationGraph graph = GraphFactory.build(config.model(), config.train().optimization(), ckpt.vocabulary().size());
                 graph.setParams(ckpt.graph().params());
                 Trainer trainer = new Trainer(config, yaml, corpus, graph, store);
                 events.message("Starting from the weights of " + checkpoint);
@@ -149,11 +158,37 @@ public final class TrainingRun implements AutoCloseable {
                             + org.charrnn.data.Vocabulary.describe(corpus.vocabulary().codePoint(0))
                             + "); there is nothing to learn");
                 }
-                ComputationGraph graph = GraphFactory.build(config.model(), config.train(), corpus.vocabulary().size());
+                requireFits(config, corpus.vocabulary().size());
+                ComputationGraph graph = GraphFactory.build(config.model(), config.train().optimization(), corpus.vocabulary().size());
                 Trainer trainer = new Trainer(config, yaml, corpus, graph, store);
                 return new TrainingRun(trainer, trainer.freshState(), lock);
             }
         }
+    }
+
+    /**
+     * Refuses, before anything is allocated, a model whose training cannot fit in what this process
+     * may hold, with the figures and the largest rnn_size that would fit.
+     */
+    static void requireFits(RunConfig config, int vocabulary) {
+        long available = MemoryEstimate.available();
+        MemoryEstimate need = estimate(config, config.model().rnnSize(), vocabulary);
+        if (need.totalBytes() <= available * 0.8) return;
+        int fits = config.model().rnnSize();
+        while (fits > 1 && estimate(config, fits, vocabulary).totalBytes() > available * 0.8) fits = fits * 3 / 4;
+        throw new ConfigException(String.format(java.util.Locale.ROOT, "%s: model.num_layers %d × model.rnn_size %d has %,d"
+                        + " parameters; training it needs about %.1f GB (weights, gradients and optimizer state %.1f GB, a"
+                        + " minibatch's activations %.1f GB) but this process may use %.1f GB (CHARRNN_HEAP + CHARRNN_OFFHEAP);"
+                        + " a model.rnn_size of %d fits", config.source(), config.model().numLayers(), config.model().rnnSize(),
+                need.parameters(), need.totalBytes() / 1e9, need.parameterBytes() / 1e9, need.activationBytes() / 1e9,
+                available / 1e9, fits));
+    }
+
+    private static MemoryEstimate estimate(RunConfig config, int rnnSize, int vocabulary) {
+        org.charrnn.config.ModelConfig m = config.model();
+        org.charrnn.config.ModelConfig sized = new org.charrnn.config.ModelConfig(m.type(), m.core(), rnnSize, m.numLayers(),
+                m.dropout(), m.embeddingSize(), m.initRange(), m.forgetBias());
+        return MemoryEstimate.of(sized, config.train().optimization(), config.train().batchSize(), config.train().seqLength(), vocabulary);
     }
 
     private static void ensureText(RunConfig config, Path input, TrainingEvents events) {
@@ -169,8 +204,11 @@ public final class TrainingRun implements AutoCloseable {
         Path found = store.earlierRun();
         if (found != null) {
             Path last = store.dir().resolve(CheckpointStore.LAST);
+            boolean dirFromName = Path.of(config.train().checkpointDir()).normalize().equals(Path.of("models", config.name()));
             throw new ConfigException(store.dir() + " already holds a training run (" + found + "); continue it with --resume "
-                    + (Files.exists(last) ? last : "CHECKPOINT") + ", or start a new one elsewhere with --set train.checkpoint_dir=DIR");
+                    + (Files.exists(last) ? last : "CHECKPOINT") + ", or start a new one elsewhere with "
+                    + (dirFromName ? "--set name=NEW_NAME (a config copied from another keeps its name:; checkpoints then go to models/NEW_NAME)"
+                    : "--set train.checkpoint_dir=DIR"));
         }
     }
 
@@ -194,12 +232,12 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private static void requireSameArchitecture(RunConfig config, Checkpoint ckpt, Path file) {
-        Map<String, Object> want = GraphFactory.architecture(config.model());
-        Map<String, Object> have = GraphFactory.architecture(ckpt.config().model());
         List<String> diffs = new ArrayList<>();
-        want.forEach((k, v) -> {
-            if (!Objects.equals(v, have.get(k))) diffs.add(k + " is " + v + " in " + config.source() + " but " + have.get(k) + " in the checkpoint");
-        });
+        for (Key k : ConfigSchema.fixed(Key.Fixed.ARCHITECTURE)) {
+            Object want = config.values().get(k.name());
+            Object have = ckpt.config().values().get(k.name());
+            if (!Objects.equals(want, have)) diffs.add(k.name() + " is " + want + " in " + config.source() + " but " + have + " in the checkpoint");
+        }
         if (!diffs.isEmpty()) {
             throw new ConfigException("cannot use " + file + ": the model differs: " + String.join("; ", diffs));
         }
@@ -207,11 +245,9 @@ public final class TrainingRun implements AutoCloseable {
 
     private static void requireSameLayout(RunConfig config, Checkpoint ckpt, Path file, Corpus corpus) {
         List<String> diffs = new ArrayList<>();
-        compare(diffs, "train.batch_size", config.train().batchSize(), ckpt.config().train().batchSize());
-        compare(diffs, "train.seq_length", config.train().seqLength(), ckpt.config().train().seqLength());
-        compare(diffs, "data.train_frac", config.data().trainFrac(), ckpt.config().data().trainFrac());
-        compare(diffs, "data.val_frac", config.data().valFrac(), ckpt.config().data().valFrac());
-        compare(diffs, "train.seed", config.train().seed(), ckpt.config().train().seed());
+        for (Key k : ConfigSchema.fixed(Key.Fixed.DATA_ORDER)) {
+            compare(diffs, k.name(), config.values().get(k.name()), ckpt.config().values().get(k.name()));
+        }
         if (!diffs.isEmpty()) {
             throw new ConfigException("cannot resume " + file + " exactly: " + String.join("; ", diffs)
                     + " (use --init-from to start a new run from its weights)");
@@ -226,7 +262,7 @@ public final class TrainingRun implements AutoCloseable {
      */
     private static void requireFixedKeysUnchanged(RunConfig config, Checkpoint ckpt, Path file) {
         List<String> diffs = new ArrayList<>();
-        for (org.charrnn.config.Key k : org.charrnn.config.ConfigSchema.fixedByCheckpoint()) {
+        for (Key k : ConfigSchema.fixedByCheckpoint()) {
             compare(diffs, k.name(), config.values().get(k.name()), ckpt.config().values().get(k.name()));
         }
         if (!diffs.isEmpty()) {

@@ -1,5 +1,6 @@
 package org.charrnn.cli;
 
+import org.charrnn.train.SampleLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.charrnn.testing.TestTexts;
 import org.charrnn.train.MetricsLog;
@@ -61,14 +62,14 @@ class ReportsTest {
     @Order(2)
     void samplesAreWrittenOnScheduleAndReproducibly() throws IOException {
         String samples = Files.readString(run.resolve(SampleLog.FILE));
-        Matcher m = Pattern.compile("=== iteration (\\d+) \\(epoch [\\d.]+\\), train_loss [\\d.]+, temperature 0.8 ===\\n(the .*)")
-                .matcher(samples);
+        Matcher m = Pattern.compile("=== iteration (\\d+) \\(epoch [\\d.]+\\), train_loss [\\d.]+, temperature 0.8 ===\\n"
+                + "(the .*?)\\n\\n(?==== iteration|\\z)", Pattern.DOTALL).matcher(samples);
         StringBuilder its = new StringBuilder();
         while (m.find()) {
             its.append(m.group(1)).append(' ');
             assertEquals(4 + 40, m.group(2).codePointCount(0, m.group(2).length()), "prime + 40 characters: " + m.group(2));
         }
-        assertEquals("15 30 45 ", its.toString());
+        assertEquals("10 15 20 30 40 45 47 ", its.toString(), "every 15 iterations and after each validation (10, 20, 30, 40, the end)");
     }
 
     @Test

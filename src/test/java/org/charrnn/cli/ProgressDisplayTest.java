@@ -1,0 +1,69 @@
+package org.charrnn.cli;
+
+import org.charrnn.train.StartReport;
+import org.charrnn.train.TrainingEvents.Progress;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What training shows, at 80 columns on a terminal and in a pipe, for the sizes a user meets. */
+class ProgressDisplayTest {
+    private static final Progress LATE = new Progress(21_149, 21_150, 49.998, 1.23456, 1.8e-4, 43_210, 3 * 3600 + 125);
+    private static final Progress EARLY = new Progress(73, 345, 0.63, 3.1102, 2e-3, 17_800, 44);
+
+    @Test
+    void theBarFitsEightyColumnsWithItsFiguresLabelled() {
+        for (Progress p : List.of(EARLY, LATE)) {
+            String line = TrainingBar.line(p.iteration(), p.totalIterations(), p, 79); // the library keeps a right margin
+            assertTrue(line.length() <= 79, line);
+            assertTrue(line.contains(" it  loss ") && line.contains(" ch/s  ETA "), line);
+            int cells = line.indexOf(']') - line.indexOf('[') - 1;
+            assertTrue(cells >= 10, "a bar of at least ten cells: " + line);
+        }
+        assertEquals("train  21% [████▏               ] 73/345 it  loss 3.110  17,800 ch/s  ETA 0m44s",
+                TrainingBar.line(73, 345, EARLY, 79));
+    }
+
+    @Test
+    void onANarrowTerminalTheSpeedThenTheLossGiveWayButTheEtaStays() {
+        String at50 = TrainingBar.line(73, 345, EARLY, 50);
+        assertTrue(at50.length() <= 50 && at50.contains("ETA 0m44s") && !at50.contains("ch/s"), at50);
+        String at40 = TrainingBar.line(73, 345, EARLY, 40);
+        assertTrue(at40.length() <= 40 && at40.contains("ETA 0m44s") && !at40.contains("loss"), at40);
+    }
+
+    @Test
+    void pipeLinesAndValidationLinesFitEightyColumns() {
+        String pipe = ProgressPrinter.pipeLine(LATE);
+        assertEquals("21149/21150 (epoch 50.00) train_loss 1.2346 lr 1.80e-04 43,210 ch/s ETA 3h02m", pipe);
+        assertTrue(pipe.length() <= 80);
+        List<String> val = ProgressPrinter.validationLines(21_150, 50.0, 1.52345, 1.3211,
+                Path.of("models/tinyshakespeare/lm_gru_epoch50.00_1.5235.zip"), true);
+        assertEquals(List.of("Validation at 21150 (epoch 50.00): val_loss 1.5235 (2.198 bits/char)",
+                "  train_loss 1.3211; saved lm_gru_epoch50.00_1.5235.zip (best so far)"), val);
+        for (String l : val) assertTrue(l.length() <= 80, l);
+    }
+
+    @Test
+    void theStartReportSaysWhatACharRnnUserLooksFor() {
+        StartReport r = new StartReport("tinyshakespeare", "gru", 2, 256, 0.1, 658_497, 65, 1_059_624, 55_770, 0, 423, 2500, 0,
+                21_150, 50, 580, Path.of("models/tinyshakespeare"));
+        List<String> lines = ProgressPrinter.report(r, "OpenBLAS 2, ND4J 2");
+        assertEquals(List.of("run tinyshakespeare: a new run",
+                "model: gru, 2 layers of 256, dropout 0.1: 658,497 parameters",
+                "data: vocabulary 65; 1,059,624 train, 55,770 val, 0 test characters",
+                "epoch: 423 iterations of 2,500 characters; max_epochs 50 = 21,150 iterations",
+                "budget: 9m40s of training (train.max_time), whichever ends first",
+                "checkpoints: models/tinyshakespeare",
+                "threads: OpenBLAS 2, ND4J 2"), lines);
+        for (String l : lines) assertTrue(l.length() <= 80, l);
+        StartReport resumed = new StartReport("x", "lstm", 1, 8, 0, 100, 5, 1000, 50, 0, 2, 100, 3, 10, 5, 0, Path.of("d"));
+        assertEquals("run x: resuming at iteration 3 (epoch 1.50)", ProgressPrinter.report(resumed, "").get(0));
+        assertFalse(String.join("\n", ProgressPrinter.report(resumed, "")).contains("budget"));
+    }
+}
