@@ -85,7 +85,7 @@ public final class CharRnnModel {
         RunConfig config = checkpoint.config();
         List<ModelInfo.Validation> validations = s.validations().stream()
                 .map(v -> new ModelInfo.Validation(v.iteration(), v.epoch(), v.trainLoss(), v.loss())).toList();
-        return new ModelInfo(file.toString(), checkpoint.formatVersion(), config.model().type(), checkpoint.core(),
+        return new ModelInfo(config.name(), file.toString(), checkpoint.formatVersion(), config.model().type(), checkpoint.core(),
                 coreDescription(checkpoint.core(), config.model().type()), config.model().numLayers(), config.model().rnnSize(),
                 checkpoint.graph().numParams(), vocabulary(), s.epoch(), s.iteration(), s.iterationsPerEpoch(),
                 s.learningRate(), s.bestValLoss(), validations, config.toYaml());
@@ -126,7 +126,24 @@ public final class CharRnnModel {
 
     /** Scores a UTF-8 file of any size (read from disk as it goes); {@code progress} gets (minibatches done, total). */
     public Score score(Path textFile, BiConsumer<Integer, Integer> progress) {
-        Corpus corpus = loadText(textFile);
+        return score(textFile, false, progress);
+    }
+
+    /**
+     * Scores a UTF-8 file, dropping the characters the model does not know when {@code skipUnknown};
+     * otherwise such characters are an {@link InvalidRequestException} on field "file" that lists them.
+     */
+    public Score score(Path textFile, boolean skipUnknown, BiConsumer<Integer, Integer> progress) {
+        Corpus corpus;
+        try {
+            corpus = Corpus.load(textFile, vocabulary, skipUnknown);
+        } catch (org.charrnn.data.UnknownCharactersException e) {
+            throw new InvalidRequestException("file", textFile + " has characters the model does not know: "
+                    + Vocabulary.describe(new java.util.LinkedHashSet<>(e.unknown())),
+                    e.unknown().stream().map(Character::toString).toList());
+        } catch (DataException e) {
+            throw new CharRnnException(e.getMessage(), e);
+        }
         if (corpus.length() < 2) throw new InvalidRequestException("file", textFile + " has fewer than 2 characters to score");
         return score(corpus, new Region(0, corpus.length()), progress);
     }

@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * What a checkpoint holds, as {@code charrnn inspect} shows it and {@code GET /api/info} serves it.
  *
+ * @param name               the run's name (config key {@code name})
  * @param checkpoint         the file it was loaded from
  * @param formatVersion      our checkpoint format version
  * @param cell               lstm, gru or rnn
@@ -22,7 +23,7 @@ import java.util.List;
  * @param validations        every validation of the run
  * @param config             the run's config, as YAML
  */
-public record ModelInfo(String checkpoint, int formatVersion, String cell, String core, String coreDescription, int layers,
+public record ModelInfo(String name, String checkpoint, int formatVersion, String cell, String core, String coreDescription, int layers,
                         int rnnSize, long parameters, List<String> vocabulary, double epoch, long iteration,
                         int iterationsPerEpoch, double learningRate, double bestValLoss, List<Validation> validations,
                         String config) {

@@ -17,12 +17,38 @@ import java.util.regex.Pattern;
  * measured the way it is felt, not only its steady state.
  */
 public final class EpochBenchmark {
-    private static final Pattern ITERATIONS = Pattern.compile("Training: \\d+ iterations \\((\\d+) per epoch");
+    private static final Pattern ITERATIONS = Pattern.compile("^epoch: ([\\d,]+) iterations of ");
 
     /** Wall-clock seconds and the epoch's iterations of one run. */
     public record Result(double seconds, int iterations) {}
 
+    /** One round: our run, and the peer's best of 1 and 2 threads on as many iterations (NaN without a peer). */
+    public record Round(Result ours, double peerOneThread, double peerTwoThreads) {
+        public double peerBest() {
+            return Math.min(peerOneThread, peerTwoThreads);
+        }
+    }
+
     private EpochBenchmark() {}
+
+    /**
+     * Rounds of one epoch of {@code config}, ours then (with a peer) PyTorch at 1 and 2 threads on the
+     * same number of iterations, each round reported as it ends.
+     */
+    public static List<Round> compare(Path launcher, Path config, Path text, int rounds, PeerBenchmark peer,
+                                      java.util.function.Consumer<Round> report) throws IOException, InterruptedException {
+        Path scratch = Files.createTempDirectory("charrnn-epoch");
+        List<Round> all = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            Result o = ours(launcher, config, scratch);
+            double one = peer == null ? Double.NaN : peer.epoch(o.iterations(), 1, text);
+            double two = peer == null ? Double.NaN : peer.epoch(o.iterations(), 2, text);
+            Round round = new Round(o, one, two);
+            all.add(round);
+            report.accept(round);
+        }
+        return all;
+    }
 
     /** Runs {@code launcher train config} for one epoch into a fresh directory under {@code scratch}. */
     public static Result ours(Path launcher, Path config, Path scratch) throws IOException, InterruptedException {
@@ -38,7 +64,7 @@ public final class EpochBenchmark {
             for (String line; (line = r.readLine()) != null; ) {
                 out.append(line).append('\n');
                 Matcher m = ITERATIONS.matcher(line);
-                if (m.find()) iterations = Integer.parseInt(m.group(1));
+                if (m.find()) iterations = Integer.parseInt(m.group(1).replace(",", ""));
             }
         }
         int code = p.waitFor();

@@ -30,11 +30,13 @@ public final class PeerBenchmark {
         this.python = python;
     }
 
-    public static PeerBenchmark locate() {
-        for (Path p : List.of(Path.of("../shared/peers"), Path.of("shared/peers"))) {
-            if (Files.exists(p.resolve("torch_charrnn.py"))) return new PeerBenchmark(p, "/usr/bin/python3");
-        }
-        return null;
+    /** Debian's interpreter, which has python3-torch (a pyenv or venv python on the PATH may not). */
+    public static final String PYTHON = "/usr/bin/python3";
+
+    /** Where the references are unless --peer-dir says: $CHARRNN_PEERS, else ../shared/peers beside the repository. */
+    public static String defaultDirectory() {
+        String env = System.getenv("CHARRNN_PEERS");
+        return env != null && !env.isBlank() ? env : "../shared/peers";
     }
 
     /** Steady-state training chars/s; on {@code text} when given, else on the peer's default (tiny-shakespeare). */

@@ -47,14 +47,14 @@ abstract class Command {
 
     final int execute(String[] args, Io io) {
         args = translate(args);
-        Options options = options();
-        options.addOption(null, "verbose", false, "show DL4J's log and stack traces");
-        options.addOption("h", "help", false, "show this help");
+        Options options = allOptions();
         CommandLine cmd;
         try {
             cmd = new DefaultParser().parse(options, args);
         } catch (UnrecognizedOptionException e) {
-            throw new UsageException(name() + ": unknown option " + e.getOption() + "; see charrnn " + name() + " --help");
+            List<String> known = options.getOptions().stream().filter(o -> o.getLongOpt() != null).map(o -> "--" + o.getLongOpt()).toList();
+            String hint = org.charrnn.config.Suggestions.didYouMean(e.getOption(), known);
+            throw new UsageException(name() + ": unknown option " + e.getOption() + hint + "; see charrnn " + name() + " --help");
         } catch (MissingArgumentException e) {
             throw new UsageException(name() + ": option --" + e.getOption().getLongOpt() + " needs a value; see charrnn "
                     + name() + " --help");
@@ -71,9 +71,17 @@ abstract class Command {
         return run(cmd, io);
     }
 
+    /** The command's own options and the two every command has. */
+    private Options allOptions() {
+        Options options = options();
+        options.addOption(null, "verbose", false, "show DL4J's log and stack traces (anywhere on the line)");
+        options.addOption("h", "help", false, "show this help");
+        return options;
+    }
+
     String help() {
         StringWriter sw = new StringWriter();
-        new HelpFormatter().printHelp(new PrintWriter(sw), 100, "charrnn " + usage(), summary(), options(), 2, 2, "");
+        new HelpFormatter().printHelp(new PrintWriter(sw), 80, "charrnn " + usage(), summary(), allOptions(), 2, 2, "");
         return sw.toString();
     }
 

@@ -24,7 +24,7 @@ final class EvalCommand extends Command {
 
     @Override
     String usage() {
-        return "eval CKPT [--split val|test|train | --file TEXT]";
+        return "eval CKPT [--split val|test|train | --file TEXT [--skip-unknown]]";
     }
 
     @Override
@@ -36,13 +36,17 @@ final class EvalCommand extends Command {
     Options options() {
         return new Options()
                 .addOption(Option.builder().longOpt("split").hasArg().argName("SPLIT").desc("val (default), test or train").build())
-                .addOption(Option.builder().longOpt("file").hasArg().argName("FILE").desc("evaluate on this UTF-8 file instead").build());
+                .addOption(Option.builder().longOpt("file").hasArg().argName("FILE").desc("evaluate on this UTF-8 file instead").build())
+                .addOption(Option.builder().longOpt("skip-unknown").desc("with --file: drop characters the model does not know").build());
     }
 
     @Override
     int run(CommandLine cmd, Io io) {
         Path file = Path.of(positional(cmd, "CKPT"));
         if (cmd.hasOption("split") && cmd.hasOption("file")) throw new UsageException("eval: give --split or --file, not both");
+        if (cmd.hasOption("skip-unknown") && !cmd.hasOption("file")) {
+            throw new UsageException("eval: --skip-unknown goes with --file (a split is the model's own text)");
+        }
         String split = cmd.getOptionValue("split", "val");
         if (!split.equals("val") && !split.equals("test") && !split.equals("train")) {
             throw new UsageException("--split: '" + split + "' is not allowed; expected one of val, test, train");
@@ -61,9 +65,10 @@ final class EvalCommand extends Command {
                 Path text = Path.of(cmd.getOptionValue("file"));
                 what = text.toString();
                 try {
-                    score = model.score(text, progress);
+                    score = model.score(text, cmd.hasOption("skip-unknown"), progress);
                 } catch (InvalidRequestException e) {
-                    throw new UsageException("eval: --file " + e.problem());
+                    throw new UsageException("eval: --file " + e.problem()
+                            + (e.unknown().isEmpty() ? "" : " (drop them with --skip-unknown)"));
                 }
             } else {
                 what = "the " + split + " split of " + model.trainingText();

@@ -32,6 +32,10 @@ public final class Main {
 
     private Main() {}
 
+    static java.util.Collection<Command> commands() {
+        return COMMANDS.values();
+    }
+
     public static void main(String[] args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         // Before anything touches SLF4J: DL4J's INFO chatter only when asked for.

@@ -20,7 +20,7 @@ final class PlotCommand extends Command {
 
     @Override
     String usage() {
-        return "plot RUN_DIR [--out loss.png]";
+        return "plot RUN_DIR [--out RUN_DIR/loss.png]";
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.charrnn.train.CheckpointStore;
 import org.charrnn.train.TrainingEvents;
 import org.charrnn.train.TrainingRun;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -54,19 +55,20 @@ final class TrainCommand extends Command {
         Path checkpoint = null;
         if (cmd.hasOption("resume")) {
             mode = TrainingRun.Mode.RESUME;
-            checkpoint = resolve(cmd.getOptionValue("resume"), config);
+            checkpoint = resolve(cmd.getOptionValue("resume"), config, CheckpointStore.LAST);
         } else if (cmd.hasOption("init-from")) {
             mode = TrainingRun.Mode.INIT_FROM;
-            checkpoint = resolve(cmd.getOptionValue("init-from"), config);
+            checkpoint = resolveInitFrom(cmd.getOptionValue("init-from"), config);
         }
-        ProgressPrinter printer = new ProgressPrinter(io.out()).withBudget(config.train().maxTimeSeconds());
+        ProgressPrinter printer = new ProgressPrinter(io.out()).withThreads(Threads.describe());
         TrainingState end;
+        long startIteration;
+        int startValidations;
         try (TrainingRun run = TrainingRun.prepare(config, mode, checkpoint, printer);
              Interruption interruption = Interruption.install(io.err())) {
             TrainingEvents events = TrainingEvents.all(printer, interruption);
-            if (config.sample().every() > 0) {
-                events = TrainingEvents.all(events, new SampleLog(run.directory(), config, run.vocabulary()));
-            }
+            startIteration = run.start().iteration();
+            startValidations = run.start().validations().size();
             end = run.run(events);
             if (interruption.stoppedAt() >= 0) {
                 io.out().printf(Locale.ROOT, "Interrupted at iteration %d (epoch %.2f); saved %s. Continue with: charrnn train %s"
@@ -75,7 +77,14 @@ final class TrainCommand extends Command {
                 return Interruption.EXIT_CODE;
             }
         }
-        io.out().printf(Locale.ROOT, "Done: %d iterations (epoch %.2f), best val_loss %.4f; checkpoints in %s%n",
+        if (mode == TrainingRun.Mode.RESUME && end.iteration() == startIteration && end.validations().size() == startValidations
+                && end.iteration() >= end.iterationsPerEpoch() * (long) config.train().maxEpochs()) {
+            io.out().printf(Locale.ROOT, "Nothing to train: this run already finished its train.max_epochs %d (iteration %d);"
+                            + " to train on, raise it: charrnn train %s --resume last --set train.max_epochs=%d%n",
+                    config.train().maxEpochs(), end.iteration(), configFile, config.train().maxEpochs() * 2);
+            return 0;
+        }
+        io.out().printf(Locale.ROOT, "Done: %d iterations (epoch %.2f), best val_loss %.4f in %s%n",
                 end.iteration(), end.epoch(), end.bestValLoss(), config.train().checkpointDir());
         return 0;
     }
@@ -87,11 +96,46 @@ final class TrainCommand extends Command {
         return a;
     }
 
-    /** 'last' and 'best' name those files in the config's checkpoint directory. */
-    static Path resolve(String given, RunConfig config) {
+    /**
+     * 'last' and 'best' name those files in the config's checkpoint directory; a run directory
+     * stands for its {@code inDirectory} file (last.zip to resume, best.zip to start from).
+     */
+    static Path resolve(String given, RunConfig config, String inDirectory) {
         if (given.equals("last") || given.equals("best")) {
             return Path.of(config.train().checkpointDir()).resolve(given.equals("last") ? CheckpointStore.LAST : CheckpointStore.BEST);
         }
-        return Path.of(given);
+        Path p = Path.of(given);
+        return Files.isDirectory(p) ? p.resolve(inDirectory) : p;
+    }
+
+    /** A path relative to the working directory when it lies under it, else absolute. */
+    private static String shown(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+    }
+
+    /**
+     * --init-from starts a new run, whose own directory has no checkpoint yet: 'best' or 'last'
+     * there is a mistake, answered with the runs that do have one.
+     */
+    private static Path resolveInitFrom(String given, RunConfig config) {
+        Path p = resolve(given, config, CheckpointStore.BEST);
+        if ((given.equals("best") || given.equals("last")) && !Files.exists(p)) {
+            List<String> runs = new java.util.ArrayList<>();
+            Path models = Path.of(config.train().checkpointDir()).toAbsolutePath().getParent();
+            if (models != null && Files.isDirectory(models)) {
+                try (var dirs = Files.list(models)) {
+                    dirs.filter(d -> Files.isRegularFile(d.resolve(CheckpointStore.BEST))).sorted().limit(5)
+                            .forEach(d -> runs.add(shown(d.resolve(CheckpointStore.BEST))));
+                } catch (java.io.IOException e) {
+                    // no list to offer
+                }
+            }
+            throw new UsageException("train: --init-from " + given + ": " + p + " does not exist: --init-from starts a new run"
+                    + " from another run's checkpoint; give its file or run directory"
+                    + (runs.isEmpty() ? ", e.g. --init-from models/tinyshakespeare/best.zip" : " (" + String.join(", ", runs) + ")"));
+        }
+        return p;
     }
 }

@@ -25,12 +25,12 @@ final class VisualizeCommand extends Command {
 
     @Override
     String usage() {
-        return "visualize CKPT (--text FILE | --prime TEXT) [--layer L --cell I] [--top-cells 20] [--max-chars 2000] [--out page.html]";
+        return "visualize CKPT (--text FILE | --prime TEXT) [--layer L --cell I] [--top-cells 20] [--max-chars 2000] [--out CKPT_DIR/visualize.html]";
     }
 
     @Override
     String summary() {
-        return "Write an HTML page colouring text by an LSTM cell's activation, with the top-5 guesses under each character.";
+        return "Write an HTML page colouring text by a cell's activation (the blog's figure), the top-5 guesses on hover.";
     }
 
     @Override
@@ -43,7 +43,7 @@ final class VisualizeCommand extends Command {
                 .addOption(Option.builder().longOpt("top-cells").hasArg().desc("list this many most varying cells (default 20)").build())
                 .addOption(Option.builder().longOpt("max-chars").hasArg().desc("use at most this many characters (default 2000)").build())
                 .addOption(Option.builder().longOpt("skip-unknown").desc("drop characters the model does not know").build())
-                .addOption(Option.builder().longOpt("out").hasArg().argName("FILE").desc("output file (default visualize.html)").build());
+                .addOption(Option.builder().longOpt("out").hasArg().argName("FILE").desc("output file (default: visualize.html beside the checkpoint)").build());
     }
 
     @Override
@@ -68,10 +68,11 @@ final class VisualizeCommand extends Command {
         }
         List<ActivationTrace.Cell> ranked = trace.mostVarying(topCells);
         cells.addAll(ranked);
-        Path out = outputFile("visualize", Path.of(cmd.getOptionValue("out", "visualize.html")), ".html");
+        Path besideCheckpoint = file.toAbsolutePath().getParent().resolve("visualize.html");
+        Path out = outputFile("visualize", cmd.hasOption("out") ? Path.of(cmd.getOptionValue("out")) : besideCheckpoint, ".html");
         try {
-            Files.writeString(out, ActivationPage.render(trace, cells, "charrnn: " + file.getFileName() + ", " + trace.codePoints().length
-                    + " characters"), StandardCharsets.UTF_8);
+            Files.writeString(out, ActivationPage.render(trace, cells, info.name() + " (" + file.getFileName() + ", "
+                    + info.cell() + " " + info.layers() + "×" + info.rnnSize() + "), " + trace.codePoints().length + " characters"), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UsageException("visualize: cannot write " + out + " (" + e.getMessage() + ")");
         }

@@ -84,6 +84,12 @@ public final class Corpus {
      * outside it are an error that lists them; without, the vocabulary is the text's own alphabet.
      */
     public static Corpus load(Path file, Vocabulary given) {
+        return load(file, given, false);
+    }
+
+    /** As {@link #load(Path, Vocabulary)}, dropping the characters outside {@code given} when {@code skipUnknown}. */
+    public static Corpus load(Path file, Vocabulary given, boolean skipUnknown) {
+        boolean skip = skipUnknown && given != null;
         String name = file.toString();
         if (Files.isDirectory(file)) throw new DataException(name + ": is a directory; expected a UTF-8 text file");
         if (Files.exists(file) && !Files.isRegularFile(file)) {
@@ -98,19 +104,29 @@ public final class Corpus {
             MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
             BitSet seen = new BitSet();
             int[] count = {0};
-            Utf8Scanner.scan(buf, name, cp -> { seen.set(cp); count[0]++; });
-            if (count[0] == 0) throw new DataException(name + ": the file holds no characters (only a byte-order mark)");
+            Utf8Scanner.scan(buf, name, cp -> {
+                seen.set(cp);
+                if (!skip || given.indexOf(cp) >= 0) count[0]++;
+            });
+            if (count[0] == 0) {
+                throw new DataException(name + (skip ? ": none of its characters are in the model's vocabulary"
+                        : ": the file holds no characters (only a byte-order mark)"));
+            }
             Vocabulary vocab = given != null ? given : new Vocabulary(seen.stream().toArray());
-            if (given != null) {
+            if (given != null && !skip) {
                 Set<Integer> unknown = new LinkedHashSet<>();
                 seen.stream().filter(cp -> given.indexOf(cp) < 0).forEach(unknown::add);
                 if (!unknown.isEmpty()) {
-                    throw new DataException(name + ": has characters the model's vocabulary lacks: " + Vocabulary.describe(unknown));
+                    throw new UnknownCharactersException(name + ": has characters the model's vocabulary lacks: "
+                            + Vocabulary.describe(unknown), unknown);
                 }
             }
             CodeArray codes = CodeArray.allocate(count[0], vocab.size());
             int[] pos = {0};
-            Utf8Scanner.scan(buf, name, cp -> codes.set(pos[0]++, vocab.indexOf(cp)));
+            Utf8Scanner.scan(buf, name, cp -> {
+                int index = vocab.indexOf(cp);
+                if (index >= 0) codes.set(pos[0]++, index);
+            });
             return new Corpus(vocab, codes);
         } catch (NoSuchFileException e) {
             throw new DataException(name + ": file not found");

@@ -52,12 +52,27 @@ public final class LossChart {
         st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotGridLinesColor(new Color(225, 225, 225));
-        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        st.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        // Round, well-spaced ticks: iterations from 0 with thousands separators, a tick every ~110 px.
+        st.setXAxisMin(0.0);
+        st.setXAxisDecimalPattern("#,##0");
+        st.setXAxisTickMarkSpacingHint(110);
+        st.setYAxisTickMarkSpacingHint(60);
+        st.setYAxisDecimalPattern("0.00");
+        // The rate axis spans 0 to its peak, so a constant rate still gets a scale of several ticks.
+        double peak = lr.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        st.setYAxisMin(1, 0.0);
+        st.setYAxisMax(1, peak > 0 ? peak * 1.05 : 1);
+        st.putYAxisGroupDecimalPatternMap(1, "0.0E0");
 
         XYSeries t = chart.addSeries("train loss (per iteration)", it, train);
         t.setMarker(SeriesMarkers.NONE);
-        t.setLineColor(new Color(70, 130, 220));
+        t.setLineColor(new Color(70, 130, 220, 90));
         t.setLineStyle(new BasicStroke(1f));
+        XYSeries smooth = chart.addSeries("train loss (moving average)", it, smoothed(train));
+        smooth.setMarker(SeriesMarkers.NONE);
+        smooth.setLineColor(new Color(20, 70, 170));
+        smooth.setLineStyle(new BasicStroke(2.5f));
         if (!val.isEmpty()) {
             XYSeries v = chart.addSeries("validation loss", valIt, val);
             v.setMarker(SeriesMarkers.CIRCLE);
@@ -72,5 +87,21 @@ public final class LossChart {
         r.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f));
         chart.setYAxisGroupTitle(1, "learning rate");
         BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * The per-iteration loss averaged over a trailing window of ~2 % of the run (at least 10
+     * iterations), so the trend reads through the minibatch-to-minibatch noise.
+     */
+    static List<Double> smoothed(List<Double> values) {
+        int window = Math.max(10, values.size() / 50);
+        List<Double> out = new ArrayList<>(values.size());
+        double sum = 0;
+        for (int i = 0; i < values.size(); i++) {
+            sum += values.get(i);
+            if (i >= window) sum -= values.get(i - window);
+            out.add(sum / Math.min(i + 1, window));
+        }
+        return out;
     }
 }

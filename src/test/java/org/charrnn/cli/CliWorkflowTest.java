@@ -39,8 +39,14 @@ class CliWorkflowTest {
     void trainsAndNamesCheckpointsByValidationLoss() throws IOException {
         CliRunner.Result r = CliRunner.run("train", config.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("Validation at 20 (epoch 0.38): val_loss = "), r.out());
-        assertTrue(r.out().contains("10/53 (epoch 0.189), train_loss = "), r.out());
+        assertTrue(r.out().contains("Validation at 20 (epoch 0.38): val_loss "), r.out());
+        assertTrue(r.out().contains("10/53 (epoch 0.19) train_loss "), r.out());
+        assertTrue(r.out().startsWith("run tiny: a new run\nmodel: lstm, 2 layers of 32: "), r.out());
+        assertTrue(r.out().contains("\ncheckpoints: " + run + "\n"), r.out());
+        assertTrue(r.out().contains("\nepoch: 53 iterations of 200 characters; max_epochs 1 = 53 iterations\n"), r.out());
+        for (String line : r.out().replace(run.toString(), "models/tiny").split("\n")) {
+            assertTrue(line.length() <= 80, "fits 80 columns: " + line);
+        }
         try (var files = Files.list(run)) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertTrue(names.contains("best.zip") && names.contains("last.zip"), names.toString());
@@ -63,7 +69,7 @@ class CliWorkflowTest {
     void resumeByNameContinuesToTheNewEnd() {
         CliRunner.Result r = CliRunner.run("train", config.toString(), "--resume", "last", "--set", "train.max_epochs=2");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("Resuming " + run.resolve("last.zip") + " at iteration 53 (epoch 1.00)"), r.out());
+        assertTrue(unwrapped(r.out()).startsWith("Resuming " + run.resolve("last.zip") + " at iteration 53 (epoch 1.00)"), r.out());
         assertTrue(r.out().contains("Done: 106 iterations (epoch 2.00)"), r.out());
     }
 
@@ -102,11 +108,65 @@ class CliWorkflowTest {
         CliRunner.Result r = CliRunner.run("train", config.toString(), "--init-from", run.resolve("best.zip").toString(),
                 "--set", "data.input=" + newText, "--set", "train.checkpoint_dir=" + tmp.resolve("tuned"));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("Starting from the weights of " + run.resolve("best.zip")), r.out());
+        assertTrue(unwrapped(r.out()).startsWith("Starting from the weights of " + run.resolve("best.zip")), r.out());
         assertTrue(Files.exists(tmp.resolve("tuned/best.zip")));
         CliRunner.Result e = CliRunner.run("eval", tmp.resolve("tuned/best.zip").toString(), "--file", newText.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().startsWith(newText + ": "), e.out());
+    }
+
+    @Test
+    @Order(8)
+    void journeysACharRnnUserTakes() throws IOException {
+        // A finished run resumed again: a hint instead of a bare "Done".
+        CliRunner.Result again = CliRunner.run("train", config.toString(), "--resume", "last", "--set", "train.max_epochs=2");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("Nothing to train: this run already finished its train.max_epochs 2 (iteration 106);"
+                + " to train on, raise it: charrnn train " + config + " --resume last --set train.max_epochs=4"), again.out());
+        // --init-from takes another run's directory (its best.zip); 'best' in the new run's own directory is explained.
+        CliRunner.Result dir = CliRunner.run("train", config.toString(), "--init-from", run.toString(),
+                "--set", "train.checkpoint_dir=" + tmp.resolve("fromdir"), "--set", "train.max_epochs=1");
+        assertEquals(0, dir.code(), dir.err());
+        assertTrue(unwrapped(dir.out()).startsWith("Starting from the weights of " + run.resolve("best.zip")), dir.out());
+        CliRunner.Result best = CliRunner.run("train", config.toString(), "--init-from", "best",
+                "--set", "train.checkpoint_dir=" + tmp.resolve("fresh"));
+        assertEquals(2, best.code());
+        assertTrue(best.message().startsWith("train: --init-from best: " + tmp.resolve("fresh/best.zip") + " does not exist:"
+                + " --init-from starts a new run from another run's checkpoint"), best.message());
+        // eval --file drops unknown characters when asked, and says how when not.
+        Path odd = TestTexts.write(tmp, "odd.txt", "the cat sees the moon. QQQ the dog likes a red apple.\n".repeat(20));
+        CliRunner.Result refused = CliRunner.run("eval", run.resolve("best.zip").toString(), "--file", odd.toString());
+        assertEquals(2, refused.code());
+        assertEquals("eval: --file " + odd + " has characters the model does not know: 'Q' (drop them with --skip-unknown)",
+                refused.message());
+        CliRunner.Result skipped = CliRunner.run("eval", run.resolve("best.zip").toString(), "--file", odd.toString(), "--skip-unknown");
+        assertEquals(0, skipped.code(), skipped.err());
+        assertTrue(skipped.out().startsWith(odd + ": "), skipped.out());
+        // A misspelt option gets a suggestion.
+        CliRunner.Result typo = CliRunner.run("sample", run.resolve("best.zip").toString(), "--temprature", "0.5");
+        assertEquals("sample: unknown option --temprature (did you mean --temperature?); see charrnn sample --help", typo.message());
+    }
+
+    @Test
+    @Order(9)
+    void aCopiedConfigThatKeepsItsNameIsToldHowToRenameTheRun() throws IOException {
+        String name = "charrnn-test-copied-" + ProcessHandle.current().pid();
+        Path models = Path.of("models", name); // where a config without train.checkpoint_dir trains
+        Path copied = Files.writeString(tmp.resolve("copied.yaml"), Files.readString(config)
+                .replace("  checkpoint_dir: " + run + "\n", "").replace("data:", "name: " + name + "\ndata:"));
+        try {
+            assertEquals(0, CliRunner.run("train", copied.toString(), "--set", "train.max_epochs=1").code());
+            CliRunner.Result r = CliRunner.run("train", copied.toString());
+            assertEquals(2, r.code());
+            assertTrue(r.message().endsWith("or start a new one elsewhere with --set name=NEW_NAME (a config copied from another"
+                    + " keeps its name:; checkpoints then go to models/NEW_NAME)"), r.message());
+        } finally {
+            if (Files.exists(models)) {
+                try (var files = Files.walk(models)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
     }
 
     @Test
@@ -116,5 +176,10 @@ class CliWorkflowTest {
                 "-n", "10", "--seed", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("the  cat"), r.out());
+    }
+
+    /** Messages wrap at 80 columns, continuation lines indented by two spaces; these tests' paths are long. */
+    private static String unwrapped(String out) {
+        return out.replace("\n  ", " ");
     }
 }

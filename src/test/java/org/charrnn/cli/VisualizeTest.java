@@ -1,6 +1,9 @@
 package org.charrnn.cli;
 
+import org.charrnn.testing.HeadlessChrome;
 import org.charrnn.testing.TestTexts;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +60,32 @@ class VisualizeTest {
         String columns = Chromium.dumpDom(chromium, page.toUri() + "#top5");
         assertEquals(chars, count(columns, "class=\"top5\""), "with the toggle on, a top-5 column under every character");
         assertEquals(chars * 5, count(columns, "class=\"guess\""), "five guesses each");
+    }
+
+    @Test
+    void theDefaultPageLandsBesideTheCheckpointNamedByTheRunAndShowsTwentyLinesOnAScreen() throws Exception {
+        Path best = trained();
+        Path text = TestTexts.write(tmp, "long.txt", TestTexts.grammar(3000, 3));
+        CliRunner.Result r = CliRunner.run("visualize", best.toString(), "--text", text.toString());
+        assertEquals(0, r.code(), r.err());
+        Path page = best.getParent().resolve("visualize.html");
+        assertTrue(r.out().startsWith("Wrote " + page.toAbsolutePath()), r.out());
+        assumeTrue(HeadlessChrome.available(), HeadlessChrome.MISSING);
+        WebDriver browser = HeadlessChrome.start(tmp, 1400, 1000);
+        try {
+            browser.get(page.toUri().toString());
+            assertTrue(browser.getTitle().startsWith("v (best.zip, lstm 2×16)"), browser.getTitle());
+            long lines = (Long) ((JavascriptExecutor) browser).executeScript(
+                    "const tops = new Set();"
+                            + "for (const e of document.querySelectorAll('.ch')) {"
+                            + "  const r = e.getBoundingClientRect();"
+                            + "  if (r.bottom <= window.innerHeight && r.height > 0) tops.add(Math.round(r.top));"
+                            + "}"
+                            + "return tops.size;");
+            assertTrue(lines >= 20, "lines of text on the first screen at 1400×1000: " + lines);
+        } finally {
+            browser.quit();
+        }
     }
 
     @Test

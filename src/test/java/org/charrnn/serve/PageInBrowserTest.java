@@ -2,6 +2,7 @@ package org.charrnn.serve;
 
 import org.charrnn.api.CharRnnModel;
 import org.charrnn.api.SampleRequest;
+import org.charrnn.testing.HeadlessChrome;
 import org.charrnn.testing.TrainedModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,9 +14,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -33,8 +31,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * without them): type a prime, Generate, watch the text stream in, stop it, see the neurons.
  */
 class PageInBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     @TempDir
     static Path tmp;
     static CharRnnModel model;
@@ -44,16 +40,11 @@ class PageInBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-                "no chromium and chromium-driver here: install Debian's chromium and chromium-driver to run this check");
+        assumeTrue(HeadlessChrome.available(), HeadlessChrome.MISSING);
         model = CharRnnModel.load(TrainedModels.tiny(tmp, "lstm"));
         server = new ModelServer(model, "run/best.zip", ServerSettings.defaults().withPort(0).withMaxLength(5_000_000));
         base = server.start();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000",
-                        "--user-data-dir=" + Files.createTempDirectory(tmp, "profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChrome.start(tmp, 1400, 1000);
     }
 
     @AfterAll
