@@ -88,12 +88,26 @@ public final class ConfigLoader {
             throw new ConfigException((isOverride("train.savefile", overrides) ? "--set" : source) + ": train.savefile: '" + values.get("train.savefile")
                     + "' is not allowed; expected a non-empty name without spaces or slashes");
         }
+        String url = (String) values.get("data.download_url");
+        if (!url.isEmpty() && !isHttpsUrl(url)) {
+            throw new ConfigException((isOverride("data.download_url", overrides) ? "--set" : source) + ": data.download_url: '" + url
+                    + "' is not allowed; expected an https:// address (or none, when data.input is already there)");
+        }
         if (values.get("model.type").equals("gru") && values.get("model.core").equals("stock")) {
             String where = isOverride("model.core", overrides) || isOverride("model.type", overrides) ? "--set" : source;
             throw new ConfigException(where + ": model.core: 'stock' is not allowed with model.type 'gru' (DL4J has no GRU"
                     + " layer); expected 'fused'");
         }
         return build(values, source);
+    }
+
+    private static boolean isHttpsUrl(String url) {
+        try {
+            java.net.URI u = new java.net.URI(url);
+            return "https".equalsIgnoreCase(u.getScheme()) && u.getHost() != null && !u.getHost().isEmpty();
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static boolean isOverride(String key, List<String> overrides) {
@@ -115,12 +129,52 @@ public final class ConfigLoader {
             }
             throw new ConfigException(source + ": not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
         }
+        refuseYamlSurprises(text, source, "the document");
         if (root == null || root.isNull() || root.isMissingNode()) return null;
         if (!root.isObject()) {
             throw new ConfigException(source + ": expected a YAML mapping of sections (data:, model:, train:), got "
                     + describe(root));
         }
         return root;
+    }
+
+    /**
+     * YAML 1.1 reads some plain values as something else than they look (040 is octal 32; yes, no,
+     * on and off are booleans) and lets a value be an alias of another: each is refused with how to
+     * write what was meant, rather than applied silently.
+     */
+    private static void refuseYamlSurprises(String text, String source, String wholeKey) {
+        try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p =
+                     (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML.getFactory().createParser(text)) {
+            for (com.fasterxml.jackson.core.JsonToken t; (t = p.nextToken()) != null; ) {
+                String key = keyOf(p, wholeKey);
+                if (p.isCurrentAlias() || p.getCurrentAnchor() != null) {
+                    throw new ConfigException(source + ": " + key + ": YAML anchors and aliases (&name, *name) are not"
+                            + " supported here; write the value itself");
+                }
+                String raw = p.getText();
+                if (t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT && raw.matches("[-+]?0[0-9_]+|[-+]?0[xXoObB].*")) {
+                    throw new ConfigException(source + ": " + key + ": " + raw + " reads as " + p.getLongValue()
+                            + " in YAML (a leading 0 is octal); write " + raw.replaceFirst("^([-+]?)0+(?=\\d)", "$1")
+                            + ", or quote it");
+                }
+                if ((t == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE || t == com.fasterxml.jackson.core.JsonToken.VALUE_FALSE)
+                        && !raw.equalsIgnoreCase("true") && !raw.equalsIgnoreCase("false")) {
+                    throw new ConfigException(source + ": " + key + ": " + raw + " reads as " + (t == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE)
+                            + " in YAML; quote it ('" + raw + "') if you meant the text");
+                }
+            }
+        } catch (IOException e) {
+            // readTree has already parsed it; nothing more to say
+        }
+    }
+
+    /** "train.seed" for a value inside section train, "name" at the top. */
+    private static String keyOf(com.fasterxml.jackson.core.JsonParser p, String wholeKey) {
+        com.fasterxml.jackson.core.JsonStreamContext c = p.getParsingContext();
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (; c != null; c = c.getParent()) if (c.getCurrentName() != null) parts.add(0, c.getCurrentName());
+        return parts.isEmpty() ? wholeKey : String.join(".", parts);
     }
 
     private static void flatten(JsonNode root, String source, Map<String, JsonNode> out) {
@@ -159,11 +213,21 @@ public final class ConfigLoader {
             throw new ConfigException("--set " + override + ": expected key=value, for example --set train.batch_size=100");
         }
         String key = override.substring(0, eq).trim();
+        if (ConfigSchema.isSection(key)) {
+            throw new ConfigException("--set " + override + ": '" + key + "' is a section; set one of its keys, e.g. --set "
+                    + ConfigSchema.KEYS.stream().filter(k -> k.section().equals(key)).findFirst().orElseThrow().name() + "=...");
+        }
         requireKnown(key, "--set");
         String raw = override.substring(eq + 1);
+        Key.Kind kind = ConfigSchema.get(key).kind();
+        if (kind == Key.Kind.STRING || kind == Key.Kind.PATH || kind == Key.Kind.ENUM) {
+            given.put(key, TextNode.valueOf(raw)); // text as typed: no YAML reading of '#', '- ', ': ', yes or 040
+            return;
+        }
         JsonNode value;
         try {
             value = raw.isBlank() ? TextNode.valueOf("") : YAML.readTree(raw);
+            if (value != null && value.isValueNode()) refuseYamlSurprises(raw, "--set", key);
         } catch (JsonProcessingException e) {
             value = TextNode.valueOf(raw);
         }
@@ -203,6 +267,9 @@ public final class ConfigLoader {
             }
             default -> {
                 if (!node.isValueNode() || node.isNull()) throw new ConfigException(bad);
+                if (key.kind() == Key.Kind.PATH && node.asText().isEmpty() && !key.defaultValue().equals("")) {
+                    throw new ConfigException(prefix + "an empty value is not allowed; expected a file path");
+                }
                 return node.asText();
             }
         }

@@ -128,6 +128,10 @@ public final class Corpus {
                 if (index >= 0) codes.set(pos[0]++, index);
             });
             return new Corpus(vocab, codes);
+        } catch (InternalError e) {
+            // A mapped file cut short while it is read faults on the missing pages (SIGBUS) and the JVM reports it so.
+            throw new DataException(name + ": the file changed (it was cut short) while it was being read; read it again when"
+                    + " nothing is writing it");
         } catch (NoSuchFileException e) {
             throw new DataException(name + ": file not found");
         } catch (AccessDeniedException e) {

@@ -62,7 +62,7 @@ public final class MetricsLog implements TrainingEvents, AutoCloseable {
             }
             return new MetricsLog(file, elapsed, cut ? kept : null);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + " (" + e.getMessage() + ")", e);
+            throw new TrainingException("cannot read " + file + " (" + reason(e) + ")", e);
         }
     }
 
@@ -144,8 +144,17 @@ public final class MetricsLog implements TrainingEvents, AutoCloseable {
             } catch (IOException ignored) {
                 // the disk refuses even that; the next run's start removes stale temporaries
             }
-            throw new UncheckedIOException("cannot write " + file + " (" + e.getMessage() + ")", e);
+            throw new TrainingException("cannot write " + file + " (" + reason(e) + "); the checkpoints saved so far are"
+                    + " intact: make room, then continue with --resume last", e);
         }
+    }
+
+    /** "No space left on device", "permission denied": the operating system's word, not Java's exception name. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) return fs.getReason();
+        return m == null ? e.getClass().getSimpleName() : m;
     }
 
     private static double round(double v, int digits) {

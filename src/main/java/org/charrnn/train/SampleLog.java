@@ -8,7 +8,6 @@ import org.charrnn.sample.SamplingOptions;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +64,8 @@ public final class SampleLog implements TrainingEvents {
         try {
             Files.writeString(file, entry, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new TrainingException("cannot write " + file + " (" + MetricsLog.reason(e) + "); the checkpoints saved so"
+                    + " far are intact: make room, then continue with --resume last", e);
         }
     }
 

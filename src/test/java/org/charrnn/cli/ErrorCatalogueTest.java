@@ -60,6 +60,9 @@ class ErrorCatalogueTest {
         Files.writeString(t.resolve("list.yaml"), "- a\n- b\n");
         Files.writeString(t.resolve("typo.yaml"), "train:\n  batch_szie: 3\n");
         Files.writeString(t.resolve("section.yaml"), "optim:\n  lr: 1\n");
+        Files.writeString(t.resolve("octal.yaml"), "train:\n  seed: 040\n");
+        Files.writeString(t.resolve("yes.yaml"), "name: yes\n");
+        Files.writeString(t.resolve("alias.yaml"), "data:\n  input: &t text.txt\nsample:\n  prime: *t\n");
         Files.write(t.resolve("empty.txt"), new byte[0]);
         Files.write(t.resolve("bom.txt"), new byte[]{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
         Files.write(t.resolve("bad.txt"), new byte[]{'o', 'k', ' ', (byte) 0xFF, '!'});
@@ -67,6 +70,7 @@ class ErrorCatalogueTest {
         Files.writeString(t.resolve("one.txt"), "a".repeat(3000));
         Files.writeString(t.resolve("other.txt"), "The Zebra #1 sees the moon.\n".repeat(50));
         Files.writeString(t.resolve("occupied"), "a file where a directory should be");
+        Files.createDirectories(t.resolve("d84/samples.txt")); // samples.txt cannot be written: a directory holds its name
         Files.write(t.resolve("empty.zip"), new byte[0]);
         Files.write(t.resolve("half.zip"), Arrays.copyOf(good, good.length / 2));
         byte[] random = new byte[4096];
