@@ -24,8 +24,13 @@ public final class LossChart {
 
     private LossChart() {}
 
-    /** Draws the chart from metrics.jsonl records; throws if there is nothing to draw. */
+    /** Draws the chart from metrics.jsonl records as a PNG; throws if there is nothing to draw. */
     public static void write(List<JsonNode> metrics, String title, OutputStream out) throws IOException {
+        BitmapEncoder.saveBitmap(chart(metrics, title), out, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** The chart itself: its series and axes, for drawing or inspection. */
+    static XYChart chart(List<JsonNode> metrics, String title) {
         List<Double> it = new ArrayList<>();
         List<Double> train = new ArrayList<>();
         List<Double> lr = new ArrayList<>();
@@ -86,7 +91,7 @@ public final class LossChart {
         r.setLineColor(new Color(120, 120, 120));
         r.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f));
         chart.setYAxisGroupTitle(1, "learning rate");
-        BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        return chart;
     }
 
     /**
