@@ -60,15 +60,16 @@ public final class LossChart {
         st.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         // Round, well-spaced ticks: iterations from 0 with thousands separators, a tick every ~110 px.
         st.setXAxisMin(0.0);
+        // Up to a round number past the last iteration: XChart also takes that as the sign to place
+        // ticks at round values (for data at every integer it otherwise ticks every k-th point).
+        st.setXAxisMax(roundAbove(it.get(it.size() - 1)));
         st.setXAxisDecimalPattern("#,##0");
         st.setXAxisTickMarkSpacingHint(110);
         st.setYAxisTickMarkSpacingHint(60);
-        st.setYAxisDecimalPattern("0.00");
         // The rate axis spans 0 to its peak, so a constant rate still gets a scale of several ticks.
         double peak = lr.stream().mapToDouble(Double::doubleValue).max().orElse(1);
         st.setYAxisMin(1, 0.0);
         st.setYAxisMax(1, peak > 0 ? peak * 1.05 : 1);
-        st.putYAxisGroupDecimalPatternMap(1, "0.0E0");
 
         XYSeries t = chart.addSeries("train loss (per iteration)", it, train);
         t.setMarker(SeriesMarkers.NONE);
@@ -92,6 +93,15 @@ public final class LossChart {
         r.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f));
         chart.setYAxisGroupTitle(1, "learning rate");
         return chart;
+    }
+
+    /** The first multiple of a 1-2-5 step (about a tenth of {@code x}) above {@code x}. */
+    static double roundAbove(double x) {
+        double rough = Math.max(1, x / 10);
+        double magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
+        double step = rough / magnitude < 1.5 ? magnitude : rough / magnitude < 3.5 ? 2 * magnitude
+                : rough / magnitude < 7.5 ? 5 * magnitude : 10 * magnitude;
+        return (Math.floor(x / step) + 1) * step;
     }
 
     /**
