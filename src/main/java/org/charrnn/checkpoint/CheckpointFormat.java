@@ -39,7 +39,18 @@ final class CheckpointFormat {
         return renamed.equals(json) ? configurationJson : renamed.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * An entry may inflate at most this much: our metadata is small; a network entry is read into the
+     * heap and then copied off-heap, so it may take at most a third of the heap this process has.
+     */
     static long limitFor(String entry) {
-        return entry.startsWith("charrnn/") ? MAX_METADATA_BYTES : MAX_NETWORK_BYTES;
+        return entry.startsWith("charrnn/") ? MAX_METADATA_BYTES
+                : Math.min(MAX_NETWORK_BYTES, Runtime.getRuntime().maxMemory() / 3);
     }
+
+    /**
+     * Weights are float32 noise to a compressor (they deflate to ~90 %), JSON and YAML to ~10 %: an
+     * entry that inflates over 200 times its compressed size, past a megabyte, is not a checkpoint's.
+     */
+    static final long MAX_RATIO = 200;
 }

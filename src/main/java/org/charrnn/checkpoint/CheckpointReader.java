@@ -108,7 +108,7 @@ public final class CheckpointReader {
                             + " bytes, over the " + limit + "-byte limit (zip bomb?)");
                 }
                 try (InputStream in = zip.getInputStream(e)) {
-                    entries.put(entry, readCapped(in, limit, name, entry));
+                    entries.put(entry, readCapped(in, limit, e.getCompressedSize(), name, entry));
                 }
             }
         } catch (ZipException e) {
@@ -119,7 +119,7 @@ public final class CheckpointReader {
         return entries;
     }
 
-    private static byte[] readCapped(InputStream in, long limit, String name, String entry) throws IOException {
+    private static byte[] readCapped(InputStream in, long limit, long compressed, String name, String entry) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[1 << 16];
         long total = 0;
@@ -128,6 +128,10 @@ public final class CheckpointReader {
             if (total > limit) {
                 throw new CheckpointException(name + ": refused: entry " + entry + " inflates past the "
                         + limit + "-byte limit (zip bomb?)");
+            }
+            if (compressed > 0 && total > (1 << 20) && total > CheckpointFormat.MAX_RATIO * compressed) {
+                throw new CheckpointException(name + ": refused: entry " + entry + " inflates over "
+                        + CheckpointFormat.MAX_RATIO + " times its compressed size of " + compressed + " bytes (zip bomb?)");
             }
             out.write(buf, 0, n);
         }

@@ -200,6 +200,14 @@ class CheckpointFilesTest {
         String m = error(b);
         assertTrue(m.startsWith(b + ": refused: entry charrnn/state.json ") && m.endsWith("(zip bomb?)"), m);
 
+        // A network entry of 64 MiB of zeros, under every size cap, deflates to ~64 KB: refused before it is inflated whole.
+        Map<String, byte[]> zeros = CheckpointZips.entries(encoded());
+        zeros.put(CheckpointFormat.DL4J_COEFFICIENTS, new byte[64 << 20]);
+        Path z = write("zeros.zip", CheckpointZips.zip(zeros));
+        String mz = error(z);
+        assertTrue(mz.startsWith(z + ": refused: entry " + CheckpointFormat.DL4J_COEFFICIENTS + " inflates over 200 times its"
+                + " compressed size") && mz.endsWith("(zip bomb?)"), mz);
+
         Map<String, byte[]> slip = CheckpointZips.entries(encoded());
         slip.put("../../etc/evil", new byte[]{1});
         Path s = write("slip.zip", CheckpointZips.zip(slip));
