@@ -127,6 +127,12 @@ public final class ConfigLoader {
             if (dup.find()) {
                 throw new ConfigException(source + ": '" + dup.group(1) + "' appears twice; each key and section may appear once");
             }
+            java.util.regex.Matcher number = java.util.regex.Pattern.compile("^Malformed numeric value '([^']*)'")
+                    .matcher(String.valueOf(e.getOriginalMessage()));
+            if (number.find() && e.getLocation() != null) {
+                throw new ConfigException(source + ": " + keyOnLine(text, e.getLocation().getLineNr()) + "'" + number.group(1)
+                        + "' is not allowed; expected a finite number");
+            }
             throw new ConfigException(source + ": not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
         }
         refuseYamlSurprises(text, source, "the document");
@@ -136,6 +142,15 @@ public final class ConfigLoader {
                     + describe(root));
         }
         return root;
+    }
+
+    /** "train.learning_rate: " for the key written on that line (YAML .inf and .nan fail before a key is known), else "line N: ". */
+    private static String keyOnLine(String text, int lineNr) {
+        String[] lines = text.split("\n", -1);
+        if (lineNr < 1 || lineNr > lines.length) return "";
+        String written = lines[lineNr - 1].trim().split(":", 2)[0].trim();
+        List<Key> matches = ConfigSchema.KEYS.stream().filter(k -> k.name().endsWith("." + written) || k.name().equals(written)).toList();
+        return matches.size() == 1 ? matches.get(0).name() + ": " : "line " + lineNr + ": ";
     }
 
     /**

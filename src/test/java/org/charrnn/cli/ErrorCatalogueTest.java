@@ -61,6 +61,7 @@ class ErrorCatalogueTest {
         Files.writeString(t.resolve("typo.yaml"), "train:\n  batch_szie: 3\n");
         Files.writeString(t.resolve("section.yaml"), "optim:\n  lr: 1\n");
         Files.writeString(t.resolve("octal.yaml"), "train:\n  seed: 040\n");
+        Files.writeString(t.resolve("inf.yaml"), "train:\n  learning_rate: .inf\n");
         Files.writeString(t.resolve("yes.yaml"), "name: yes\n");
         Files.writeString(t.resolve("alias.yaml"), "data:\n  input: &t text.txt\nsample:\n  prime: *t\n");
         Files.write(t.resolve("empty.txt"), new byte[0]);
