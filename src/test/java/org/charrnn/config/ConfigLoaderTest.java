@@ -74,7 +74,7 @@ class ConfigLoaderTest {
             "val_frac above one|data:\\n  val_frac: 1.5\\n|c.yaml: data.val_frac: 1.5 is not allowed; expected a number in [0, 1)",
             "fractions over one|data:\\n  train_frac: 0.9\\n  val_frac: 0.2\\n|c.yaml: data.train_frac + data.val_frac = 1.1 but they must add up to at most 1 (the test split is what they leave)",
             "learning rate zero|train:\\n  learning_rate: 0\\n|c.yaml: train.learning_rate: 0 is not allowed; expected a number in (0, 100]",
-            "nan|train:\\n  learning_rate: .nan\\n|c.yaml: not valid YAML at line 2, column 22: Malformed numeric value '.nan'",
+            "nan|train:\\n  learning_rate: .nan\\n|c.yaml: train.learning_rate: '.nan' is not allowed; expected a finite number",
             "enum misspelt|model:\\n  type: lstn\\n|c.yaml: model.type: 'lstn' is not allowed; expected one of lstm, gru, rnn (did you mean lstm?)",
             "optimizer unknown|train:\\n  optimizer: lbfgs\\n|c.yaml: train.optimizer: 'lbfgs' is not allowed; expected one of rmsprop, adam, adagrad, sgd",
             "section is a scalar|train: 5\\n|c.yaml: train: expected a section of keys, got 5",
