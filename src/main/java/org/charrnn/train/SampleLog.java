@@ -27,11 +27,9 @@ public final class SampleLog implements TrainingEvents {
     private final Vocabulary vocabulary;
     private final int[] prime;
     private final long seed;
-    private final RunConfig run;
 
     SampleLog(Path dir, RunConfig run, Vocabulary vocabulary) {
         this.file = dir.resolve(FILE);
-        this.run = run;
         this.config = run.sample();
         this.vocabulary = vocabulary;
         String kept = config.prime().codePoints().filter(cp -> vocabulary.indexOf(cp) >= 0)
