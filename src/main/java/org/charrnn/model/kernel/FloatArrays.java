@@ -14,6 +14,26 @@ public final class FloatArrays {
         return a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1 && a.ordering() == 'c';
     }
 
+    /** Whether the array's elements lie in C order one after another (any data type; views included). */
+    public static boolean isCContiguous(INDArray a) {
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            if (a.size(d) != 1 && a.stride(d) != expected) return false;
+            expected *= a.size(d);
+        }
+        return true;
+    }
+
+    /**
+     * An NCW [B, w, T] array as time-major [T, B, w]: a view when it already is a permuted time-major
+     * buffer (what our layers pass each other in training), else a copy into {@code buffer}.
+     */
+    public static INDArray timeMajor(INDArray ncw, ReusableArray buffer) {
+        INDArray tm = ncw.permute(2, 0, 1);
+        if (isCContiguous(tm)) return tm;
+        return buffer.get(ncw.dataType(), tm.shape()).assign(tm);
+    }
+
     /** The array itself when it is contiguous C-order float, else such a copy. */
     public static INDArray contiguous(INDArray a) {
         return isContiguousFloat(a) ? a : a.castTo(DataType.FLOAT).dup('c');

@@ -27,7 +27,9 @@ import java.util.Map;
  * </ul>
  * {@code rnnTimeStep} (validation, sampling) keeps its own state in DL4J's stateMap, as usual.
  * Input and output are NCW [batch, features, time]; the cell's {@link RecurrentKernel} works
- * time-major [time, batch, features], in copies reused from minibatch to minibatch. A first layer
+ * time-major [time, batch, features], in buffers reused from minibatch to minibatch. In training,
+ * the NCW arrays passed between our layers (activations up, gradients down) are permuted views of
+ * those time-major buffers, so a layer boundary costs no copy. A first layer
  * reading the network's input ({@link FusedRecurrent#isBackpropToInput()} false) returns no input
  * gradient, as DL4J's embedding layers do.
  */
@@ -91,12 +93,8 @@ public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (lastX == null) throw new IllegalStateException("backprop without a training forward pass " + layerId());
-        long nIn = layerConf().getNIn();
         boolean wantInputGradient = layerConf().isBackpropToInput();
-        long time = epsilon.size(2);
-        long batch = epsilon.size(0);
-        long n = layerConf().getNOut();
-        INDArray dLdh = outputGradient.get(dataType, time, batch, n).assign(epsilon.castTo(dataType).permute(2, 0, 1));
+        INDArray dLdh = FloatArrays.timeMajor(epsilon.castTo(dataType), outputGradient);
         INDArray dx = wantInputGradient ? inputGradient.get(dataType, lastX.shape()) : null;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             // The kernel writes straight into the flattened gradient's views (C-order, contiguous).
@@ -112,11 +110,8 @@ public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
             // The input is the network's data: no gradient for it, as DL4J's own embedding layers do.
             return new Pair<>(g, null);
         }
-        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
-                new long[]{dx.size(1), nIn, dx.size(0)}, 'c');
-        epsOut.assign(dx.permute(1, 2, 0));
-        epsOut = backpropDropOutIfPresent(epsOut);
-        return new Pair<>(g, epsOut);
+        // NCW as a view of the time-major gradient: the layer below reads it back without a copy.
+        return new Pair<>(g, backpropDropOutIfPresent(dx.permute(1, 2, 0)));
     }
 
     @Override
@@ -204,6 +199,12 @@ public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
                 pending = last;
             }
         }
+        if (training) {
+            // NCW as a view of the time-major output, which the layer above reads back without a copy;
+            // the buffer lives until the next training forward, past this step's backward pass.
+            return new Step(h.permute(1, 2, 0), last);
+        }
+        // Inference hands out its own array: a caller may keep several outputs (feedForward, trace).
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{batch, n, time}, 'c');
         out.assign(h.permute(1, 2, 0));
         return new Step(out, last);
@@ -218,7 +219,7 @@ public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
         long time = input.size(2);
         long nIn = layerConf().getNIn();
         if (!layerConf().isReadsIndices() || input.size(1) != 1) {
-            return buffer.get(dataType, time, batch, input.size(1)).assign(input.castTo(dataType).permute(2, 0, 1));
+            return FloatArrays.timeMajor(input.castTo(dataType), buffer);
         }
         if (kernel.acceptsIndices() && nIn > 1) {
             return buffer.get(dataType, time, batch, 1).assign(input.castTo(dataType).permute(2, 0, 1));

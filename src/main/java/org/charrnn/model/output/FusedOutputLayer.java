@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
-import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,7 +24,7 @@ import java.nio.FloatBuffer;
  * {@link FusedOutput}'s computation. DL4J's RnnOutputLayer permutes its input to rows, computes the
  * logits and softmax in its backward pass, then computes them again for the score, and wants the
  * labels as a dense one-hot array [B, V, T] (21 MB a minibatch for 2,000 characters). Here, per
- * training step: the input's rows in time-major order (one copy), logits as one GEMM, softmax in
+ * training step: the input's rows in time-major order (a view of the recurrent layer's buffer), logits as one GEMM, softmax in
  * place (one op), then one Java pass that reads p(next character) for the loss and turns p into
  * dL/dz = p − onehot in place; dW and dX one GEMM each, db one sum. The score DL4J asks for after
  * backprop is the loss already computed. Labels may be indices [B, 1, T] (what our iterator hands
@@ -42,6 +41,8 @@ public class FusedOutputLayer extends RnnOutputLayer {
     private final ReusableArray inputGradientRows = new ReusableArray();
     /** The summed loss of the last training backward pass, for the score DL4J asks for next; NaN = none. */
     private double lossOfLastBackward = Double.NaN;
+    /** The time-major input rows of the last {@link #forward}, [T·B, n]. */
+    private INDArray lastRows;
     private INDArray labelsOfLastBackward;
 
     public FusedOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -84,13 +85,12 @@ public class FusedOutputLayer extends RnnOutputLayer {
         INDArray epsilonOut;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             INDArray z = forward(true); // now dL/dz per row
-            INDArray x = rows.get(dataType, time * batch, n);
-            gemm(x, true, z, false, dW);
+            gemm(lastRows, true, z, false, dW);
             z.sum(db, 0);
             INDArray dx = inputGradientRows.get(dataType, time * batch, n);
             gemm(z, false, w, true, dx);
-            epsilonOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[]{batch, n, time}, 'c');
-            epsilonOut.assign(dx.reshape('c', time, batch, n).permute(1, 2, 0));
+            // NCW as a view of the time-major rows: the recurrent layer below reads it back without a copy.
+            epsilonOut = dx.reshape('c', time, batch, n).permute(1, 2, 0);
         }
         labelsOfLastBackward = labels;
         Gradient g = new DefaultGradient();
@@ -140,8 +140,9 @@ public class FusedOutputLayer extends RnnOutputLayer {
         long time = input.size(2);
         int r = (int) (time * batch);
         int v = (int) layerConf().getNOut();
-        INDArray x = rows.get(dataType, time * batch, n);
-        x.reshape('c', time, batch, n).assign(input.castTo(dataType).permute(2, 0, 1));
+        // A view when the input is a recurrent layer's time-major output (training), else a copy.
+        INDArray x = FloatArrays.timeMajor(input.castTo(dataType), rows).reshape('c', time * batch, n);
+        lastRows = x;
         INDArray z = logits.get(dataType, r, v);
         gemm(x, false, getParam(DefaultParamInitializer.WEIGHT_KEY), false, z);
         z.addiRowVector(getParam(DefaultParamInitializer.BIAS_KEY));
@@ -209,7 +210,9 @@ public class FusedOutputLayer extends RnnOutputLayer {
 
     private void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c) {
         if (dataType == DataType.FLOAT) {
-            Sgemm.gemm(a, transposeA, FloatArrays.contiguous(b), transposeB, c, 1f, 0f);
+            // DL4J keeps W column-major; Sgemm reads that layout as a transpose, without a copy.
+            Sgemm.gemm(a, transposeA, FloatArrays.isCContiguous(b) || FloatArrays.isCContiguous(b.transpose())
+                    ? b : FloatArrays.contiguous(b), transposeB, c, 1f, 0f);
         } else {
             Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);
         }
