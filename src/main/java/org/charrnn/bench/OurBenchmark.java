@@ -10,6 +10,7 @@ import org.charrnn.data.StreamLayout;
 import org.charrnn.data.Vocabulary;
 import org.charrnn.model.CarriedState;
 import org.charrnn.model.GraphFactory;
+import org.charrnn.model.TrainingStep;
 import org.charrnn.model.kernel.Sgemm;
 import org.charrnn.sample.Sampler;
 import org.charrnn.sample.SamplingOptions;
@@ -55,12 +56,14 @@ public final class OurBenchmark {
     /** A network and its minibatches, ready to be timed window after window. */
     public static final class Session {
         private final ComputationGraph graph;
+        private final TrainingStep step;
         private final List<DataSet> batches = new ArrayList<>();
         private final long charsPerStep;
         private int next;
 
         Session(BenchModel m, Corpus text) {
             graph = graph(m, text.vocabulary().size());
+            step = new TrainingStep(graph);
             int length = Math.min(text.length(), m.batch() * m.seqLength() * 20 + 1);
             StreamLayout layout = new StreamLayout(new Region(0, length), m.batch(), m.seqLength(), false);
             Corpus corpus = text;
@@ -74,7 +77,7 @@ public final class OurBenchmark {
         }
 
         private void step() {
-            graph.fit(batches.get(next++ % batches.size()));
+            step.fit(batches.get(next++ % batches.size()));
             CarriedState.advance(graph);
         }
 

@@ -10,6 +10,7 @@ import org.charrnn.data.Splits;
 import org.charrnn.data.StreamLayout;
 import org.charrnn.model.CarriedState;
 import org.charrnn.model.GraphFactory;
+import org.charrnn.model.TrainingStep;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,6 +30,7 @@ public final class Trainer {
     private final String configYaml;
     private final Corpus corpus;
     private final ComputationGraph graph;
+    private final TrainingStep step;
     private final CheckpointStore store;
     private final Splits splits;
     private final StreamLayout layout;
@@ -44,6 +46,7 @@ public final class Trainer {
         this.configYaml = configYaml;
         this.corpus = corpus;
         this.graph = graph;
+        this.step = new TrainingStep(graph);
         this.store = store;
         this.splits = splitsOf(config, corpus);
         this.layout = trainingLayout(config, splits);
@@ -149,7 +152,7 @@ public final class Trainer {
 
                 DataSet batch = it.next();
                 long t0 = System.nanoTime();
-                graph.fit(batch);
+                step.fit(batch);
                 CarriedState.advance(graph);
                 double loss = graph.score() / batch.getFeatures().size(2);
                 throughput.add(charsPerIteration, System.nanoTime() - t0);
