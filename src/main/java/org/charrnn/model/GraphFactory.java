@@ -83,13 +83,8 @@ public final class GraphFactory {
             previous = name;
             width = model.rnnSize();
         }
-        FusedOutput output = FusedOutput.of(width, vocabularySize, model.dropout() > 0 ? new Dropout(1 - model.dropout()) : null);
-        if (train.gradClip() > 0) {
-            // Built without DL4J's builder, the layer would not inherit the clipping: char-rnn clips every gradient.
-            output.setGradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue);
-            output.setGradientNormalizationThreshold(train.gradClip());
-        }
-        g.addLayer(OUTPUT, output, previous);
+        g.addLayer(OUTPUT, FusedOutput.of(width, vocabularySize, model.dropout() > 0 ? new Dropout(1 - model.dropout()) : null),
+                previous);
         return g.setOutputs(OUTPUT).backpropType(BackpropType.Standard).build();
     }
 

@@ -4,9 +4,6 @@ import org.charrnn.config.ConfigLoader;
 import org.charrnn.config.RunConfig;
 import org.charrnn.testing.OneHotSegments;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,17 +40,6 @@ class TrainingStepTest {
         double w = 0;
         for (int i = 0; i < x.length; i++) w = Math.max(w, Math.abs(x[i] - y[i]) / (Math.abs(y[i]) + 1e-3));
         return w;
-    }
-
-    @Test
-    void gradClipAppliesToEveryLayerAsInCharRnn() {
-        ComputationGraph g = graph("rmsprop", 0.01, 5, 0.3);
-        for (GraphVertex v : g.getVertices()) {
-            if (!v.hasLayer()) continue;
-            assertEquals(GradientNormalization.ClipElementWiseAbsoluteValue, v.getLayer().getConfig().getGradientNormalization(),
-                    v.getVertexName());
-            assertEquals(5.0, v.getLayer().getConfig().getGradientNormalizationThreshold(), v.getVertexName());
-        }
     }
 
     @ParameterizedTest(name = "{0} lr {1} clip {2} dropout {3}")
