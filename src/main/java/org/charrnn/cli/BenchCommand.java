@@ -119,9 +119,9 @@ final class BenchCommand extends Command {
         }
 
         @Override
-        public void peaks(Map<ThreadSetting, Double> gflops) {
+        public void peaks(Map<Integer, Double> gflopsByBlasThreads) {
             out.printf(Locale.ROOT, "machine: %d cores; sgemm 2048^3 float:", Runtime.getRuntime().availableProcessors());
-            gflops.forEach((t, g) -> out.printf(Locale.ROOT, " %.0f GFLOP/s (%s)", g, t.label()));
+            gflopsByBlasThreads.forEach((n, g) -> out.printf(Locale.ROOT, " %.0f GFLOP/s (%d BLAS thread%s)", g, n, n == 1 ? "" : "s"));
             out.println();
             out.printf(Locale.ROOT, "each figure: median of %d windows of >= %.0f s after warm-up; chars/s%n", rounds, seconds);
         }
