@@ -60,16 +60,14 @@ public final class SpeedBenchmark {
             }
         }
         report.peaks(byBlas);
-        Map<ThreadSetting, Double> peak = new LinkedHashMap<>();
-        for (ThreadSetting t : s.threads()) peak.put(t, byBlas.get(t.blas()));
         for (BenchModel m : s.models()) {
             report.model(m, m.flopsPerChar(vocabulary));
-            one(s, m, text, peak, report);
+            one(s, m, text, byBlas, report);
             report.memory(Measurements.peakRssMiB());
         }
     }
 
-    private static void one(Settings s, BenchModel m, Corpus text, Map<ThreadSetting, Double> peak, Report report)
+    private static void one(Settings s, BenchModel m, Corpus text, Map<Integer, Double> peakByBlas, Report report)
             throws IOException, InterruptedException {
         PeerBenchmark peer = s.peer();
         Map<ThreadSetting, OurBenchmark.Session> sessions = new LinkedHashMap<>();
@@ -101,7 +99,7 @@ public final class SpeedBenchmark {
         double flops = m.flopsPerChar(text.vocabulary().size());
         for (ThreadSetting t : s.threads()) {
             double med = Measurements.median(ours.get(t));
-            report.training(new Training("ours", t, med, Measurements.range(ours.get(t)), med * flops / (peak.get(t) * 1e9)));
+            report.training(new Training("ours", t, med, Measurements.range(ours.get(t)), med * flops / (peakByBlas.get(t.blas()) * 1e9)));
             if (med > bestOurs) {
                 bestOurs = med;
                 bestThreads = t;

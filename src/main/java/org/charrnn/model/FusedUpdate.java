@@ -1,6 +1,5 @@
 package org.charrnn.model;
 
-import org.deeplearning4j.nn.api.Trainable;
 import org.deeplearning4j.nn.api.TrainingConfig;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -23,6 +22,8 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import static org.charrnn.model.kernel.FloatArrays.buffer;
 
 /**
  * What DL4J's updater and step function do after backprop, as one pass over the parameters in Java:
@@ -109,8 +110,8 @@ final class FusedUpdate {
     void apply(ComputationGraph graph, int batchSize, int iteration, int epoch) {
         // Fetched anew each time: setLearningRate replaces DL4J's updater and its state arrays.
         ComputationGraphUpdater updater = graph.getUpdater();
-        FloatBuffer params = vector(graph.params());
-        FloatBuffer grads = vector(graph.getFlattenedGradients());
+        FloatBuffer params = buffer(graph.params());
+        FloatBuffer grads = buffer(graph.getFlattenedGradients());
         for (UpdaterBlock block : updater.getUpdaterBlocks()) {
             IUpdater config = block.getGradientUpdater().getConfig();
             float lr = (float) config.getLearningRate(iteration, epoch);
@@ -124,13 +125,15 @@ final class FusedUpdate {
                 if (from >= to) continue;
                 Range range = new Range(from, to, base, batchSize, span.clip());
                 if (config instanceof RmsProp r) {
-                    rmsProp(params, grads, vector(state.get(RmsPropUpdater.G_STATE)), range, lr, (float) r.getRmsDecay(),
+                    float decay = (float) r.getRmsDecay();
+                    squareAverage(params, grads, buffer(state.get(RmsPropUpdater.G_STATE)), range, lr, decay, 1 - decay,
                             (float) r.getEpsilon());
                 } else if (config instanceof Adam a) {
-                    adam(params, grads, vector(state.get(AdamUpdater.M_STATE)), vector(state.get(AdamUpdater.V_STATE)), range,
+                    adam(params, grads, buffer(state.get(AdamUpdater.M_STATE)), buffer(state.get(AdamUpdater.V_STATE)), range,
                             lr, (float) a.getBeta1(), (float) a.getBeta2(), (float) a.getEpsilon(), iteration);
                 } else if (config instanceof AdaGrad a) {
-                    adaGrad(params, grads, vector(state.get(AdaGradUpdater.GRAD_STATE)), range, lr, (float) a.getEpsilon());
+                    squareAverage(params, grads, buffer(state.get(AdaGradUpdater.GRAD_STATE)), range, lr, 1, 1,
+                            (float) a.getEpsilon());
                 } else if (config instanceof Sgd) {
                     sgd(params, grads, range, lr);
                 } else {
@@ -142,14 +145,6 @@ final class FusedUpdate {
 
     /** Parameters [from, to) of one updater block (its state starts at {@code base}), one layer's clipping. */
     private record Range(int from, int to, int base, int batchSize, float clip) {}
-
-    /** The floats of a contiguous vector view (parameters, gradients, optimizer state: DL4J may call them 'f' or 'c'). */
-    private static FloatBuffer vector(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.length() > 1 && (!a.isVector() || a.elementWiseStride() != 1)) {
-            throw new IllegalStateException("expected a contiguous float vector, got " + a.shapeInfoToString());
-        }
-        return a.data().asNioFloat().position((int) a.offset()).slice();
-    }
 
     /** g ← clip(g / batch) for the chunk at {@code at}: DL4J's divideByMinibatch, then its clipbyvalue. */
     private int gradient(FloatBuffer grads, int at, Range r) {
@@ -165,12 +160,16 @@ final class FusedUpdate {
         return n;
     }
 
-    private void rmsProp(FloatBuffer params, FloatBuffer grads, FloatBuffer cache, Range r, float lr, float decay, float eps) {
-        float keep = 1 - decay;
+    /**
+     * RMSProp (s ← decay·s + keep·g², keep = 1 − decay) and Adagrad (decay = keep = 1: s ← s + g², the
+     * same floats, as multiplying by 1 is exact); then w ← w − lr·g / (√s + ε).
+     */
+    private void squareAverage(FloatBuffer params, FloatBuffer grads, FloatBuffer squares, Range r, float lr, float decay,
+                               float keep, float eps) {
         for (int at = r.from(); at < r.to(); at += CHUNK) {
             int n = gradient(grads, at, r);
             params.get(at, p, 0, n);
-            cache.get(at - r.base(), s, 0, n);
+            squares.get(at - r.base(), s, 0, n);
             for (int k = 0; k < n; k++) {
                 float gk = g[k];
                 float st = s[k] * decay + gk * gk * keep;
@@ -178,7 +177,7 @@ final class FusedUpdate {
                 p[k] -= (gk * lr) / ((float) Math.sqrt(st) + eps);
             }
             params.put(at, p, 0, n);
-            cache.put(at - r.base(), s, 0, n);
+            squares.put(at - r.base(), s, 0, n);
         }
     }
 
@@ -206,22 +205,6 @@ final class FusedUpdate {
             params.put(at, p, 0, n);
             m.put(at - r.base(), s, 0, n);
             v.put(at - r.base(), t, 0, n);
-        }
-    }
-
-    private void adaGrad(FloatBuffer params, FloatBuffer grads, FloatBuffer history, Range r, float lr, float eps) {
-        for (int at = r.from(); at < r.to(); at += CHUNK) {
-            int n = gradient(grads, at, r);
-            params.get(at, p, 0, n);
-            history.get(at - r.base(), s, 0, n);
-            for (int k = 0; k < n; k++) {
-                float gk = g[k];
-                float st = s[k] + gk * gk;
-                s[k] = st;
-                p[k] -= (lr * gk) / ((float) Math.sqrt(st) + eps);
-            }
-            params.put(at, p, 0, n);
-            history.put(at - r.base(), s, 0, n);
         }
     }
 

@@ -10,8 +10,9 @@ import java.nio.FloatBuffer;
 public final class FloatArrays {
     private FloatArrays() {}
 
+    /** Float elements one after another in C order (a vector in any order, a permuted view that is C order). */
     public static boolean isContiguousFloat(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1 && a.ordering() == 'c';
+        return a.dataType() == DataType.FLOAT && isCContiguous(a);
     }
 
     /** Whether the array's elements lie in C order one after another (any data type; views included). */

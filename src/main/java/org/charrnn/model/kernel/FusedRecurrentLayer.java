@@ -218,12 +218,8 @@ public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
         long batch = input.size(0);
         long time = input.size(2);
         long nIn = layerConf().getNIn();
-        if (!layerConf().isReadsIndices() || input.size(1) != 1) {
-            return FloatArrays.timeMajor(input.castTo(dataType), buffer);
-        }
-        if (kernel.acceptsIndices() && nIn > 1) {
-            return buffer.get(dataType, time, batch, 1).assign(input.castTo(dataType).permute(2, 0, 1));
-        }
+        boolean asGiven = !layerConf().isReadsIndices() || input.size(1) != 1 || kernel.acceptsIndices() && nIn > 1;
+        if (asGiven) return FloatArrays.timeMajor(input.castTo(dataType), buffer);
         INDArray x = buffer.get(dataType, time, batch, nIn).assign(0);
         float[] codes = input.castTo(DataType.FLOAT).dup('c').data().asFloat();
         for (int b = 0; b < batch; b++) {

@@ -44,6 +44,12 @@ public final class Sgemm {
                 beta, pointer(c), leadingDimension(c));
     }
 
+    /** An operand as cblas can read it: the matrix itself when it is row- or column-major float, else a row-major copy. */
+    public static INDArray readable(INDArray m) {
+        boolean float32 = m.dataType() == DataType.FLOAT && m.rank() == 2;
+        return float32 && (FloatArrays.isCContiguous(m) || isColumnMajor(m)) ? m : FloatArrays.contiguous(m);
+    }
+
     private static boolean isColumnMajor(INDArray m) {
         return m.rank() == 2 && m.rows() > 1 && m.columns() > 1 && m.stride(0) == 1 && m.stride(1) >= m.rows();
     }

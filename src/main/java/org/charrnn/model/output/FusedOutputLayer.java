@@ -210,9 +210,8 @@ public class FusedOutputLayer extends RnnOutputLayer {
 
     private void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c) {
         if (dataType == DataType.FLOAT) {
-            // DL4J keeps W column-major; Sgemm reads that layout as a transpose, without a copy.
-            Sgemm.gemm(a, transposeA, FloatArrays.isCContiguous(b) || FloatArrays.isCContiguous(b.transpose())
-                    ? b : FloatArrays.contiguous(b), transposeB, c, 1f, 0f);
+            // DL4J keeps W column-major: Sgemm reads it as a transpose, without a copy.
+            Sgemm.gemm(a, transposeA, Sgemm.readable(b), transposeB, c, 1f, 0f);
         } else {
             Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);
         }
