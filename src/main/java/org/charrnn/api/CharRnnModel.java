@@ -14,8 +14,7 @@ import org.charrnn.model.Stepper;
 import org.charrnn.report.ActivationTrace;
 import org.charrnn.sample.Sampler;
 import org.charrnn.sample.SamplingOptions;
-import org.charrnn.train.Evaluator;
-import org.charrnn.train.Trainer;
+import org.charrnn.eval.Evaluator;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -42,15 +41,15 @@ public final class CharRnnModel {
     private final Checkpoint checkpoint;
     private final Vocabulary vocabulary;
     private final Sampler sampler;
-    private final Stepper stepper; // weights for traces; null when the network is not our one-hot cells
+    private final Stepper stepper; // the weights as samples and traces step them; null when the network is not our one-hot cells
     private final Object network = new Object(); // guards the graph's own recurrent state while scoring
 
     private CharRnnModel(Path file, Checkpoint checkpoint) {
         this.file = file;
         this.checkpoint = checkpoint;
         this.vocabulary = checkpoint.vocabulary();
-        this.sampler = new Sampler(checkpoint.graph(), vocabulary);
         this.stepper = Stepper.supports(checkpoint.graph()) ? new Stepper(checkpoint.graph()) : null;
+        this.sampler = new Sampler(checkpoint.graph(), vocabulary, stepper);
     }
 
     /**
@@ -156,7 +155,7 @@ public final class CharRnnModel {
         RunConfig config = checkpoint.config();
         Path text = trainingText();
         Corpus corpus = loadText(text);
-        Splits splits = Trainer.splitsOf(config, corpus);
+        Splits splits = Splits.of(config.data(), corpus.length());
         Region region = switch (split) {
             case "test" -> splits.test();
             case "train" -> splits.train();
@@ -209,8 +208,11 @@ public final class CharRnnModel {
         }
     }
 
-    /** {@code text}, or without the characters the model does not know when {@code skip}; else a request error listing them. */
-    private String known(String text, String field, boolean skip) {
+    /**
+     * {@code text}, or without the characters the model does not know when {@code skip}; else an
+     * {@link InvalidRequestException} on {@code field} that lists them.
+     */
+    public String known(String text, String field, boolean skip) {
         Set<Integer> unknown = vocabulary.unknownIn(text);
         if (unknown.isEmpty()) return text;
         if (!skip) {
@@ -224,9 +226,9 @@ public final class CharRnnModel {
 
     private static String coreDescription(String core, String cell) {
         String ours = switch (cell) {
-            case "gru" -> "FusedGru";
-            case "rnn" -> "FusedRnn";
-            default -> "FusedLstm";
+            case "gru" -> "GruLayerConfig";
+            case "rnn" -> "RnnLayerConfig";
+            default -> "LstmLayerConfig";
         };
         return switch (core) {
             case "fused" -> "charrnn " + ours + ": exact truncated BPTT, state carried across minibatches";

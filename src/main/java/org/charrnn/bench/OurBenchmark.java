@@ -8,7 +8,7 @@ import org.charrnn.data.Corpus;
 import org.charrnn.data.Region;
 import org.charrnn.data.StreamLayout;
 import org.charrnn.data.Vocabulary;
-import org.charrnn.model.CarriedState;
+import org.charrnn.model.layer.CarriedState;
 import org.charrnn.model.GraphFactory;
 import org.charrnn.model.TrainingStep;
 import org.charrnn.model.kernel.Sgemm;
@@ -57,6 +57,7 @@ public final class OurBenchmark {
     public static final class Session {
         private final ComputationGraph graph;
         private final TrainingStep step;
+        private final CarriedState carried;
         private final List<DataSet> batches = new ArrayList<>();
         private final long charsPerStep;
         private int next;
@@ -64,6 +65,7 @@ public final class OurBenchmark {
         Session(BenchModel m, Corpus text) {
             graph = graph(m, text.vocabulary().size());
             step = new TrainingStep(graph);
+            carried = CarriedState.of(graph);
             int length = Math.min(text.length(), m.batch() * m.seqLength() * 20 + 1);
             StreamLayout layout = new StreamLayout(new Region(0, length), m.batch(), m.seqLength(), false);
             Corpus corpus = text;
@@ -78,7 +80,7 @@ public final class OurBenchmark {
 
         private void step() {
             step.fit(batches.get(next++ % batches.size()));
-            CarriedState.advance(graph);
+            carried.advance();
         }
 
         /** Chars/s over at least {@code seconds} and at least {@code minSteps} updates. */

@@ -23,12 +23,17 @@ final class CheckpointFormat {
     static final long MAX_NETWORK_BYTES = 1L << 31;
 
     /**
-     * Layer classes that moved since a checkpoint could have been written: the network configuration
-     * names them by class, so an older checkpoint is read with the new names. (Our LSTM moved into a
-     * package of its own when the GRU and RNN joined it.)
+     * Layer configuration classes that were renamed or moved since a checkpoint could have been
+     * written: DL4J's network configuration names them by class, so an older checkpoint is read with
+     * today's names. (The LSTM moved into a package of its own when the GRU and RNN joined it; the
+     * "Fused*" configurations became "*LayerConfig" when the model package was laid out by role.)
      */
     private static final java.util.Map<String, String> MOVED_CLASSES = java.util.Map.of(
-            "\"org.charrnn.model.FusedLstm\"", "\"org.charrnn.model.lstm.FusedLstm\"");
+            "\"org.charrnn.model.FusedLstm\"", "\"org.charrnn.model.lstm.LstmLayerConfig\"",
+            "\"org.charrnn.model.lstm.FusedLstm\"", "\"org.charrnn.model.lstm.LstmLayerConfig\"",
+            "\"org.charrnn.model.gru.FusedGru\"", "\"org.charrnn.model.gru.GruLayerConfig\"",
+            "\"org.charrnn.model.rnn.FusedRnn\"", "\"org.charrnn.model.rnn.RnnLayerConfig\"",
+            "\"org.charrnn.model.output.FusedOutput\"", "\"org.charrnn.model.output.SoftmaxOutputConfig\"");
 
     private CheckpointFormat() {}
 

@@ -2,6 +2,7 @@ package org.charrnn.checkpoint;
 
 import org.charrnn.config.RunConfig;
 import org.charrnn.data.Vocabulary;
+import org.charrnn.model.layer.CarriedState;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -74,17 +75,9 @@ final class CheckpointValidator {
                 throw new CheckpointException(damaged + "training state has a validation outside iterations 0.." + s.iteration());
             }
         }
-        for (Map.Entry<String, TrainingState.CarriedArrays> e : s.carried().entrySet()) {
-            TrainingState.CarriedArrays a = e.getValue();
-            Layer layer = graph.getVertex(e.getKey()) == null ? null : graph.getLayer(e.getKey());
-            long units = width(layer, false);
-            if (a == null || units < 0 || a.size() != units || a.batch() < 1) {
-                throw new CheckpointException(damaged + "carried state for '" + e.getKey() + "' does not fit the network");
-            }
-        }
         try {
-            CarriedStateCodec.decode(s.carried());
-        } catch (RuntimeException e) {
+            CarriedState.of(graph).check(s.carried());
+        } catch (IllegalArgumentException e) {
             throw new CheckpointException(damaged + "carried state: " + e.getMessage());
         }
     }

@@ -11,7 +11,10 @@ final class Json {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("base64 floats")
+                    .addSerializer(float[].class, new Base64Floats.Writer())
+                    .addDeserializer(float[].class, new Base64Floats.Reader()));
 
     private Json() {}
 

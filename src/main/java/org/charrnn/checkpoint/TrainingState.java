@@ -1,5 +1,7 @@
 package org.charrnn.checkpoint;
 
+import org.charrnn.model.layer.CarriedState;
+
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +14,7 @@ import java.util.Map;
  * @param learningRate       the rate the next update uses
  * @param seed               the run's seed; dropout masks are drawn from (seed, iteration)
  * @param initialLoss        the first training loss of the run (divergence is judged against it)
- * @param carried            layer name → hidden (and an LSTM's cell) state carried into the next minibatch
+ * @param carried            layer name → hidden (and an LSTM's cell) state carried into the next minibatch (base64 float32 in JSON)
  * @param trainLosses        training loss per iteration, nats/char
  * @param validations        every validation so far
  * @param textSha256         SHA-256 of the training text's characters (null in checkpoints written before it was kept)
@@ -20,7 +22,7 @@ import java.util.Map;
  * @param scheduleHorizon    the iteration a cosine or linear schedule decays to (0: not yet set)
  */
 public record TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed,
-                            double initialLoss, Map<String, CarriedArrays> carried, List<Float> trainLosses,
+                            double initialLoss, Map<String, CarriedState.Layer> carried, List<Float> trainLosses,
                             List<Validation> validations, String textSha256, Double trainingSeconds, Long scheduleHorizon) {
 
     public TrainingState {
@@ -30,7 +32,7 @@ public record TrainingState(long iteration, int iterationsPerEpoch, double learn
 
     /** A state with no time spent and no schedule horizon yet. */
     public TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed, double initialLoss,
-                         Map<String, CarriedArrays> carried, List<Float> trainLosses, List<Validation> validations,
+                         Map<String, CarriedState.Layer> carried, List<Float> trainLosses, List<Validation> validations,
                          String textSha256) {
         this(iteration, iterationsPerEpoch, learningRate, seed, initialLoss, carried, trainLosses, validations, textSha256, 0.0, 0L);
     }
@@ -46,32 +48,4 @@ public record TrainingState(long iteration, int iterationsPerEpoch, double learn
     }
 
     public record Validation(long iteration, double epoch, double loss, double trainLoss) {}
-
-    /**
-     * One layer's carried state: h (and c, an LSTM's cell state; null for other cells), each
-     * [batch, size] in row-major order. state.json holds them as base64 float32.
-     */
-    public record CarriedArrays(int batch, int size,
-                                @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = Json.Base64Floats.Writer.class)
-                                @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = Json.Base64Floats.Reader.class)
-                                float[] h,
-                                @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = Json.Base64Floats.Writer.class)
-                                @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = Json.Base64Floats.Reader.class)
-                                float[] c) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof CarriedArrays a && batch == a.batch && size == a.size
-                    && java.util.Arrays.equals(h, a.h) && java.util.Arrays.equals(c, a.c);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Objects.hash(batch, size, java.util.Arrays.hashCode(h), java.util.Arrays.hashCode(c));
-        }
-
-        @Override
-        public String toString() {
-            return "CarriedArrays[batch=" + batch + ", size=" + size + (c == null ? ", h]" : ", h, c]");
-        }
-    }
 }

@@ -10,6 +10,7 @@ import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.UnrecognizedOptionException;
 
 import org.charrnn.api.CharRnnModel;
+import org.charrnn.api.InvalidRequestException;
 import org.charrnn.data.Vocabulary;
 
 import java.io.IOException;
@@ -117,10 +118,10 @@ abstract class Command {
         }
     }
 
-    /** A whole UTF-8 text file named by a flag, or a one-line usage error naming the flag. */
     /** Prime texts and texts to visualize are read whole: far beyond any real one, well short of the heap. */
     static final long MAX_TEXT_BYTES = 64L << 20;
 
+    /** A whole UTF-8 text file named by a flag, or a one-line usage error naming the flag. */
     static String readUtf8(String flag, Path p) {
         if (Files.exists(p) && !Files.isRegularFile(p)) {
             throw new UsageException(flag + ": " + p + " is not a regular file (a directory, pipe or device); expected a UTF-8 text file");
@@ -142,16 +143,12 @@ abstract class Command {
      * {@code skip}, or a usage error listing them.
      */
     String knownCharacters(CharRnnModel model, String text, Path file, String what, boolean skip) {
-        List<Integer> unknown = model.unknownCharacters(text).stream().map(c -> c.codePointAt(0)).toList();
-        if (unknown.isEmpty()) return text;
-        if (!skip) {
+        try {
+            return model.known(text, what, skip);
+        } catch (InvalidRequestException e) {
             throw new UsageException(name() + ": " + what + " has characters " + file + " does not know: "
-                    + Vocabulary.describe(unknown) + " (drop them with --skip-unknown)");
+                    + Vocabulary.describe(e.unknown().stream().map(c -> c.codePointAt(0)).toList()) + " (drop them with --skip-unknown)");
         }
-        java.util.Set<Integer> drop = new java.util.HashSet<>(unknown);
-        StringBuilder kept = new StringBuilder();
-        text.codePoints().filter(cp -> !drop.contains(cp)).forEach(kept::appendCodePoint);
-        return kept.toString();
     }
 
     /**

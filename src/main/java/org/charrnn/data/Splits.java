@@ -1,7 +1,14 @@
 package org.charrnn.data;
 
+import org.charrnn.config.DataConfig;
+
 /** Contiguous train / val / test regions, in that order, as char-rnn's train_frac and val_frac. */
 public record Splits(Region train, Region val, Region test) {
+
+    /** The splits a run's data section asks of a text of {@code corpusLength} characters. */
+    public static Splits of(DataConfig data, int corpusLength) {
+        return of(corpusLength, data.trainFrac(), data.valFrac());
+    }
 
     public static Splits of(int corpusLength, double trainFrac, double valFrac) {
         int train = (int) Math.floor(corpusLength * trainFrac);

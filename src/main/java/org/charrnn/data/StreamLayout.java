@@ -1,5 +1,7 @@
 package org.charrnn.data;
 
+import org.charrnn.config.TrainConfig;
+
 /**
  * How a region is cut into {@code batch} parallel streams read {@code seqLength} steps at a time
  * (char-rnn's layout): stream s covers inputs [s*L, (s+1)*L) of the region, labels one further.
@@ -32,6 +34,11 @@ public record StreamLayout(Region region, int batch, int seqLength, boolean part
     /** Corpus offset of the input at step t of stream b. */
     public int offset(int stream, int step) {
         return region.start() + stream * streamLength() + step;
+    }
+
+    /** The training layout: train.batch_size streams read train.seq_length steps at a time, the remainder dropped. */
+    public static StreamLayout forTraining(Region region, TrainConfig train) {
+        return new StreamLayout(region, train.batchSize(), train.seqLength(), false);
     }
 
     /** A layout for scoring a whole region: up to {@code batch} streams, fewer when the region is short. */

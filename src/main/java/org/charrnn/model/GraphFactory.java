@@ -4,13 +4,13 @@ import org.charrnn.config.ModelConfig;
 import org.charrnn.config.Optimization;
 import org.charrnn.data.Encoding;
 import org.charrnn.data.InputEncoding;
-import org.charrnn.model.output.FusedOutput;
-import org.charrnn.model.output.FusedOutputLayer;
-import org.charrnn.model.gru.FusedGru;
-import org.charrnn.model.kernel.FusedRecurrent;
-import org.charrnn.model.kernel.FusedRecurrentLayer;
-import org.charrnn.model.lstm.FusedLstm;
-import org.charrnn.model.rnn.FusedRnn;
+import org.charrnn.model.output.SoftmaxOutputConfig;
+import org.charrnn.model.output.SoftmaxOutputLayer;
+import org.charrnn.model.gru.GruLayerConfig;
+import org.charrnn.model.layer.RecurrentLayerConfig;
+import org.charrnn.model.layer.RecurrentLayer;
+import org.charrnn.model.lstm.LstmLayerConfig;
+import org.charrnn.model.rnn.RnnLayerConfig;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -83,7 +83,7 @@ public final class GraphFactory {
             previous = name;
             width = model.rnnSize();
         }
-        g.addLayer(OUTPUT, FusedOutput.of(width, vocabularySize, model.dropout() > 0 ? new Dropout(1 - model.dropout()) : null),
+        g.addLayer(OUTPUT, SoftmaxOutputConfig.of(width, vocabularySize, model.dropout() > 0 ? new Dropout(1 - model.dropout()) : null),
                 previous);
         return g.setOutputs(OUTPUT).backpropType(BackpropType.Standard).build();
     }
@@ -104,10 +104,10 @@ public final class GraphFactory {
                 default -> throw new IllegalArgumentException("DL4J has no stock " + m.type() + " layer");
             };
         } else {
-            FusedRecurrent.Builder<?> b = switch (m.type()) {
-                case "lstm" -> new FusedLstm.Builder().forgetGateBiasInit(m.forgetBias());
-                case "gru" -> new FusedGru.Builder();
-                case "rnn" -> new FusedRnn.Builder();
+            RecurrentLayerConfig.Builder<?> b = switch (m.type()) {
+                case "lstm" -> new LstmLayerConfig.Builder().forgetGateBiasInit(m.forgetBias());
+                case "gru" -> new GruLayerConfig.Builder();
+                case "rnn" -> new RnnLayerConfig.Builder();
                 default -> throw new IllegalArgumentException("unknown cell " + m.type());
             };
             layer = b.initRange(m.initRange()).backpropToInput(!readsNetworkInput).readsIndices(readsNetworkInput)
@@ -135,27 +135,17 @@ public final class GraphFactory {
         String first = graph.getConfiguration().getTopologicalOrderStr().get(1);
         org.deeplearning4j.nn.api.Layer firstLayer = graph.getLayer(first);
         boolean indexIn = firstLayer instanceof org.deeplearning4j.nn.layers.feedforward.embedding.EmbeddingSequenceLayer
-                || firstLayer instanceof FusedRecurrentLayer f && f.cell().isReadsIndices();
-        boolean indexOut = graph.getLayer(OUTPUT) instanceof FusedOutputLayer;
+                || firstLayer instanceof RecurrentLayer f && f.cell().isReadsIndices();
+        boolean indexOut = graph.getLayer(OUTPUT) instanceof SoftmaxOutputLayer;
         return new Encoding(indexIn ? InputEncoding.INDEX : InputEncoding.ONE_HOT, indexOut ? InputEncoding.INDEX : InputEncoding.ONE_HOT);
     }
 
     /** "fused" (our cells) or "stock" (DL4J's LSTM or SimpleRnn): which recurrent core a built graph uses. */
     public static String coreOf(ComputationGraph graph) {
         for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
-            if (l instanceof FusedRecurrentLayer) return "fused";
+            if (l instanceof RecurrentLayer) return "fused";
             if (l instanceof org.deeplearning4j.nn.layers.recurrent.LSTM) return "stock";
             if (l instanceof org.deeplearning4j.nn.layers.recurrent.SimpleRnn) return "stock";
-        }
-        return "unknown";
-    }
-
-    /** lstm, gru or rnn: the cell of a built graph's recurrent layers. */
-    public static String cellOf(ComputationGraph graph) {
-        for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
-            if (l instanceof FusedRecurrentLayer f) return f.cell().cellName();
-            if (l instanceof org.deeplearning4j.nn.layers.recurrent.LSTM) return "lstm";
-            if (l instanceof org.deeplearning4j.nn.layers.recurrent.SimpleRnn) return "rnn";
         }
         return "unknown";
     }

@@ -1,10 +1,10 @@
 package org.charrnn.model;
 
 import org.charrnn.model.kernel.FloatArrays;
-import org.charrnn.model.kernel.FusedParams;
-import org.charrnn.model.kernel.FusedRecurrentLayer;
+import org.charrnn.model.layer.RecurrentParams;
+import org.charrnn.model.layer.RecurrentLayer;
 import org.charrnn.model.kernel.RowMatrix;
-import org.charrnn.model.kernel.StepCell;
+import org.charrnn.model.kernel.SamplingStep;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer;
@@ -19,16 +19,16 @@ import java.util.concurrent.Future;
 
 /**
  * One character at a time through a trained network of our recurrent cells (any mix of LSTM, GRU
- * and vanilla RNN layers), in plain Java: each layer a {@link StepCell} holding copies of its
+ * and vanilla RNN layers), in plain Java: each layer a {@link SamplingStep} holding copies of its
  * weights, every buffer allocated once, no ND4J call per step. Sampling is batch 1, where per-op
- * overhead, not arithmetic, dominates DL4J's rnnTimeStep (~1 ms per character). Inference only (no
+ * overhead, not arithmetic, dominates DL4J's rnnTimeStep. Inference only (no
  * dropout). Use {@link #supports} to check a graph first; tested against rnnTimeStep.
  * One instance per thread (it holds the recurrent state); {@link #fresh} gives another that shares
  * the weights.
  */
 public final class Stepper {
     private final int vocabulary;
-    private final List<StepCell> cells = new ArrayList<>();
+    private final List<SamplingStep> cells = new ArrayList<>();
     private final List<String> cellNames = new ArrayList<>();
     private final float[][] outW; // [n][V]: out[v] += h[j] * outW[j][v]
     private final float[] outB;
@@ -37,7 +37,7 @@ public final class Stepper {
 
     /**
      * Below this many multiply-adds per layer step one core is quicker than two: handing half a
-     * step to the helper thread and waiting for it costs ~10–20 µs. 3×512 does ~2 M per layer step.
+     * step to the helper thread and waiting for it costs more than the work it saves on a small layer.
      */
     static final int SPLIT_WORK = 1 << 20;
     /** The threshold in force (a test raises it to compare split and unsplit steps). */
@@ -48,7 +48,7 @@ public final class Stepper {
     public static boolean supports(ComputationGraph graph) {
         Layer[] layers = graph.getLayers();
         if (layers.length < 2 || !(layers[layers.length - 1] instanceof RnnOutputLayer)) return false;
-        for (int i = 0; i < layers.length - 1; i++) if (!(layers[i] instanceof FusedRecurrentLayer)) return false;
+        for (int i = 0; i < layers.length - 1; i++) if (!(layers[i] instanceof RecurrentLayer)) return false;
         return graph.getConfiguration().getTopologicalOrderStr().size() == layers.length + 1;
     }
 
@@ -56,9 +56,9 @@ public final class Stepper {
         if (!supports(graph)) throw new IllegalArgumentException("not a stack of our recurrent layers with one-hot input");
         for (String name : graph.getConfiguration().getTopologicalOrderStr()) {
             Layer l = graph.getLayer(name);
-            if (l instanceof FusedRecurrentLayer f) {
-                cells.add(f.cell().newStepCell(f.getParam(FusedParams.INPUT_WEIGHTS), f.getParam(FusedParams.RECURRENT_WEIGHTS),
-                        f.getParam(FusedParams.BIAS)));
+            if (l instanceof RecurrentLayer f) {
+                cells.add(f.cell().newSamplingStep(f.getParam(RecurrentParams.INPUT_WEIGHTS), f.getParam(RecurrentParams.RECURRENT_WEIGHTS),
+                        f.getParam(RecurrentParams.BIAS)));
                 cellNames.add(f.cell().cellName());
             }
         }
@@ -75,7 +75,7 @@ public final class Stepper {
     /** Shares {@code weights}' read-only weight arrays; its own zero state and buffers. */
     private Stepper(Stepper weights) {
         vocabulary = weights.vocabulary;
-        for (StepCell c : weights.cells) cells.add(c.fresh());
+        for (SamplingStep c : weights.cells) cells.add(c.fresh());
         cellNames.addAll(weights.cellNames);
         outW = weights.outW;
         outB = weights.outB;
@@ -89,7 +89,7 @@ public final class Stepper {
     }
 
     public void reset() {
-        for (StepCell c : cells) c.reset();
+        for (SamplingStep c : cells) c.reset();
     }
 
     public int layers() {
@@ -113,7 +113,7 @@ public final class Stepper {
     /** Feeds one character; returns the next-character distribution (a buffer reused by the next call). */
     public float[] step(int index) {
         float[] x = null;
-        for (StepCell cell : cells) {
+        for (SamplingStep cell : cells) {
             step(cell, index, x);
             x = cell.hidden();
         }
@@ -131,7 +131,7 @@ public final class Stepper {
     }
 
     /** One layer step; a big layer's units are split between this thread and a helper. */
-    private static void step(StepCell cell, int index, float[] x) {
+    private static void step(SamplingStep cell, int index, float[] x) {
         ExecutorService h = cell.workPerStep() >= splitWork ? helper() : null;
         if (h == null) {
             cell.step(index, x, 0, cell.units());

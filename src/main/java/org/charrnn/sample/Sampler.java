@@ -27,10 +27,15 @@ public final class Sampler {
     private final Stepper weights; // null when the graph needs DL4J's rnnTimeStep
 
     public Sampler(ComputationGraph graph, Vocabulary vocabulary) {
+        this(graph, vocabulary, Stepper.supports(graph) ? new Stepper(graph) : null);
+    }
+
+    /** A sampler stepping {@code weights} (the graph's, shared with its other users), or the graph itself when null. */
+    public Sampler(ComputationGraph graph, Vocabulary vocabulary, Stepper weights) {
         this.graph = graph;
         this.vocabulary = vocabulary;
         this.encoding = GraphFactory.encoding(graph).features();
-        this.weights = Stepper.supports(graph) ? new Stepper(graph) : null;
+        this.weights = weights;
     }
 
     /** Emits {@code o.length()} generated code points (not the prime) to {@code out}. */

@@ -1,6 +1,6 @@
 package org.charrnn.train;
 
-import org.charrnn.checkpoint.CarriedStateCodec;
+import org.charrnn.eval.Evaluator;
 import org.charrnn.checkpoint.TrainingState;
 import org.charrnn.config.RunConfig;
 import org.charrnn.data.CharacterIterator;
@@ -8,7 +8,7 @@ import org.charrnn.data.Corpus;
 import org.charrnn.data.Encoding;
 import org.charrnn.data.Splits;
 import org.charrnn.data.StreamLayout;
-import org.charrnn.model.CarriedState;
+import org.charrnn.model.layer.CarriedState;
 import org.charrnn.model.GraphFactory;
 import org.charrnn.model.TrainingStep;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -31,6 +31,7 @@ public final class Trainer {
     private final Corpus corpus;
     private final ComputationGraph graph;
     private final TrainingStep step;
+    private final CarriedState carried;
     private final CheckpointStore store;
     private final Splits splits;
     private final StreamLayout layout;
@@ -47,19 +48,12 @@ public final class Trainer {
         this.corpus = corpus;
         this.graph = graph;
         this.step = new TrainingStep(graph);
+        this.carried = CarriedState.of(graph);
         this.store = store;
-        this.splits = splitsOf(config, corpus);
-        this.layout = trainingLayout(config, splits);
+        this.splits = Splits.of(config.data(), corpus.length());
+        this.layout = StreamLayout.forTraining(splits.train(), config.train());
         this.encoding = GraphFactory.encoding(graph);
         this.schedule = LearningRateSchedule.of(config.train());
-    }
-
-    public static Splits splitsOf(RunConfig config, Corpus corpus) {
-        return Splits.of(corpus.length(), config.data().trainFrac(), config.data().valFrac());
-    }
-
-    public static StreamLayout trainingLayout(RunConfig config, Splits splits) {
-        return new StreamLayout(splits.train(), config.train().batchSize(), config.train().seqLength(), false);
     }
 
     public RunConfig config() {
@@ -109,7 +103,7 @@ public final class Trainer {
         long charsPerIteration = (long) layout.batch() * layout.seqLength();
         CharacterIterator it = new CharacterIterator(corpus, layout, encoding, graph.params().dataType());
         it.seek((int) (start.iteration() % perEpoch));
-        CarriedState.restore(graph, CarriedStateCodec.decode(start.carried()));
+        carried.restore(start.carried());
         graph.rnnClearPreviousState();
 
         long iteration = start.iteration();
@@ -153,11 +147,11 @@ public final class Trainer {
                 DataSet batch = it.next();
                 long t0 = System.nanoTime();
                 step.fit(batch);
-                CarriedState.advance(graph);
+                carried.advance();
                 double loss = graph.score() / batch.getFeatures().size(2);
                 throughput.add(charsPerIteration, System.nanoTime() - t0);
                 iteration++;
-                if (iteration % perEpoch == 0) CarriedState.reset(graph); // the streams start over next epoch
+                if (iteration % perEpoch == 0) carried.reset(); // the streams start over next epoch
 
                 losses.add((float) loss);
                 if (Double.isNaN(initialLoss)) initialLoss = loss;
@@ -246,7 +240,7 @@ public final class Trainer {
     private TrainingState snapshot(long iteration, double initialLoss, List<Float> losses,
                                    List<TrainingState.Validation> validations) {
         return new TrainingState(iteration, iterationsPerEpoch(), schedule.at(iteration, iterationsPerEpoch(), horizon),
-                config.train().seed(), initialLoss, CarriedStateCodec.encode(CarriedState.snapshot(graph)),
+                config.train().seed(), initialLoss, carried.snapshot(),
                 List.copyOf(losses), List.copyOf(validations), corpus.sha256(), elapsed(), horizon);
     }
 

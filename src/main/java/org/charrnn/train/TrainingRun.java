@@ -122,11 +122,6 @@ public final class TrainingRun implements AutoCloseable {
                 }
                 Trainer trainer = new Trainer(config, yaml, corpus, ckpt.graph(), store);
                 TrainingState s = ckpt.state();
-                try {
-                    org.charrnn.model.CarriedState.restore(ckpt.graph(), org.charrnn.checkpoint.CarriedStateCodec.decode(s.carried()));
-                } catch (IllegalArgumentException e) {
-                    throw new org.charrnn.checkpoint.CheckpointException(checkpoint + ": damaged checkpoint: " + e.getMessage());
-                }
                 if (s.iterationsPerEpoch() != trainer.iterationsPerEpoch()) {
                     throw new ConfigException("cannot resume " + checkpoint + ": the training split now has "
                             + trainer.iterationsPerEpoch() + " minibatches per epoch, the checkpoint was made with "
@@ -277,8 +272,8 @@ public final class TrainingRun implements AutoCloseable {
 
     /** char-rnn's "0 batches" trap, explained: how much text the split needs and what to change. */
     static void requireEnoughText(RunConfig config, Corpus corpus) {
-        Splits splits = Trainer.splitsOf(config, corpus);
-        StreamLayout layout = Trainer.trainingLayout(config, splits);
+        Splits splits = Splits.of(config.data(), corpus.length());
+        StreamLayout layout = StreamLayout.forTraining(splits.train(), config.train());
         if (layout.segments() < 1) {
             int b = config.train().batchSize();
             int t = config.train().seqLength();

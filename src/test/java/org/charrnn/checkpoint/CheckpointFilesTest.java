@@ -2,6 +2,7 @@ package org.charrnn.checkpoint;
 
 import org.charrnn.config.RunConfig;
 import org.charrnn.data.Vocabulary;
+import org.charrnn.model.layer.CarriedState;
 import org.charrnn.model.GraphFactory;
 import org.charrnn.testing.TestTexts;
 import org.charrnn.train.CheckpointStore;
@@ -9,6 +10,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,8 +48,9 @@ class CheckpointFilesTest {
         vocab = Vocabulary.ofText("abcdefgh \n");
         config = TestTexts.smallConfig(tmp.resolve("t.txt"), tmp.resolve("ck"), "model.rnn_size=8");
         graph = GraphFactory.build(config.model(), config.train().optimization(), vocab.size());
-        INDArray h = Nd4j.rand(8, 8);
-        state = new TrainingState(12, 40, 1e-3, 123, 2.3, CarriedStateCodec.encode(Map.of("rnn0", new INDArray[]{h, h.mul(2)})),
+        float[] h = Nd4j.rand(8, 8).data().asFloat();
+        float[] c = Nd4j.rand(8, 8).data().asFloat();
+        state = new TrainingState(12, 40, 1e-3, 123, 2.3, Map.of("rnn0", new CarriedState.Layer(8, 8, h, c)),
                 List.of(2.3f, 2.2f), List.of(new TrainingState.Validation(12, 0.3, 2.1, 2.25)), null);
     }
 
@@ -72,9 +78,9 @@ class CheckpointFilesTest {
         assertEquals(config.values(), c.config().values());
         assertEquals(state, c.state());
         assertEquals("fused", c.core());
-        INDArray[] hc = CarriedStateCodec.decode(c.state().carried()).get("rnn0");
-        assertEquals(org.nd4j.linalg.api.buffer.DataType.FLOAT, hc[0].dataType());
-        assertEquals(Nd4j.rand(8, 8).shape()[0], hc[0].shape()[0]);
+        CarriedState.Layer hc = c.state().carried().get("rnn0");
+        assertEquals(64, hc.h().length);
+        assertEquals(64, hc.c().length);
     }
 
     @Test
@@ -214,22 +220,33 @@ class CheckpointFilesTest {
         assertEquals(s + ": refused: suspicious entry name '../../etc/evil' (path traversal)", error(s));
     }
 
-    /** A checkpoint written before our LSTM moved into its own package names it by its old class: it still loads. */
-    @Test
-    void aCheckpointNamingTheLstmByItsOldClassStillLoads() throws IOException {
+    /**
+     * Checkpoints written before our classes were renamed name them by their old names in DL4J's
+     * configuration: they still load (the LSTM's two earlier names, and the output layer's).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"org.charrnn.model.FusedLstm", "org.charrnn.model.lstm.FusedLstm"})
+    void aCheckpointNamingOurLayersByTheirOldClassesStillLoads(String oldLstm) throws IOException {
         Map<String, byte[]> e = CheckpointZips.entries(encoded());
         String json = new String(e.get(CheckpointFormat.DL4J_CONFIGURATION), StandardCharsets.UTF_8);
-        assertTrue(json.contains("\"org.charrnn.model.lstm.FusedLstm\""), "the configuration names the layer class");
-        e.put(CheckpointFormat.DL4J_CONFIGURATION, json.replace("org.charrnn.model.lstm.FusedLstm", "org.charrnn.model.FusedLstm")
+        assertTrue(json.contains("\"org.charrnn.model.lstm.LstmLayerConfig\""), "the configuration names the layer class");
+        e.put(CheckpointFormat.DL4J_CONFIGURATION, json.replace("org.charrnn.model.lstm.LstmLayerConfig", oldLstm)
+                .replace("org.charrnn.model.output.SoftmaxOutputConfig", "org.charrnn.model.output.FusedOutput")
                 .getBytes(StandardCharsets.UTF_8));
         CheckpointZips.resign(e);
         Path old = write("old.zip", CheckpointZips.zip(e));
         Checkpoint c = CheckpointReader.read(old, true);
         assertEquals(graph.params(), c.graph().params());
-        assertEquals(2, CarriedStateCodec.decode(c.state().carried()).get("rnn0").length, "h and c carried");
+        assertNotNull(c.state().carried().get("rnn0").c(), "h and c carried");
     }
 
-
-
-
+    /** Every old name maps to a class that exists today (the GRU's and RNN's too). */
+    @Test
+    void everyRenamedLayerClassStillExists() {
+        byte[] renamed = CheckpointFormat.renameLegacyClasses(("[\"org.charrnn.model.gru.FusedGru\", \"org.charrnn.model.rnn.FusedRnn\","
+                + " \"org.charrnn.model.output.FusedOutput\", \"org.charrnn.model.lstm.FusedLstm\"]").getBytes(StandardCharsets.UTF_8));
+        for (String name : new String(renamed, StandardCharsets.UTF_8).replaceAll("[\\[\\]\" ]", "").split(",")) {
+            assertDoesNotThrow(() -> Class.forName(name), name);
+        }
+    }
 }

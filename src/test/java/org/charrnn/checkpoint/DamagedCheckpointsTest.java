@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.charrnn.config.RunConfig;
 import org.charrnn.data.Vocabulary;
+import org.charrnn.model.layer.CarriedState;
 import org.charrnn.model.GraphFactory;
 import org.charrnn.testing.TestTexts;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -41,12 +42,12 @@ class DamagedCheckpointsTest {
         Vocabulary vocab = Vocabulary.ofText("abcdefgh \n");
         RunConfig config = TestTexts.smallConfig(tmp.resolve("t.txt"), tmp.resolve("ck"), "model.rnn_size=8", "model.type=" + cell);
         ComputationGraph graph = GraphFactory.build(config.model(), config.train().optimization(), vocab.size());
-        INDArray h = Nd4j.rand(4, 8);
-        Map<String, INDArray[]> carried = new LinkedHashMap<>();
+        float[] h = Nd4j.rand(4, 8).data().asFloat();
+        Map<String, CarriedState.Layer> carried = new LinkedHashMap<>();
         for (String layer : List.of("rnn0", "rnn1")) {
-            carried.put(layer, cell.equals("lstm") ? new INDArray[]{h, h.mul(2)} : new INDArray[]{h});
+            carried.put(layer, new CarriedState.Layer(4, 8, h, cell.equals("lstm") ? h.clone() : null));
         }
-        TrainingState state = new TrainingState(12, 40, 1e-3, 123, 2.3, CarriedStateCodec.encode(carried),
+        TrainingState state = new TrainingState(12, 40, 1e-3, 123, 2.3, carried,
                 java.util.Collections.nCopies(12, 2.2f), List.of(new TrainingState.Validation(12, 0.3, 2.1, 2.25)), null);
         return new CheckpointWriter().encode(graph, vocab, config.toYaml(), state, "fused");
     }

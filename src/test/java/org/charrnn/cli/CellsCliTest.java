@@ -31,7 +31,7 @@ class CellsCliTest {
 
         CliRunner.Result i = CliRunner.run("inspect", best);
         assertEquals(0, i.code(), i.err());
-        String name = cell.equals("gru") ? "FusedGru" : "FusedRnn";
+        String name = cell.equals("gru") ? "GruLayerConfig" : "RnnLayerConfig";
         assertTrue(i.out().contains("recurrent core:  fused " + cell + " (charrnn " + name
                 + ": exact truncated BPTT, state carried across minibatches)"), i.out());
 

@@ -1,5 +1,6 @@
 package org.charrnn.model;
 
+import org.charrnn.model.layer.CarriedState;
 import org.charrnn.config.Optimization;
 import org.charrnn.config.ConfigLoader;
 import org.charrnn.config.ModelConfig;
@@ -75,7 +76,7 @@ class CellGradientTest {
     void oneSegmentFromZeroState(String cell) {
         ComputationGraph g = GraphFactory.build(model(cell, "fused", 1), train(), VOCAB, DataType.DOUBLE);
         INDArray[] d = data(1);
-        assertExact(FiniteDifferences.maxRelativeErrors(g, d[0], d[1], () -> CarriedState.reset(g)));
+        assertExact(FiniteDifferences.maxRelativeErrors(g, d[0], d[1], () -> CarriedState.of(g).reset()));
     }
 
     @ParameterizedTest
@@ -85,13 +86,14 @@ class CellGradientTest {
         INDArray[] first = data(2);
         // First segment: fit once so the carried state is what training would really carry.
         g.fit(new org.nd4j.linalg.dataset.DataSet(first[0], first[1]));
-        CarriedState.advance(g);
-        Map<String, INDArray[]> carried = CarriedState.snapshot(g);
-        assertTrue(carried.size() == 2 && carried.get("rnn0")[0].amaxNumber().doubleValue() > 1e-3,
+        CarriedState state = CarriedState.of(g);
+        state.advance();
+        Map<String, CarriedState.Layer> carried = state.snapshot();
+        assertTrue(carried.size() == 2 && Nd4j.create(carried.get("rnn0").h()).amaxNumber().doubleValue() > 1e-3,
                 "the first segment must leave a non-zero state to carry");
         INDArray[] second = data(3);
         Map<String, Double> errors = FiniteDifferences.maxRelativeErrors(g, second[0], second[1],
-                () -> CarriedState.restore(g, carried));
+                () -> state.restore(carried));
         assertExact(errors);
         assertTrue(errors.keySet().containsAll(java.util.List.of("rnn0_W", "rnn0_RW", "rnn0_b", "rnn1_W", "out_W", "out_b")),
                 "every parameter was checked: " + errors.keySet());

@@ -1,12 +1,12 @@
 package org.charrnn.model;
 
-import org.charrnn.model.gru.FastGruKernel;
-import org.charrnn.model.gru.ReferenceGruKernel;
+import org.charrnn.model.gru.GruTrainingKernel;
+import org.charrnn.model.gru.GruReferenceKernel;
 import org.charrnn.model.kernel.RecurrentKernel;
-import org.charrnn.model.lstm.FastLstmKernel;
-import org.charrnn.model.lstm.NativeLstmKernel;
-import org.charrnn.model.rnn.FastRnnKernel;
-import org.charrnn.model.rnn.ReferenceRnnKernel;
+import org.charrnn.model.lstm.LstmTrainingKernel;
+import org.charrnn.model.lstm.LstmReferenceKernel;
+import org.charrnn.model.rnn.RnnTrainingKernel;
+import org.charrnn.model.rnn.RnnReferenceKernel;
 import org.charrnn.testing.ScalarCells;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,7 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,22 +29,18 @@ class CellKernelTest {
 
     static RecurrentKernel fast(String cell) {
         return switch (cell) {
-            case "lstm" -> new FastLstmKernel();
-            case "gru" -> new FastGruKernel();
-            default -> new FastRnnKernel();
+            case "lstm" -> new LstmTrainingKernel();
+            case "gru" -> new GruTrainingKernel();
+            default -> new RnnTrainingKernel();
         };
     }
 
     static RecurrentKernel reference(String cell) {
         return switch (cell) {
-            case "lstm" -> new NativeLstmKernel();
-            case "gru" -> new ReferenceGruKernel();
-            default -> new ReferenceRnnKernel();
+            case "lstm" -> new LstmReferenceKernel();
+            case "gru" -> new GruReferenceKernel();
+            default -> new RnnReferenceKernel();
         };
-    }
-
-    private static boolean lastInputWasOneHot(RecurrentKernel k) {
-        return ((org.charrnn.model.kernel.FastKernel) k).lastInputWasOneHot();
     }
 
     /** One segment's inputs, as arrays for the scalar reference. */
@@ -130,7 +125,6 @@ class CellKernelTest {
         Case c = Case.random(cell, t, bs, nIn, n, oneHot, 31L * t + 7L * bs + n + (oneHot ? 1 : 0));
         RecurrentKernel k = fast(cell);
         INDArray[] got = run(k, c, DataType.FLOAT, true);
-        assertEquals(oneHot, lastInputWasOneHot(k), "the one-hot lookup path is taken exactly for one-hot input");
         if (reuse) got = run(k, c, DataType.FLOAT, true);
         assertClose(cell + " fast kernel T=" + t + " B=" + bs + " nIn=" + nIn + " n=" + n + (oneHot ? " one-hot" : " dense"),
                 expected(c), got, 2e-5);
@@ -152,11 +146,9 @@ class CellKernelTest {
         RecurrentKernel k = fast(cell);
         Case oneHot = Case.random(cell, 20, 6, 11, 8, true, 1);
         run(k, oneHot, DataType.FLOAT, true);
-        assertTrue(lastInputWasOneHot(k));
         Case dense = Case.random(cell, 20, 6, 11, 8, false, 2);
         for (int j = 0; j < 11; j++) dense.x[0][0][j] = j == 3 ? 1 : 0; // its first row looks one-hot
         INDArray[] got = run(k, dense, DataType.FLOAT, true);
-        assertFalse(lastInputWasOneHot(k));
         assertClose(cell + " dense after one-hot", expected(dense), got, 2e-5);
     }
 

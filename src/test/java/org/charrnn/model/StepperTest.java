@@ -31,7 +31,7 @@ class StepperTest {
         int units = cell.equals("rnn") ? 1024 : 600;
         ComputationGraph g = graph(vocab, "model.type=" + cell, "model.rnn_size=" + units);
         Stepper stepper = new Stepper(g);
-        assertTrue(g.getLayer("rnn0") instanceof org.charrnn.model.kernel.FusedRecurrentLayer f
+        assertTrue(g.getLayer("rnn0") instanceof org.charrnn.model.layer.RecurrentLayer f
                 && (long) (vocab + units) * f.cell().gateBlocks() * units >= Stepper.SPLIT_WORK, "both layers take the split path");
         float[][] split = steps(stepper, vocab, 40);
         Stepper.splitWork = Long.MAX_VALUE;

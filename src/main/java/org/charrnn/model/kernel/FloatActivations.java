@@ -4,8 +4,8 @@ package org.charrnn.model.kernel;
  * tanh and the logistic sigmoid in float32, written so that HotSpot's C2 vectorises loops over
  * them: a clamped rational approximation (the one Eigen uses for float tanh), only multiplies,
  * adds, one divide and min/max — no exp, no branches. Absolute error ≤ 4e-7 over all floats
- * (tested against Math.tanh). Over a [50,512] gate block this runs at ~0.35 ns per element, where
- * ND4J's sigmoid op took ~4 ns per element plus the call.
+ * (tested against Math.tanh). Vectorised in line with the gate arithmetic, it saves the round trip
+ * through an ND4J op (a native call and a pass over memory) per gate block and step.
  */
 public final class FloatActivations {
     /** Beyond ±7.9 the float tanh is ±1 to within the approximation's error. */

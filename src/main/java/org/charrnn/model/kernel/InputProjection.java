@@ -72,11 +72,6 @@ public final class InputProjection {
         }
     }
 
-    /** Whether the last forward recognised its input as one-hot (and looked rows up instead of multiplying). */
-    public boolean lastWasOneHot() {
-        return oneHot;
-    }
-
     /** dWx = xᵀ·dG for the x of the last forward, dG [R, width]. */
     public void weightGradient(INDArray x, INDArray dGates, INDArray dWx) {
         if (!oneHot) {

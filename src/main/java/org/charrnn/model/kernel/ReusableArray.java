@@ -9,8 +9,8 @@ import java.util.Arrays;
 
 /**
  * A C-order array kept outside DL4J's workspaces and handed out again while the shape stays the
- * same. A fresh native buffer of a megabyte costs a page fault per 4 KB on first touch: allocating
- * the layer's time-major copies anew for every minibatch took ~12 % of a 2×128 training step.
+ * same. A fresh native buffer costs a page fault per 4 KB on first touch: allocating the layer's
+ * time-major copies anew for every minibatch would pay that on every step.
  */
 public final class ReusableArray {
     private INDArray array;

@@ -1,4 +1,4 @@
-package org.charrnn.train;
+package org.charrnn.eval;
 
 import org.charrnn.data.CharacterIterator;
 import org.charrnn.data.Corpus;

@@ -1,7 +1,7 @@
 package org.charrnn.model.lstm;
 
 import org.charrnn.model.kernel.FloatActivations;
-import org.charrnn.model.kernel.FastKernel;
+import org.charrnn.model.kernel.TrainingKernel;
 import org.charrnn.model.kernel.InputProjection;
 import org.charrnn.model.kernel.RecurrentKernel;
 import org.charrnn.model.kernel.Sgemm;
@@ -20,7 +20,7 @@ import static org.charrnn.model.kernel.FloatArrays.write;
 
 /**
  * A float32 LSTM {@link RecurrentKernel} built for speed on a CPU, exact to float rounding against
- * {@link NativeLstmKernel} (the reference it is tested against).
+ * {@link LstmReferenceKernel} (the reference it is tested against).
  * <ul>
  *   <li>All GEMMs that do not depend on the recurrence run once over all T·B rows
  *   ({@link InputProjection}: X·Wx + b, dWx, dX, with its one-hot row lookup), and dWr = Hprevᵀ·dZ.</li>
@@ -33,10 +33,10 @@ import static org.charrnn.model.kernel.FloatArrays.write;
  * a loop into SIMD when it is short and every array in it is indexed by the same expression: so
  * each gate has its own [B·n] array per step, and every loop runs k over [0, B·n) touching
  * {@code x[k]} of a handful of arrays. Written the obvious way (interleaved gate rows, offsets into
- * one big array) the same arithmetic ran scalar and took ~25 % of a training step.
+ * one big array) the same arithmetic runs scalar.
  * Not thread-safe: one instance per layer.
  */
-public final class FastLstmKernel extends FastKernel {
+public final class LstmTrainingKernel extends TrainingKernel {
 
     private INDArray gates;         // [T·B, 4n]: pre-activations (GEMM target), rows i|f|g|o
     private INDArray gateGrads;     // [T·B, 4n]: dL/dz, rows i|f|g|o

@@ -1,5 +1,8 @@
-package org.charrnn.model.kernel;
+package org.charrnn.model.layer;
 
+import org.charrnn.model.kernel.KernelChoice;
+import org.charrnn.model.kernel.RecurrentKernel;
+import org.charrnn.model.kernel.SamplingStep;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -19,17 +22,17 @@ import java.util.Collection;
  * Serialised by DL4J's JSON like any layer, so a checkpoint loads in plain DL4J code that has
  * these classes on the classpath. A cell's methods are not bean getters, so JSON holds only its fields.
  */
-public abstract class FusedRecurrent extends BaseRecurrentLayer {
+public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
     private double initRange = 0.08;
     /** False when the input is the network's data: no gradient is wanted for it, and none is computed. */
     private boolean backpropToInput = true;
     /** True when the input is characters as indices [B, 1, T] rather than one-hot rows [B, nIn, T]. */
     private boolean readsIndices = false;
 
-    protected FusedRecurrent() {
+    protected RecurrentLayerConfig() {
     }
 
-    protected FusedRecurrent(Builder<?> b) {
+    protected RecurrentLayerConfig(Builder<?> b) {
         super(b);
         this.initRange = b.initRange;
         this.backpropToInput = b.backpropToInput;
@@ -52,7 +55,7 @@ public abstract class FusedRecurrent extends BaseRecurrentLayer {
     public abstract RecurrentKernel newKernel(DataType dataType);
 
     /** A single-step inference cell holding copies of the given parameters. */
-    public abstract StepCell newStepCell(INDArray wx, INDArray wr, INDArray b);
+    public abstract SamplingStep newSamplingStep(INDArray wx, INDArray wr, INDArray b);
 
     /** Called after the uniform init: a cell's special bias values (an LSTM's forget gate). */
     protected void initBias(INDArray b, long n) {
@@ -64,7 +67,7 @@ public abstract class FusedRecurrent extends BaseRecurrentLayer {
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
         LayerValidation.assertNInNOutSet(getClass().getSimpleName(), getLayerName(), layerIndex, getNIn(), getNOut());
-        return Layers.wire(new FusedRecurrentLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView,
+        return Layers.wire(new RecurrentLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView,
                 initializeParams, initializer());
     }
 
@@ -95,8 +98,8 @@ public abstract class FusedRecurrent extends BaseRecurrentLayer {
     @Override
     public boolean equals(Object o) {
         return o != null && o.getClass() == getClass() && super.equals(o)
-                && ((FusedRecurrent) o).initRange == initRange && ((FusedRecurrent) o).backpropToInput == backpropToInput
-                && ((FusedRecurrent) o).readsIndices == readsIndices;
+                && ((RecurrentLayerConfig) o).initRange == initRange && ((RecurrentLayerConfig) o).backpropToInput == backpropToInput
+                && ((RecurrentLayerConfig) o).readsIndices == readsIndices;
     }
 
     @Override
@@ -106,7 +109,7 @@ public abstract class FusedRecurrent extends BaseRecurrentLayer {
 
     @Override
     public ParamInitializer initializer() {
-        return FusedParams.getInstance();
+        return RecurrentParams.getInstance();
     }
 
     @Override

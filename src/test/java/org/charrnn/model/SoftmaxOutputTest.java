@@ -1,7 +1,7 @@
 package org.charrnn.model;
 
-import org.charrnn.model.output.FusedOutput;
-import org.charrnn.model.output.FusedOutputLayer;
+import org.charrnn.model.output.SoftmaxOutputConfig;
+import org.charrnn.model.output.SoftmaxOutputLayer;
 import org.charrnn.testing.FiniteDifferences;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * weight and bias gradients, and the gradient it passes down — from index labels or one-hot labels,
  * in float and double; and its gradients match finite differences in double precision.
  */
-class FusedOutputTest {
+class SoftmaxOutputTest {
     private static final int BATCH = 3;
     private static final int N = 5;
     private static final int V = 7;
@@ -95,9 +95,9 @@ class FusedOutputTest {
         DataType type = DataType.valueOf(typeName);
         double tol = type == DataType.FLOAT ? 1e-5 : 1e-12;
         ComputationGraph theirs = graph(dl4j(), type);
-        ComputationGraph ours = graph(FusedOutput.of(N, V, null), type);
+        ComputationGraph ours = graph(SoftmaxOutputConfig.of(N, V, null), type);
         ours.setParams(theirs.params().dup());
-        assertTrue(ours.getLayer("out") instanceof FusedOutputLayer);
+        assertTrue(ours.getLayer("out") instanceof SoftmaxOutputLayer);
         INDArray[] d = data(type, 7);
         Result expected = run(theirs.getLayer("out"), d[0], d[2]);
         for (INDArray labels : new INDArray[]{d[1], d[2]}) {
@@ -111,8 +111,8 @@ class FusedOutputTest {
         // The score without a backward pass first (validation, eval) is the same number.
         Layer out = ours.getLayer("out");
         out.setInput(d[0], LayerWorkspaceMgr.noWorkspaces());
-        ((FusedOutputLayer) out).setLabels(d[1]);
-        assertEquals(expected.score(), ((FusedOutputLayer) out).computeScore(0, false, LayerWorkspaceMgr.noWorkspaces()),
+        ((SoftmaxOutputLayer) out).setLabels(d[1]);
+        assertEquals(expected.score(), ((SoftmaxOutputLayer) out).computeScore(0, false, LayerWorkspaceMgr.noWorkspaces()),
                 tol * Math.abs(expected.score()));
     }
 
@@ -121,7 +121,7 @@ class FusedOutputTest {
         DataType previous = Nd4j.defaultFloatingPointType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
-            ComputationGraph g = graph(FusedOutput.of(N, V, null), DataType.DOUBLE);
+            ComputationGraph g = graph(SoftmaxOutputConfig.of(N, V, null), DataType.DOUBLE);
             INDArray[] d = data(DataType.DOUBLE, 3);
             Map<String, Double> errors = FiniteDifferences.maxRelativeErrors(g, d[0], d[1], () -> { });
             errors.forEach((k, e) -> assertTrue(e < 1e-6, k + ": relative error " + e));
@@ -133,17 +133,17 @@ class FusedOutputTest {
 
     @Test
     void dropoutApplies() {
-        ComputationGraph g = graph(FusedOutput.of(N, V, new Dropout(0.5)), DataType.FLOAT);
+        ComputationGraph g = graph(SoftmaxOutputConfig.of(N, V, new Dropout(0.5)), DataType.FLOAT);
         INDArray[] d = data(DataType.FLOAT, 5);
         Layer out = g.getLayer("out");
         LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
         out.setInput(d[0], ws);
-        ((FusedOutputLayer) out).setLabels(d[1]);
-        double training = ((FusedOutputLayer) out).computeScore(0, true, ws);
+        ((SoftmaxOutputLayer) out).setLabels(d[1]);
+        double training = ((SoftmaxOutputLayer) out).computeScore(0, true, ws);
         out.clear();
         out.setInput(d[0], ws);
-        ((FusedOutputLayer) out).setLabels(d[1]);
-        double inference = ((FusedOutputLayer) out).computeScore(0, false, ws);
+        ((SoftmaxOutputLayer) out).setLabels(d[1]);
+        double inference = ((SoftmaxOutputLayer) out).computeScore(0, false, ws);
         assertTrue(Math.abs(training - inference) > 1e-4, "training drops inputs: " + training + " vs " + inference);
     }
 }

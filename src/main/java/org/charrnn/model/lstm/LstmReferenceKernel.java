@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * the op builder because the Java wrapper classes are broken in M2.1 (they misplace the arrays and
  * swap the cell/output activations). Exact; the backward op recomputes the forward itself.
  */
-public final class NativeLstmKernel implements RecurrentKernel {
+public final class LstmReferenceKernel implements RecurrentKernel {
     private static final int TNS = 0;
     private static final int FORWARD = 0;
     private static final int SIGMOID = 2;

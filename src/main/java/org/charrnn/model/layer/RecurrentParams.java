@@ -1,4 +1,4 @@
-package org.charrnn.model.kernel;
+package org.charrnn.model.layer;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -12,17 +12,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parameters of every {@link FusedRecurrent} cell: W = Wx [nIn, G·n], RW = Wr [n, G·n],
+ * Parameters of every {@link RecurrentLayerConfig} cell: W = Wx [nIn, G·n], RW = Wr [n, G·n],
  * b [1, biasLength(n)], in one flat view in that order. char-rnn's init: everything uniform in
- * [-init_range, init_range], then the cell's own bias values ({@link FusedRecurrent#initBias}).
+ * [-init_range, init_range], then the cell's own bias values ({@link RecurrentLayerConfig#initBias}).
  */
-public final class FusedParams implements ParamInitializer {
+public final class RecurrentParams implements ParamInitializer {
     public static final String INPUT_WEIGHTS = "W";
     public static final String RECURRENT_WEIGHTS = "RW";
     public static final String BIAS = "b";
-    private static final FusedParams INSTANCE = new FusedParams();
+    private static final RecurrentParams INSTANCE = new RecurrentParams();
 
-    public static FusedParams getInstance() {
+    public static RecurrentParams getInstance() {
         return INSTANCE;
     }
 
@@ -33,7 +33,7 @@ public final class FusedParams implements ParamInitializer {
 
     @Override
     public long numParams(Layer layer) {
-        FusedRecurrent c = (FusedRecurrent) layer;
+        RecurrentLayerConfig c = (RecurrentLayerConfig) layer;
         long n = c.getNOut();
         return (c.getNIn() + n) * c.gateBlocks() * n + c.biasLength(n);
     }
@@ -65,7 +65,7 @@ public final class FusedParams implements ParamInitializer {
 
     @Override
     public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-        FusedRecurrent c = (FusedRecurrent) conf.getLayer();
+        RecurrentLayerConfig c = (RecurrentLayerConfig) conf.getLayer();
         Map<String, INDArray> m = views(c, paramsView);
         if (initializeParams) {
             double r = c.getInitRange();
@@ -79,10 +79,10 @@ public final class FusedParams implements ParamInitializer {
 
     @Override
     public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
-        return views((FusedRecurrent) conf.getLayer(), gradientView);
+        return views((RecurrentLayerConfig) conf.getLayer(), gradientView);
     }
 
-    private static Map<String, INDArray> views(FusedRecurrent c, INDArray flatView) {
+    private static Map<String, INDArray> views(RecurrentLayerConfig c, INDArray flatView) {
         long nIn = c.getNIn();
         long n = c.getNOut();
         long g = c.gateBlocks() * n;

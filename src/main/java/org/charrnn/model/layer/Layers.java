@@ -1,4 +1,4 @@
-package org.charrnn.model.kernel;
+package org.charrnn.model.layer;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

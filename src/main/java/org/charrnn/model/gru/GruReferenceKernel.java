@@ -7,11 +7,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The GRU of {@link FusedGru} written plainly in ND4J array operations, in any data type: the exact
+ * The GRU of {@link GruLayerConfig} written plainly in ND4J array operations, in any data type: the exact
  * reference that double-precision gradient checks run on, and the kernel for non-CPU backends.
  * ND4J's own gru_bp op is not used: its reset-gate gradients are wrong in 1.0.0-M2.1.
  */
-public final class ReferenceGruKernel implements RecurrentKernel {
+public final class GruReferenceKernel implements RecurrentKernel {
     private INDArray[] r;
     private INDArray[] z;
     private INDArray[] cand;

@@ -5,7 +5,7 @@ package org.charrnn.model.kernel;
  * visualize): weights copied out once, every buffer allocated once, no ND4J call per step. It must
  * compute what the layer's training forward computes (tests compare the two).
  */
-public interface StepCell {
+public interface SamplingStep {
     int inputs();
 
     int units();
@@ -32,5 +32,5 @@ public interface StepCell {
     void reset();
 
     /** A cell with its own zero state sharing this one's weights (read-only): one per concurrent caller. */
-    StepCell fresh();
+    SamplingStep fresh();
 }

@@ -7,10 +7,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The vanilla RNN of {@link FusedRnn} written plainly in ND4J array operations, in any data type:
+ * The vanilla RNN of {@link RnnLayerConfig} written plainly in ND4J array operations, in any data type:
  * the exact reference that double-precision gradient checks run on, and the kernel for non-CPU backends.
  */
-public final class ReferenceRnnKernel implements RecurrentKernel {
+public final class RnnReferenceKernel implements RecurrentKernel {
     private INDArray[] h;
     private INDArray[] hPrev;
 

@@ -1,9 +1,9 @@
 package org.charrnn.model.gru;
 
-import org.charrnn.model.kernel.FusedRecurrent;
+import org.charrnn.model.layer.RecurrentLayerConfig;
 import org.charrnn.model.kernel.KernelChoice;
 import org.charrnn.model.kernel.RecurrentKernel;
-import org.charrnn.model.kernel.StepCell;
+import org.charrnn.model.kernel.SamplingStep;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -22,14 +22,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * which needs a second, dependent GEMM per step. Both are GRUs of the same size and power; this
  * one matches the PyTorch peer. State {h}.
  */
-public class FusedGru extends FusedRecurrent {
+public class GruLayerConfig extends RecurrentLayerConfig {
     private static final String[] STATE = {"h"};
 
     /** For DL4J's JSON deserialisation. */
-    public FusedGru() {
+    public GruLayerConfig() {
     }
 
-    private FusedGru(Builder b) {
+    private GruLayerConfig(Builder b) {
         super(b);
     }
 
@@ -55,19 +55,19 @@ public class FusedGru extends FusedRecurrent {
 
     @Override
     public RecurrentKernel newKernel(DataType dataType) {
-        return KernelChoice.fast(dataType) ? new FastGruKernel() : new ReferenceGruKernel();
+        return KernelChoice.trainingKernel(dataType) ? new GruTrainingKernel() : new GruReferenceKernel();
     }
 
     @Override
-    public StepCell newStepCell(INDArray wx, INDArray wr, INDArray b) {
-        return new GruStepCell(wx, wr, b);
+    public SamplingStep newSamplingStep(INDArray wx, INDArray wr, INDArray b) {
+        return new GruSamplingStep(wx, wr, b);
     }
 
-    public static class Builder extends FusedRecurrent.Builder<Builder> {
+    public static class Builder extends RecurrentLayerConfig.Builder<Builder> {
         @Override
         @SuppressWarnings("unchecked")
-        public FusedGru build() {
-            return new FusedGru(this);
+        public GruLayerConfig build() {
+            return new GruLayerConfig(this);
         }
     }
 }

@@ -2,29 +2,29 @@ package org.charrnn.model.gru;
 
 import org.charrnn.model.kernel.FloatActivations;
 import org.charrnn.model.kernel.RowMatrix;
-import org.charrnn.model.kernel.RowStepCell;
+import org.charrnn.model.kernel.RowSamplingStep;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** One GRU layer ({@link FusedGru}'s equations), one step at a time. */
-final class GruStepCell extends RowStepCell {
+/** One GRU layer ({@link GruLayerConfig}'s equations), one step at a time. */
+final class GruSamplingStep extends RowSamplingStep {
     private final float[] fromInput;  // [3n]
     private final float[] fromHidden; // [3n]
 
-    GruStepCell(INDArray wx, INDArray wr, INDArray b) {
+    GruSamplingStep(INDArray wx, INDArray wr, INDArray b) {
         super(wx, wr, b);
         fromInput = new float[3 * n];
         fromHidden = new float[3 * n];
     }
 
-    private GruStepCell(GruStepCell weights) {
+    private GruSamplingStep(GruSamplingStep weights) {
         super(weights);
         fromInput = new float[3 * n];
         fromHidden = new float[3 * n];
     }
 
     @Override
-    public GruStepCell fresh() {
-        return new GruStepCell(this);
+    public GruSamplingStep fresh() {
+        return new GruSamplingStep(this);
     }
 
     @Override

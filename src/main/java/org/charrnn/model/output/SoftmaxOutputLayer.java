@@ -21,7 +21,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
 /**
- * {@link FusedOutput}'s computation. DL4J's RnnOutputLayer permutes its input to rows, computes the
+ * {@link SoftmaxOutputConfig}'s computation. DL4J's RnnOutputLayer permutes its input to rows, computes the
  * logits and softmax in its backward pass, then computes them again for the score, and wants the
  * labels as a dense one-hot array [B, V, T] (21 MB a minibatch for 2,000 characters). Here, per
  * training step: the input's rows in time-major order (a view of the recurrent layer's buffer), logits as one GEMM, softmax in
@@ -31,7 +31,7 @@ import java.nio.FloatBuffer;
  * out) or one-hot [B, V, T]. On the CPU in any precision; elsewhere (or with
  * {@code -Dcharrnn.kernel=reference}) DL4J's own computation runs, the reference this is tested against.
  */
-public class FusedOutputLayer extends RnnOutputLayer {
+public class SoftmaxOutputLayer extends RnnOutputLayer {
     /** DL4J's LossMCXENT clips probabilities to [ε, 1 − ε] before the log. */
     private static final double CLIP = 1e-10;
 
@@ -45,7 +45,7 @@ public class FusedOutputLayer extends RnnOutputLayer {
     private INDArray lastRows;
     private INDArray labelsOfLastBackward;
 
-    public FusedOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
+    public SoftmaxOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 

@@ -1,5 +1,8 @@
-package org.charrnn.model.kernel;
+package org.charrnn.model.layer;
 
+import org.charrnn.model.kernel.FloatArrays;
+import org.charrnn.model.kernel.RecurrentKernel;
+import org.charrnn.model.kernel.ReusableArray;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -15,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Map;
 
 /**
- * The DL4J layer behind every {@link FusedRecurrent} cell. Unlike DL4J's stock recurrent layers it
+ * The DL4J layer behind every {@link RecurrentLayerConfig} cell. Unlike DL4J's stock recurrent layers it
  * trains with truncated BPTT across minibatches the way char-rnn does, with exact gradients:
  * <ul>
  *   <li>a training forward pass starts from the <em>carried</em> state (the state the previous
@@ -30,10 +33,10 @@ import java.util.Map;
  * time-major [time, batch, features], in buffers reused from minibatch to minibatch. In training,
  * the NCW arrays passed between our layers (activations up, gradients down) are permuted views of
  * those time-major buffers, so a layer boundary costs no copy. A first layer
- * reading the network's input ({@link FusedRecurrent#isBackpropToInput()} false) returns no input
+ * reading the network's input ({@link RecurrentLayerConfig#isBackpropToInput()} false) returns no input
  * gradient, as DL4J's embedding layers do.
  */
-public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
+public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
     /** Training keeps its activations in its kernel's buffers for backprop; inference must not touch them. */
     private RecurrentKernel trainingKernel;
     private RecurrentKernel inferenceKernel;
@@ -54,12 +57,12 @@ public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
     private INDArray[] lastState0;
     private INDArray[] pending;
 
-    public FusedRecurrentLayer(NeuralNetConfiguration conf, DataType dataType) {
+    public RecurrentLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
     /** The cell this layer computes (its config). */
-    public FusedRecurrent cell() {
+    public RecurrentLayerConfig cell() {
         return layerConf();
     }
 
@@ -98,12 +101,12 @@ public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
         INDArray dx = wantInputGradient ? inputGradient.get(dataType, lastX.shape()) : null;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             // The kernel writes straight into the flattened gradient's views (C-order, contiguous).
-            trainingKernel().backward(lastX, weight(FusedParams.INPUT_WEIGHTS), weight(FusedParams.RECURRENT_WEIGHTS),
-                    bias(), lastState0, dLdh, dx, gradientViews.get(FusedParams.INPUT_WEIGHTS),
-                    gradientViews.get(FusedParams.RECURRENT_WEIGHTS), gradientViews.get(FusedParams.BIAS));
+            trainingKernel().backward(lastX, weight(RecurrentParams.INPUT_WEIGHTS), weight(RecurrentParams.RECURRENT_WEIGHTS),
+                    bias(), lastState0, dLdh, dx, gradientViews.get(RecurrentParams.INPUT_WEIGHTS),
+                    gradientViews.get(RecurrentParams.RECURRENT_WEIGHTS), gradientViews.get(RecurrentParams.BIAS));
         }
         Gradient g = new DefaultGradient(gradientsFlattened);
-        for (String key : FusedParams.getInstance().paramKeys(layerConf())) {
+        for (String key : RecurrentParams.getInstance().paramKeys(layerConf())) {
             g.gradientForVariable().put(key, gradientViews.get(key));
         }
         if (dx == null) {
@@ -191,8 +194,8 @@ public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
                 last[i] = Nd4j.createUninitialized(dataType, batch, n);
             }
             h = (training ? trainingOutput : inferenceOutput).get(dataType, time, batch, n);
-            (training ? trainingKernel() : inferenceKernel()).forward(x, weight(FusedParams.INPUT_WEIGHTS),
-                    weight(FusedParams.RECURRENT_WEIGHTS), bias(), init, h, last);
+            (training ? trainingKernel() : inferenceKernel()).forward(x, weight(RecurrentParams.INPUT_WEIGHTS),
+                    weight(RecurrentParams.RECURRENT_WEIGHTS), bias(), init, h, last);
             if (training) {
                 lastX = x;
                 lastState0 = init;
@@ -256,7 +259,7 @@ public class FusedRecurrentLayer extends BaseRecurrentLayer<FusedRecurrent> {
     }
 
     private INDArray bias() {
-        INDArray b = getParam(FusedParams.BIAS).castTo(dataType);
+        INDArray b = getParam(RecurrentParams.BIAS).castTo(dataType);
         return b.reshape(b.length());
     }
 }

@@ -3,11 +3,11 @@ package org.charrnn.model.kernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The part of every {@link StepCell} that is not its gates: weights copied out as row arrays
+ * The part of every {@link SamplingStep} that is not its gates: weights copied out as row arrays
  * ({@link RowMatrix}), the hidden state double-buffered (a step writes hNext while h is still being
  * read; then the two swap), and the input side of a step for one character or a vector.
  */
-public abstract class RowStepCell implements StepCell {
+public abstract class RowSamplingStep implements SamplingStep {
     protected final int nIn;
     protected final int n;
     protected final float[][] wx; // [nIn][G·n]
@@ -16,7 +16,7 @@ public abstract class RowStepCell implements StepCell {
     protected float[] h;
     protected float[] hNext;
 
-    protected RowStepCell(INDArray wx, INDArray wr, INDArray b) {
+    protected RowSamplingStep(INDArray wx, INDArray wr, INDArray b) {
         nIn = (int) wx.size(0);
         n = (int) wr.size(0);
         this.wx = FloatArrays.rowArrays(wx);
@@ -27,7 +27,7 @@ public abstract class RowStepCell implements StepCell {
     }
 
     /** Shares {@code weights}' arrays (never written after construction); fresh zero state. */
-    protected RowStepCell(RowStepCell weights) {
+    protected RowSamplingStep(RowSamplingStep weights) {
         nIn = weights.nIn;
         n = weights.n;
         wx = weights.wx;

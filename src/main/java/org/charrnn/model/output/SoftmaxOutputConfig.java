@@ -1,6 +1,6 @@
 package org.charrnn.model.output;
 
-import org.charrnn.model.kernel.Layers;
+import org.charrnn.model.layer.Layers;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
@@ -17,18 +17,18 @@ import java.util.Collection;
 /**
  * The language model's output: softmax over the vocabulary with cross-entropy, exactly DL4J's
  * RnnOutputLayer with MCXENT (same parameters W [n, V] and b [1, V], same score and gradients, same
- * JSON apart from the class name) but computed by {@link FusedOutputLayer}, which takes the next
+ * JSON apart from the class name) but computed by {@link SoftmaxOutputLayer}, which takes the next
  * characters as indices and fuses the passes DL4J makes separately.
  */
-public class FusedOutput extends RnnOutputLayer {
+public class SoftmaxOutputConfig extends RnnOutputLayer {
 
     /** For DL4J's JSON deserialisation. */
-    public FusedOutput() {
+    public SoftmaxOutputConfig() {
     }
 
     /** Softmax + cross-entropy from {@code nIn} units to {@code vocabulary} characters, input NCW, optional dropout on its input. */
-    public static FusedOutput of(long nIn, long vocabulary, IDropout dropout) {
-        FusedOutput o = new FusedOutput();
+    public static SoftmaxOutputConfig of(long nIn, long vocabulary, IDropout dropout) {
+        SoftmaxOutputConfig o = new SoftmaxOutputConfig();
         o.setNIn(nIn);
         o.setNOut(vocabulary);
         o.setLossFn(new LossMCXENT());
@@ -43,8 +43,8 @@ public class FusedOutput extends RnnOutputLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int layerIndex, INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("FusedOutput", getLayerName(), layerIndex, getNIn(), getNOut());
-        return Layers.wire(new FusedOutputLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView,
+        LayerValidation.assertNInNOutSet("SoftmaxOutputConfig", getLayerName(), layerIndex, getNIn(), getNOut());
+        return Layers.wire(new SoftmaxOutputLayer(conf, networkDataType), conf, listeners, layerIndex, layerParamsView,
                 initializeParams, initializer());
     }
 }

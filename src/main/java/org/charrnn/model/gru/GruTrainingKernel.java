@@ -1,7 +1,7 @@
 package org.charrnn.model.gru;
 
 import org.charrnn.model.kernel.FloatActivations;
-import org.charrnn.model.kernel.FastKernel;
+import org.charrnn.model.kernel.TrainingKernel;
 import org.charrnn.model.kernel.InputProjection;
 import org.charrnn.model.kernel.RecurrentKernel;
 import org.charrnn.model.kernel.Sgemm;
@@ -20,14 +20,14 @@ import static org.charrnn.model.kernel.FloatArrays.rows;
 import static org.charrnn.model.kernel.FloatArrays.write;
 
 /**
- * A float32 GRU {@link RecurrentKernel} built for speed on a CPU, in the form of {@link FusedGru}
+ * A float32 GRU {@link RecurrentKernel} built for speed on a CPU, in the form of {@link GruLayerConfig}
  * (PyTorch's): per step one [B,n]×[n,3n] GEMM h·Wr for all three gates, then one pass of gate
  * arithmetic; the input side of all steps at once ({@link InputProjection}); dWr = Hprevᵀ·dGh as one
  * GEMM over the segment. Gates, candidate and hidden states are kept for the backward pass. The Java
- * loops all run k over [0, B·n) on per-gate arrays so that C2 vectorises them (see FastLstmKernel).
+ * loops all run k over [0, B·n) on per-gate arrays so that C2 vectorises them (see LstmTrainingKernel).
  * Exact to float rounding against a plain reference (tests). Not thread-safe: one instance per layer.
  */
-public final class FastGruKernel extends FastKernel {
+public final class GruTrainingKernel extends TrainingKernel {
 
     private INDArray inputGates;     // [T·B, 3n]: x·Wx + b_x, blocks r|z|n
     private INDArray hiddenGates;    // [T·B, 3n]: h_{t-1}·Wr, blocks r|z|n (the GEMM target)

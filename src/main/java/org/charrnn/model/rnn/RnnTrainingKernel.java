@@ -1,7 +1,7 @@
 package org.charrnn.model.rnn;
 
 import org.charrnn.model.kernel.FloatActivations;
-import org.charrnn.model.kernel.FastKernel;
+import org.charrnn.model.kernel.TrainingKernel;
 import org.charrnn.model.kernel.InputProjection;
 import org.charrnn.model.kernel.OneStreamProduct;
 import org.charrnn.model.kernel.RecurrentKernel;
@@ -20,12 +20,12 @@ import static org.charrnn.model.kernel.FloatArrays.read;
 import static org.charrnn.model.kernel.FloatArrays.write;
 
 /**
- * A float32 vanilla-RNN {@link RecurrentKernel} ({@link FusedRnn}) built for speed on a CPU: the
+ * A float32 vanilla-RNN {@link RecurrentKernel} ({@link RnnLayerConfig}) built for speed on a CPU: the
  * input side of all steps at once ({@link InputProjection}), per step one h·Wr GEMM accumulated onto
  * it and a vectorised tanh; dWr = Hprevᵀ·dA as one GEMM over the segment. At min-char-rnn's batch 1
  * a step's products are matrix–vector products, done in Java ({@link OneStreamProduct}). Exact to float rounding against a plain reference (tests). Not thread-safe: one per layer.
  */
-public final class FastRnnKernel extends FastKernel {
+public final class RnnTrainingKernel extends TrainingKernel {
 
     private INDArray preActivations;  // [T·B, n]: x·Wx + b, then + h·Wr (GEMM target)
     private INDArray grads;           // [T·B, n]: dL/da

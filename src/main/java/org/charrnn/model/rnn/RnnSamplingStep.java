@@ -2,26 +2,26 @@ package org.charrnn.model.rnn;
 
 import org.charrnn.model.kernel.FloatActivations;
 import org.charrnn.model.kernel.RowMatrix;
-import org.charrnn.model.kernel.RowStepCell;
+import org.charrnn.model.kernel.RowSamplingStep;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** One vanilla RNN layer, one step at a time: h' = tanh(x·Wx + h·Wr + b). */
-final class RnnStepCell extends RowStepCell {
+final class RnnSamplingStep extends RowSamplingStep {
     private final float[] a;
 
-    RnnStepCell(INDArray wx, INDArray wr, INDArray b) {
+    RnnSamplingStep(INDArray wx, INDArray wr, INDArray b) {
         super(wx, wr, b);
         a = new float[n];
     }
 
-    private RnnStepCell(RnnStepCell weights) {
+    private RnnSamplingStep(RnnSamplingStep weights) {
         super(weights);
         a = new float[n];
     }
 
     @Override
-    public RnnStepCell fresh() {
-        return new RnnStepCell(this);
+    public RnnSamplingStep fresh() {
+        return new RnnSamplingStep(this);
     }
 
     @Override

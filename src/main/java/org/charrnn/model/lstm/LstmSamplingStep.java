@@ -2,29 +2,29 @@ package org.charrnn.model.lstm;
 
 import org.charrnn.model.kernel.FloatActivations;
 import org.charrnn.model.kernel.RowMatrix;
-import org.charrnn.model.kernel.RowStepCell;
+import org.charrnn.model.kernel.RowSamplingStep;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** One LSTM layer, one step at a time: z = x·Wx + h·Wr + b, gates i, f, g, o in blocks of n. */
-final class LstmStepCell extends RowStepCell {
+final class LstmSamplingStep extends RowSamplingStep {
     private final float[] c;
     private final float[] z;
 
-    LstmStepCell(INDArray wx, INDArray wr, INDArray b) {
+    LstmSamplingStep(INDArray wx, INDArray wr, INDArray b) {
         super(wx, wr, b);
         c = new float[n];
         z = new float[4 * n];
     }
 
-    private LstmStepCell(LstmStepCell weights) {
+    private LstmSamplingStep(LstmSamplingStep weights) {
         super(weights);
         c = new float[n];
         z = new float[4 * n];
     }
 
     @Override
-    public LstmStepCell fresh() {
-        return new LstmStepCell(this);
+    public LstmSamplingStep fresh() {
+        return new LstmSamplingStep(this);
     }
 
     @Override

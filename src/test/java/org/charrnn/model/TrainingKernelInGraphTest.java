@@ -1,5 +1,6 @@
 package org.charrnn.model;
 
+import org.charrnn.model.layer.CarriedState;
 import org.charrnn.config.RunConfig;
 import org.charrnn.config.ConfigLoader;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (one-hot lookup in the first layer, direct sgemm, gradients written into DL4J's flattened gradient
  * views) against the same graph on the reference kernel, over two segments with carried state.
  */
-class FastKernelInGraphTest {
+class TrainingKernelInGraphTest {
     private static final int VOCAB = 13;
     private static final int BATCH = 6;
     private static final int T = 9;
@@ -68,8 +69,8 @@ class FastKernelInGraphTest {
                 assertTrue(err < 1e-4, "segment " + segment + ", " + key + ": relative error " + err);
             }
             assertEquals(reference.score(), fast.score(), 1e-5);
-            CarriedState.advance(fast);
-            CarriedState.advance(reference);
+            CarriedState.of(fast).advance();
+            CarriedState.of(reference).advance();
         }
     }
 }

@@ -1,9 +1,9 @@
 package org.charrnn.model.rnn;
 
-import org.charrnn.model.kernel.FusedRecurrent;
+import org.charrnn.model.layer.RecurrentLayerConfig;
 import org.charrnn.model.kernel.KernelChoice;
 import org.charrnn.model.kernel.RecurrentKernel;
-import org.charrnn.model.kernel.StepCell;
+import org.charrnn.model.kernel.SamplingStep;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -12,14 +12,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Wx [nIn, n] (min-char-rnn's Wxhᵀ), Wr [n, n] (Whhᵀ), b [n] (bh). State {h}, carried from one
  * minibatch to the next as min-char-rnn carries {@code hprev} from chunk to chunk.
  */
-public class FusedRnn extends FusedRecurrent {
+public class RnnLayerConfig extends RecurrentLayerConfig {
     private static final String[] STATE = {"h"};
 
     /** For DL4J's JSON deserialisation. */
-    public FusedRnn() {
+    public RnnLayerConfig() {
     }
 
-    private FusedRnn(Builder b) {
+    private RnnLayerConfig(Builder b) {
         super(b);
     }
 
@@ -45,19 +45,19 @@ public class FusedRnn extends FusedRecurrent {
 
     @Override
     public RecurrentKernel newKernel(DataType dataType) {
-        return KernelChoice.fast(dataType) ? new FastRnnKernel() : new ReferenceRnnKernel();
+        return KernelChoice.trainingKernel(dataType) ? new RnnTrainingKernel() : new RnnReferenceKernel();
     }
 
     @Override
-    public StepCell newStepCell(INDArray wx, INDArray wr, INDArray b) {
-        return new RnnStepCell(wx, wr, b);
+    public SamplingStep newSamplingStep(INDArray wx, INDArray wr, INDArray b) {
+        return new RnnSamplingStep(wx, wr, b);
     }
 
-    public static class Builder extends FusedRecurrent.Builder<Builder> {
+    public static class Builder extends RecurrentLayerConfig.Builder<Builder> {
         @Override
         @SuppressWarnings("unchecked")
-        public FusedRnn build() {
-            return new FusedRnn(this);
+        public RnnLayerConfig build() {
+            return new RnnLayerConfig(this);
         }
     }
 }

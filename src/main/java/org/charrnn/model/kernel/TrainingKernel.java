@@ -5,11 +5,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * What the three fast float32 kernels share: the segment's shape, the input projection, the
+ * What the three float32 training kernels share: the segment's shape, the input projection, the
  * sequence of hidden states as one [(T+1)·B, n] matrix (block 0 = the carried h0, block t+1 = h_t)
  * with the views the GEMMs need, and buffers sized once per shape. A cell's kernel adds its gates.
  */
-public abstract class FastKernel implements RecurrentKernel {
+public abstract class TrainingKernel implements RecurrentKernel {
     protected int time = -1;
     protected int batch = -1;
     protected int inputs = -1;
@@ -68,10 +68,5 @@ public abstract class FastKernel implements RecurrentKernel {
     @Override
     public boolean acceptsIndices() {
         return true;
-    }
-
-    /** Whether the last forward took the lookup path (indices or one-hot rows) instead of the input GEMM. */
-    public boolean lastInputWasOneHot() {
-        return projection.lastWasOneHot();
     }
 }
