@@ -195,7 +195,7 @@ public final class CharRnnModel {
         RunConfig config = checkpoint.config();
         Evaluator.Loss loss;
         synchronized (network) {
-            loss = Evaluator.evaluate(checkpoint.graph(), corpus, region, config.train().batchSize(), config.train().seqLength(), progress);
+            loss = Evaluator.evaluate(checkpoint.graph(), corpus, region, config.train().batchSize(), config.train().seqLength(), progress, () -> null);
         }
         return new Score(loss.natsPerChar(), loss.characters());
     }

@@ -19,22 +19,20 @@ import java.util.Map;
  * @param validations        every validation so far
  * @param textSha256         SHA-256 of the training text's characters (null in checkpoints written before it was kept)
  * @param trainingSeconds    wall-clock seconds of training so far, over every session of the run (train.max_time counts them)
- * @param scheduleHorizon    the iteration a cosine or linear schedule decays to (0: not yet set)
  */
 public record TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed,
                             double initialLoss, Map<String, CarriedState.Layer> carried, List<Float> trainLosses,
-                            List<Validation> validations, String textSha256, Double trainingSeconds, Long scheduleHorizon) {
+                            List<Validation> validations, String textSha256, Double trainingSeconds) {
 
     public TrainingState {
         if (trainingSeconds == null) trainingSeconds = 0.0; // written before the budget was kept
-        if (scheduleHorizon == null) scheduleHorizon = 0L;
     }
 
-    /** A state with no time spent and no schedule horizon yet. */
+    /** A state with no time spent yet. */
     public TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed, double initialLoss,
                          Map<String, CarriedState.Layer> carried, List<Float> trainLosses, List<Validation> validations,
                          String textSha256) {
-        this(iteration, iterationsPerEpoch, learningRate, seed, initialLoss, carried, trainLosses, validations, textSha256, 0.0, 0L);
+        this(iteration, iterationsPerEpoch, learningRate, seed, initialLoss, carried, trainLosses, validations, textSha256, 0.0);
     }
 
     public double epoch() {

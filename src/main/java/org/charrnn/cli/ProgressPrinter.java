@@ -9,7 +9,6 @@ import org.charrnn.train.TrainingEvents;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,8 +54,7 @@ final class ProgressPrinter implements TrainingEvents {
         for (String line : report(r, threads)) out.println(line);
         out.flush();
         if (interactive) {
-            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(r.totalIterations())
-                    .startsFrom(r.startIteration(), Duration.ZERO).setRenderer(renderer).setUpdateIntervalMillis(500)
+            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(BAR_STEPS).setRenderer(renderer).setUpdateIntervalMillis(500)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).continuousUpdate().build();
         }
     }
@@ -85,23 +83,29 @@ final class ProgressPrinter implements TrainingEvents {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
+    /** The bar counts the run's progress (iterations, or the time budget when that governs) in these steps. */
+    private static final long BAR_STEPS = 1000;
+
     @Override
     public void progress(Progress p) {
         if (bar != null) {
             renderer.update(p);
-            bar.maxHint(p.totalIterations()); // under a time budget: where the budget is expected to end the run
-            bar.stepTo(p.iteration());
+            bar.stepTo((long) (p.fraction() * BAR_STEPS));
             return;
         }
         out.println(pipeLine(p));
         out.flush();
     }
 
-    /** One progress line for a pipe or a log: "840/3395 (epoch 1.99) train_loss 1.5975 lr 1.82e-03 5,738 ch/s ETA 22m35s". */
+    /**
+     * One progress line for a pipe or a log: "840/3395 (epoch 1.99) train_loss 1.5975 lr 1.82e-03 5,738 ch/s ETA 22m35s";
+     * under a time budget that governs the run: "840 it, 2m02s/9m40s (epoch 1.99) train_loss ...".
+     */
     static String pipeLine(Progress p) {
-        return String.format(Locale.ROOT, "%d/%d (epoch %.2f) train_loss %.4f lr %.2e %,.0f ch/s ETA %s",
-                p.iteration(), p.totalIterations(), p.epoch(), p.trainLoss(), p.learningRate(), p.charsPerSecond(),
-                duration(p.secondsLeft()));
+        String where = p.timeGoverns() ? String.format(Locale.ROOT, "%d it, %s/%s", p.iteration(), duration(p.elapsedSeconds()),
+                duration(p.budgetSeconds())) : p.iteration() + "/" + p.totalIterations();
+        return String.format(Locale.ROOT, "%s (epoch %.2f) train_loss %.4f lr %.2e %,.0f ch/s ETA %s",
+                where, p.epoch(), p.trainLoss(), p.learningRate(), p.charsPerSecond(), duration(p.secondsLeft()));
     }
 
     @Override

@@ -24,34 +24,39 @@ final class TrainingBar implements ProgressBarRenderer {
 
     @Override
     public String render(ProgressState state, int maxLength) {
-        return line(state.getCurrent(), state.getMax(), last, maxLength);
+        Progress p = last;
+        return p == null ? "train" : line(p, maxLength);
     }
 
-    /** "train  21% [██▍      ] 73/345 it  loss 3.110  17,800 ch/s  ETA 0m44s", at most {@code width} columns. */
-    static String line(long current, long max, Progress p, int width) {
-        String percent = String.format(Locale.ROOT, "%3d%%", max <= 0 ? 0 : Math.min(100, 100 * current / max));
+    /**
+     * "train  21% [██▍      ] 73/345 it  loss 3.110  17,800 ch/s  ETA 0m44s", at most {@code width}
+     * columns; when a time budget governs the run, its time instead of the iterations:
+     * "train  21% [██▍      ] 2m02s/9m40s  loss ...".
+     */
+    static String line(Progress p, int width) {
+        double fraction = p.fraction();
+        String percent = String.format(Locale.ROOT, "%3d%%", (int) Math.floor(100 * fraction));
         List<String> figures = new ArrayList<>();
-        figures.add(current + "/" + max + " it");
-        if (p != null) {
-            figures.add(String.format(Locale.ROOT, "loss %.3f", p.trainLoss()));
-            figures.add(String.format(Locale.ROOT, "%,.0f ch/s", p.charsPerSecond()));
-            figures.add("ETA " + ProgressPrinter.duration(p.secondsLeft()));
-        }
+        figures.add(p.timeGoverns() ? ProgressPrinter.duration(p.elapsedSeconds()) + "/" + ProgressPrinter.duration(p.budgetSeconds())
+                : p.iteration() + "/" + p.totalIterations() + " it");
+        figures.add(String.format(Locale.ROOT, "loss %.3f", p.trainLoss()));
+        figures.add(String.format(Locale.ROOT, "%,.0f ch/s", p.charsPerSecond()));
+        figures.add("ETA " + ProgressPrinter.duration(p.secondsLeft()));
         String head = "train " + percent + " [";
         while (true) {
             String tail = "] " + String.join("  ", figures);
             int bar = width - head.length() - tail.length();
             if (bar >= MIN_BAR || figures.size() <= 2) {
                 bar = Math.max(1, bar);
-                String line = head + cells(current, max, bar) + tail;
+                String line = head + cells(fraction, bar) + tail;
                 return line.length() <= width ? line : line.substring(0, Math.max(0, width));
             }
             figures.remove(figures.size() > 3 ? 2 : 1); // the speed goes first, then the loss; the ETA stays
         }
     }
 
-    private static String cells(long current, long max, int width) {
-        double filled = max <= 0 ? 0 : Math.min(1.0, (double) current / max) * width;
+    private static String cells(double fraction, int width) {
+        double filled = Math.min(1.0, fraction) * width;
         int full = (int) filled;
         StringBuilder b = new StringBuilder("█".repeat(full));
         if (full < width) {

@@ -13,6 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.concurrent.CancellationException;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
 /**
  * Mean cross-entropy (nats per character) of a model over a whole region, streamed like training:
  * parallel streams, state carried through the region with rnnTimeStep, no dropout.
@@ -29,12 +33,16 @@ public final class Evaluator {
     }
 
     public static Loss evaluate(ComputationGraph graph, Corpus corpus, Region region, int batch, int seqLength) {
-        return evaluate(graph, corpus, region, batch, seqLength, (done, total) -> { });
+        return evaluate(graph, corpus, region, batch, seqLength, (done, total) -> { }, () -> null);
     }
 
-    /** Reports progress after each minibatch to {@code progress(done, total)}. */
+    /**
+     * Reports progress after each minibatch to {@code progress(done, total)}, and asks {@code stop}
+     * after each whether to go on: a reason (not null) ends the evaluation with a
+     * {@link CancellationException} carrying it.
+     */
     public static Loss evaluate(ComputationGraph graph, Corpus corpus, Region region, int batch, int seqLength,
-                                java.util.function.BiConsumer<Integer, Integer> progress) {
+                                BiConsumer<Integer, Integer> progress, Supplier<String> stop) {
         StreamLayout layout = StreamLayout.forEvaluation(region, batch, seqLength);
         if (layout.streamLength() < 1) return new Loss(Double.NaN, 0);
         Encoding encoding = GraphFactory.encoding(graph);
@@ -49,6 +57,8 @@ public final class Evaluator {
                 total += encoding.labels() == InputEncoding.INDEX ? nats(probs, ds.getLabels()) : natsOneHot(probs, ds.getLabels());
                 count += ds.getLabels().size(0) * ds.getLabels().size(2);
                 progress.accept(it.position(), layout.segments());
+                String why = stop.get();
+                if (why != null) throw new CancellationException(why);
             }
         } finally {
             graph.rnnClearPreviousState();

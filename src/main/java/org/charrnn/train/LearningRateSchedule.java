@@ -3,12 +3,15 @@ package org.charrnn.train;
 import org.charrnn.config.TrainConfig;
 
 /**
- * The learning rate as a pure function of the iteration (so it cannot drift on resume):
+ * The learning rate as a pure function of where the run is (so it cannot drift on resume):
  * <ul>
  * <li>step, char-rnn's: at the end of every epoch e ≥ learning_rate_decay_after the rate is
  * multiplied by learning_rate_decay;</li>
- * <li>cosine or linear: from learning_rate down to final_lr_frac × learning_rate at the run's
- * horizon (its last iteration, or where train.max_time is expected to end it);</li>
+ * <li>cosine or linear: from learning_rate down to final_lr_frac × learning_rate as the run's
+ * progress goes from 0 to 1. Progress is the larger of the iterations done (after the warm-up) over
+ * max_epochs' iterations and, under train.max_time, the training time spent over the budget — so
+ * whichever ends the run brings the rate to its floor exactly there, and the rate never rises after
+ * the warm-up;</li>
  * </ul>
  * each after a linear warm-up of {@code warmup} iterations.
  */
@@ -19,24 +22,25 @@ public record LearningRateSchedule(String kind, double initial, double decay, do
                 t.warmup(), t.finalLrFrac());
     }
 
-    /** Whether the rate depends on where the run ends (cosine, linear). */
-    public boolean needsHorizon() {
-        return !kind.equals("step");
-    }
-
-    /** The rate for the update that follows {@code iteration} completed updates, in a run ending at {@code horizon}. */
-    public double at(long iteration, int iterationsPerEpoch, long horizon) {
+    /**
+     * The rate for the update that follows {@code iteration} completed updates, in a run of
+     * {@code total} iterations that has spent {@code budgetFraction} of its time budget (0 without one).
+     */
+    public double at(long iteration, int iterationsPerEpoch, long total, double budgetFraction) {
         double warm = iteration < warmup ? (iteration + 1) / (double) warmup : 1;
+        double p = progress(iteration, total, budgetFraction);
         return warm * switch (kind) {
-            case "cosine" -> initial * (finalFrac + (1 - finalFrac) * 0.5 * (1 + Math.cos(Math.PI * progress(iteration, horizon))));
-            case "linear" -> initial * (1 - (1 - finalFrac) * progress(iteration, horizon));
+            case "cosine" -> initial * (finalFrac + (1 - finalFrac) * 0.5 * (1 + Math.cos(Math.PI * p)));
+            case "linear" -> initial * (1 - (1 - finalFrac) * p);
             default -> step(iteration, iterationsPerEpoch);
         };
     }
 
-    private double progress(long iteration, long horizon) {
-        if (horizon <= warmup) return iteration >= horizon ? 1 : 0;
-        return Math.min(1, Math.max(0, (iteration - warmup) / (double) (horizon - warmup)));
+    /** How far the decay has gone, in [0, 1]: iterations past the warm-up, or the budget, whichever is further. */
+    public double progress(long iteration, long total, double budgetFraction) {
+        double byIterations = total <= warmup ? (iteration >= total ? 1 : 0)
+                : (iteration - warmup) / (double) (total - warmup);
+        return Math.min(1, Math.max(0, Math.max(byIterations, budgetFraction)));
     }
 
     private double step(long iteration, int iterationsPerEpoch) {

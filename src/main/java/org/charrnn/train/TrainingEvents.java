@@ -77,6 +77,25 @@ public interface TrainingEvents {
     /** Once, when the run ends normally or not. */
     default void finished() {}
 
+    /**
+     * Where a run is after an update. {@code elapsedSeconds} counts the run's training time over all
+     * its sessions; {@code budgetSeconds} is train.max_time (0 = none).
+     */
     record Progress(long iteration, long totalIterations, double epoch, double trainLoss, double learningRate,
-                    double charsPerSecond, double secondsLeft) {}
+                    double charsPerSecond, double secondsLeft, double elapsedSeconds, long budgetSeconds) {
+        /**
+         * How far through the run, in [0, 1]: iterations over max_epochs', or under a budget the
+         * time spent over it when that is further (what the learning-rate schedule follows too).
+         */
+        public double fraction() {
+            double byIterations = totalIterations <= 0 ? 0 : (double) iteration / totalIterations;
+            double byTime = budgetSeconds > 0 ? elapsedSeconds / budgetSeconds : 0;
+            return Math.min(1, Math.max(byIterations, byTime));
+        }
+
+        /** True when the time budget, not the iterations, sets how far the run is. */
+        public boolean timeGoverns() {
+            return budgetSeconds > 0 && elapsedSeconds / budgetSeconds > (double) iteration / Math.max(1, totalIterations);
+        }
+    }
 }
