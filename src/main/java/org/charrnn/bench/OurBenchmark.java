@@ -11,7 +11,7 @@ import org.charrnn.data.Vocabulary;
 import org.charrnn.model.layer.CarriedState;
 import org.charrnn.model.GraphFactory;
 import org.charrnn.model.TrainingStep;
-import org.charrnn.model.kernel.Sgemm;
+import org.charrnn.model.kernel.Gemm;
 import org.charrnn.sample.Sampler;
 import org.charrnn.sample.SamplingOptions;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -124,14 +124,14 @@ public final class OurBenchmark {
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray c = Nd4j.create(DataType.FLOAT, n, n);
-        Sgemm.gemm(a, false, b, false, c, 1f, 0f);
+        Gemm.multiply(a, false, b, false, c, 1f, 0f);
         // The best of at least {@code runs} products and two seconds: on a shared machine a few
         // products can all land on a busy moment, which understated the 2-thread peak by half.
         double best = 0;
         long start = System.nanoTime();
         for (int i = 0; i < runs || System.nanoTime() - start < 2_000_000_000L; i++) {
             long t0 = System.nanoTime();
-            Sgemm.gemm(a, false, b, false, c, 1f, 0f);
+            Gemm.multiply(a, false, b, false, c, 1f, 0f);
             best = Math.max(best, 2.0 * n * n * n / ((System.nanoTime() - t0) / 1e9) / 1e9);
         }
         return best;

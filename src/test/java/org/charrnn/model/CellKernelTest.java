@@ -140,6 +140,30 @@ class CellKernelTest {
         fastMatches(cell, 12, 10, 128, 128, false, false); // a second layer of the default size
     }
 
+    /**
+     * With several cores the streams step in groups on their own threads (each group's products
+     * single-threaded): the same result as the scalar reference, for even and uneven groups, across
+     * buffers reused from one shape to another. The test thread's OpenMP setting is what the
+     * kernel reads for the number of groups (the tests otherwise run with one thread).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lstm", "gru", "rnn"})
+    void streamsInGroupsOnSeveralThreadsEqualTheScalarReference(String cell) {
+        var ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int before = ops.ompGetMaxThreads();
+        try {
+            for (int threads : new int[]{2, 3}) {
+                ops.setOmpNumThreads(threads);
+                assertEquals(org.charrnn.model.kernel.GemmEngine.current().concurrent() ? threads : 1,
+                        org.charrnn.model.kernel.StreamParallel.parts(24), "groups of 24 streams on " + threads + " threads");
+                fastMatches(cell, 9, 24, 13, 10, false, true);
+                fastMatches(cell, 11, 26, 17, 12, true, false); // 26 streams: groups of 8, 9 and 9
+            }
+        } finally {
+            ops.setOmpNumThreads(before);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"lstm", "gru", "rnn"})
     void aDenseSegmentAfterAOneHotOneTakesTheGemmPath(String cell) {

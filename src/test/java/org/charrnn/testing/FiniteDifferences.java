@@ -19,6 +19,13 @@ public final class FiniteDifferences {
      */
     public static Map<String, Double> maxRelativeErrors(ComputationGraph graph, INDArray features, INDArray labels,
                                                  Runnable beforeEachEvaluation) {
+        return relativeErrors(graph, features, labels, beforeEachEvaluation, 1e-6, k -> true);
+    }
+
+    /** The same check with step {@code eps} (larger for a float graph), for the parameter keys {@code which} accepts. */
+    public static Map<String, Double> relativeErrors(ComputationGraph graph, INDArray features, INDArray labels,
+                                                     Runnable beforeEachEvaluation, double eps,
+                                                     java.util.function.Predicate<String> which) {
         beforeEachEvaluation.run();
         graph.setInput(0, features);
         graph.setLabel(0, labels);
@@ -27,9 +34,9 @@ public final class FiniteDifferences {
         graph.gradient().gradientForVariable().forEach((k, v) -> analytic.put(k, v.dup(v.ordering())));
         long batch = features.size(0);
 
-        double eps = 1e-6;
         Map<String, Double> errors = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : analytic.entrySet()) {
+            if (!which.test(e.getKey())) continue;
             INDArray param = graph.getParam(e.getKey()); // the live view: perturbing it perturbs the net
             INDArray grad = e.getValue();
             double diff2 = 0;

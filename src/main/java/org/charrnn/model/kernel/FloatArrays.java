@@ -32,7 +32,23 @@ public final class FloatArrays {
     public static INDArray timeMajor(INDArray ncw, ReusableArray buffer) {
         INDArray tm = ncw.permute(2, 0, 1);
         if (isCContiguous(tm)) return tm;
-        return buffer.get(ncw.dataType(), tm.shape()).assign(tm);
+        INDArray out = buffer.get(ncw.dataType(), tm.shape());
+        if (!isContiguousFloat(ncw) || ncw.length() > Integer.MAX_VALUE) return out.assign(tm);
+        // A plain NCW array (the network's input): reordered in Java, which costs less than ND4J's strided copy.
+        int b = (int) ncw.size(0);
+        int w = (int) ncw.size(1);
+        int t = (int) ncw.size(2);
+        float[] in = new float[b * w * t];
+        float[] reordered = new float[in.length];
+        buffer(ncw).get(0, in, 0, in.length);
+        for (int s = 0; s < b; s++) {
+            for (int c = 0; c < w; c++) {
+                int from = (s * w + c) * t;
+                for (int step = 0; step < t; step++) reordered[(step * b + s) * w + c] = in[from + step];
+            }
+        }
+        buffer(out).put(0, reordered, 0, reordered.length);
+        return out;
     }
 
     /** The array itself when it is contiguous C-order float, else such a copy. */

@@ -53,7 +53,7 @@ public final class InputProjection {
             }
             for (int i = 0; i < r; i++) gatesBuf.put(i * w, table[codes[i]], 0, w);
         } else {
-            Sgemm.gemm(x, false, FloatArrays.contiguous(wx), false, gates, 1f, 0f);
+            Gemm.multiply(x, false, FloatArrays.contiguous(wx), false, gates, 1f, 0f);
             for (int i = 0; i < r; i++) {
                 gatesBuf.get(i * w, row, 0, w);
                 for (int k = 0; k < w; k++) row[k] += bias[k];
@@ -75,7 +75,7 @@ public final class InputProjection {
     /** dWx = xᵀ·dG for the x of the last forward, dG [R, width]. */
     public void weightGradient(INDArray x, INDArray dGates, INDArray dWx) {
         if (!oneHot) {
-            Sgemm.gemm(x, true, dGates, false, dWx, 1f, 0f);
+            Gemm.multiply(x, true, dGates, false, dWx, 1f, 0f);
             return;
         }
         int w = width;
@@ -92,7 +92,7 @@ public final class InputProjection {
 
     /** dx [R, nIn] = dG·Wxᵀ. */
     public void inputGradient(INDArray dGates, INDArray wx, INDArray dx) {
-        Sgemm.gemm(dGates, false, FloatArrays.contiguous(wx), true, dx, 1f, 0f);
+        Gemm.multiply(dGates, false, FloatArrays.contiguous(wx), true, dx, 1f, 0f);
     }
 
     private void ensure(int r, int nIn, int w) {

@@ -193,8 +193,9 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
                 init[i] = state0 != null ? state0[i] : Nd4j.zeros(dataType, batch, n);
                 last[i] = Nd4j.createUninitialized(dataType, batch, n);
             }
+            RecurrentKernel kernel = training ? trainingKernel() : inferenceKernel();
             h = (training ? trainingOutput : inferenceOutput).get(dataType, time, batch, n);
-            (training ? trainingKernel() : inferenceKernel()).forward(x, weight(RecurrentParams.INPUT_WEIGHTS),
+            kernel.forward(x, weight(RecurrentParams.INPUT_WEIGHTS),
                     weight(RecurrentParams.RECURRENT_WEIGHTS), bias(), init, h, last);
             if (training) {
                 lastX = x;

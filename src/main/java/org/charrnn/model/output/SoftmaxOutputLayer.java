@@ -3,7 +3,7 @@ package org.charrnn.model.output;
 import org.charrnn.model.kernel.FloatArrays;
 import org.charrnn.model.kernel.KernelChoice;
 import org.charrnn.model.kernel.ReusableArray;
-import org.charrnn.model.kernel.Sgemm;
+import org.charrnn.model.kernel.Gemm;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -210,8 +210,8 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
 
     private void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c) {
         if (dataType == DataType.FLOAT) {
-            // DL4J keeps W column-major: Sgemm reads it as a transpose, without a copy.
-            Sgemm.gemm(a, transposeA, Sgemm.readable(b), transposeB, c, 1f, 0f);
+            // DL4J keeps W column-major: Gemm reads it as a transpose, without a copy.
+            Gemm.multiply(a, transposeA, Gemm.readable(b), transposeB, c, 1f, 0f);
         } else {
             Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);
         }

@@ -1,0 +1,105 @@
+package org.charrnn.model.kernel;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.nativeblas.NativeOpsHolder;
+import org.slf4j.LoggerFactory;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
+/**
+ * The library that multiplies our float matrices, chosen once per process:
+ * <ul>
+ *   <li>{@link #ONEDNN}: oneDNN's {@code dnnl_sgemm}. It picks its kernels for the CPU it runs on
+ *   (AVX-512, AVX2, ...) at run time, whatever OpenBLAS was told or guessed, and runs the small
+ *   per-step products of a recurrence ([B, n] × [n, 4n]) near a core's peak on one thread, which
+ *   is what lets {@link StreamParallel} give each core its own streams;</li>
+ *   <li>{@link #OPENBLAS}: {@code cblas_sgemm} in the OpenBLAS ND4J itself runs on: the fallback
+ *   wherever oneDNN's natives do not load.</li>
+ * </ul>
+ * {@code -Dcharrnn.gemm=openblas} (or {@code onednn}) overrides the choice, to compare the two.
+ * Both take row-major operands; both use OpenMP, whose thread count is the calling thread's own.
+ */
+public enum GemmEngine {
+    ONEDNN("oneDNN") {
+        @Override
+        void sgemm(boolean ta, boolean tb, long m, long n, long k, float alpha, FloatPointer a, long lda, FloatPointer b, long ldb,
+                   float beta, FloatPointer c, long ldc) {
+            int status = org.bytedeco.dnnl.global.dnnl.dnnl_sgemm(ta ? T : N, tb ? T : N, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            if (status != 0) throw new IllegalStateException("dnnl_sgemm failed with status " + status);
+        }
+    },
+    OPENBLAS("OpenBLAS") {
+        @Override
+        void sgemm(boolean ta, boolean tb, long m, long n, long k, float alpha, FloatPointer a, long lda, FloatPointer b, long ldb,
+                   float beta, FloatPointer c, long ldc) {
+            cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) k,
+                    alpha, a, (int) lda, b, (int) ldb, beta, c, (int) ldc);
+        }
+    };
+
+    public static final String PROPERTY = "charrnn.gemm";
+    private static final byte N = 'N';
+    private static final byte T = 'T';
+    private static volatile GemmEngine current;
+
+    private final String label;
+
+    GemmEngine(String label) {
+        this.label = label;
+    }
+
+    /** C = α·op(A)·op(B) + β·C, every operand row-major with the given leading dimension. */
+    abstract void sgemm(boolean ta, boolean tb, long m, long n, long k, float alpha, FloatPointer a, long lda, FloatPointer b,
+                        long ldb, float beta, FloatPointer c, long ldc);
+
+    /** "oneDNN" or "OpenBLAS". */
+    public String label() {
+        return label;
+    }
+
+    /**
+     * True when separate threads may each run a single-threaded product at once: oneDNN is
+     * reentrant; the OpenMP build of OpenBLAS that ND4J ships shares its buffers and thread count
+     * between callers, so it runs on one thread at a time.
+     */
+    public boolean concurrent() {
+        return this == ONEDNN;
+    }
+
+    /** The engine in force: the property's, else oneDNN when its natives load here, else OpenBLAS. */
+    public static GemmEngine current() {
+        GemmEngine e = current;
+        if (e == null) {
+            synchronized (GemmEngine.class) {
+                if (current == null) current = choose();
+                e = current;
+            }
+        }
+        return e;
+    }
+
+    private static GemmEngine choose() {
+        String forced = System.getProperty(PROPERTY, "").trim().toLowerCase(java.util.Locale.ROOT);
+        if (forced.equals("openblas")) return OPENBLAS;
+        try {
+            org.bytedeco.javacpp.Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+            return ONEDNN;
+        } catch (Throwable t) { // UnsatisfiedLinkError, or a missing class on a platform without the natives
+            if (forced.equals("onednn")) throw new IllegalStateException("-D" + PROPERTY + "=onednn: oneDNN does not load here (" + t + ")");
+            LoggerFactory.getLogger(GemmEngine.class).info("oneDNN is not available here ({}); matrix products run on OpenBLAS", t.toString());
+            return OPENBLAS;
+        }
+    }
+
+    /** OpenMP threads of the calling thread's own products (each thread has its own setting). */
+    static void setThreadsOfThisThread(int threads) {
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    }
+
+    static int threadsOfThisThread() {
+        return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+    }
+}
