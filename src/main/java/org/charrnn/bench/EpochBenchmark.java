@@ -35,7 +35,7 @@ public final class EpochBenchmark {
      * Rounds of one epoch of {@code config}, ours then (with a peer) PyTorch at 1 and 2 threads on the
      * same number of iterations, each round reported as it ends.
      */
-    public static List<Round> compare(Path launcher, Path config, Path text, int rounds, PeerBenchmark peer,
+    public static List<Round> compare(Path launcher, Path config, Path text, int rounds, TorchPeer peer,
                                       java.util.function.Consumer<Round> report) throws IOException, InterruptedException {
         Path scratch = Files.createTempDirectory("charrnn-epoch");
         List<Round> all = new ArrayList<>();

@@ -11,7 +11,7 @@ import org.charrnn.data.Vocabulary;
 import org.charrnn.model.layer.CarriedState;
 import org.charrnn.model.GraphFactory;
 import org.charrnn.model.TrainingStep;
-import org.charrnn.model.kernel.Gemm;
+import org.charrnn.model.kernel.GemmEngine;
 import org.charrnn.sample.Sampler;
 import org.charrnn.sample.SamplingOptions;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -115,23 +115,21 @@ public final class OurBenchmark {
     }
 
     /**
-     * The machine's float sgemm peak in GFLOP/s: 2048³ products through the same cblas_sgemm our
-     * kernels call, with the thread setting in force; the best of {@code runs} after a warm-up
-     * (a peak, so not a median: a noisy neighbour only ever lowers it).
+     * A library's float product peak in GFLOP/s: 2048³ products with the thread setting in force, the
+     * best of at least {@code runs} and two seconds after a warm-up (a peak, so not a median: a noisy
+     * neighbour only ever lowers it; a few products can all land on a busy moment).
      */
-    public static double sgemmGflops(int runs) {
+    public static double sgemmGflops(GemmEngine engine, int runs) {
         int n = 2048;
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray c = Nd4j.create(DataType.FLOAT, n, n);
-        Gemm.multiply(a, false, b, false, c, 1f, 0f);
-        // The best of at least {@code runs} products and two seconds: on a shared machine a few
-        // products can all land on a busy moment, which understated the 2-thread peak by half.
+        engine.multiply(a, b, c);
         double best = 0;
         long start = System.nanoTime();
         for (int i = 0; i < runs || System.nanoTime() - start < 2_000_000_000L; i++) {
             long t0 = System.nanoTime();
-            Gemm.multiply(a, false, b, false, c, 1f, 0f);
+            engine.multiply(a, b, c);
             best = Math.max(best, 2.0 * n * n * n / ((System.nanoTime() - t0) / 1e9) / 1e9);
         }
         return best;

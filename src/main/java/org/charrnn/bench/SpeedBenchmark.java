@@ -1,6 +1,7 @@
 package org.charrnn.bench;
 
 import org.charrnn.data.Corpus;
+import org.charrnn.model.kernel.GemmEngine;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,40 +9,44 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Training and sampling speed of each model shape, ours at every thread setting and (with a peer)
- * the PyTorch reference at the plain counts, alternating window by window so that the machine's
- * noise falls on both; medians of the windows, figures reported as they come.
+ * Training and sampling speed of each model shape, ours at every thread setting and each peer at
+ * the plain counts, alternating window by window so that the machine's noise falls on all of them;
+ * medians of the windows, figures reported as they come.
  */
 public final class SpeedBenchmark {
-    /** What to measure; {@code textFile} null = random text over 65 symbols; {@code peer} null = ours only. */
+    /** What to measure; {@code textFile} null = random text over 65 symbols; {@code peers} empty = ours only. */
     public record Settings(List<BenchModel> models, List<ThreadSetting> threads, int rounds, double seconds, Path textFile,
-                           PeerBenchmark peer) {}
+                           List<Peer> peers, TorchPeer gist) {}
 
-    /** Ours or the peer's training speed at one thread setting: the median and spread of the windows. */
+    /** One side's training speed at one thread setting: the median and spread of the windows. */
     public record Training(String who, ThreadSetting threads, double median, String range, double fractionOfPeak) {}
+
+    /** One shape's best figures, for the table at the end: who → chars/s (training, sampling). */
+    public record Summary(BenchModel model, Map<String, Double> training, Map<String, Double> sampling) {}
 
     /** Receives the figures as they are measured. */
     public interface Report {
         void text(String description, int length, int distinct);
 
-        /** sgemm 2048³ GFLOP/s per OpenBLAS thread count: the peak the fractions refer to. */
-        void peaks(Map<Integer, Double> gflopsByBlasThreads);
+        /** 2048³ float products per library, GFLOP/s: the best is the peak the fractions refer to. */
+        void peaks(Map<String, Double> gflopsByLibrary);
 
         void model(BenchModel m, double flopsPerChar);
+
+        void kernels(String who, String kernels);
 
         void training(Training t);
 
         /** min-char-rnn's numpy gist, for min-char-rnn's own shape. */
         void gist(double median, String range, double oursOverGist);
 
-        void sampling(ThreadSetting threads, double median, String range);
-
-        void peerSampling(double best, double trainingRatio, double samplingRatio);
+        void sampling(String who, String threads, double median, String range);
 
         void memory(double peakRssMiB);
+
+        void summary(List<Summary> all, List<String> sides);
     }
 
     private SpeedBenchmark() {}
@@ -50,29 +55,41 @@ public final class SpeedBenchmark {
         Corpus text = s.textFile() == null ? OurBenchmark.randomText(1_000_000) : Corpus.load(s.textFile());
         int vocabulary = text.vocabulary().size();
         report.text(s.textFile() == null ? "random" : s.textFile().toString(), text.length(), vocabulary);
-        // sgemm runs on OpenBLAS's threads alone, so its peak belongs to the BLAS thread count: measured
-        // under every setting with that count, twice, keeping the best (a busy neighbour only lowers it).
-        Map<Integer, Double> byBlas = new TreeMap<>();
-        for (int pass = 0; pass < 2; pass++) {
-            for (ThreadSetting t : s.threads()) {
-                t.apply();
-                byBlas.merge(t.blas(), OurBenchmark.sgemmGflops(5), Math::max);
-            }
-        }
-        report.peaks(byBlas);
+        ThreadSetting widest = s.threads().stream().max(java.util.Comparator.comparingInt(ThreadSetting::blas)).orElseThrow();
+        widest.apply();
+        double peak = peakGflops(report);
+        List<Summary> summaries = new ArrayList<>();
         for (BenchModel m : s.models()) {
             report.model(m, m.flopsPerChar(vocabulary));
-            one(s, m, text, byBlas, report);
+            report.kernels("ours", GemmEngine.current().describe() + ", our kernels (" + m.cell() + ")");
+            for (Peer p : s.peers()) if (p.supports(m)) report.kernels(p.name(), p.kernels(m));
+            summaries.add(one(s, m, text, peak, report));
             report.memory(Measurements.peakRssMiB());
         }
+        List<String> sides = new ArrayList<>(List.of("ours"));
+        for (Peer p : s.peers()) sides.add(p.name());
+        report.summary(summaries, sides);
     }
 
-    private static void one(Settings s, BenchModel m, Corpus text, Map<Integer, Double> peakByBlas, Report report)
-            throws IOException, InterruptedException {
-        PeerBenchmark peer = s.peer();
+    /** The best 2048³ float product rate of each library this process has, on its widest thread setting. */
+    private static double peakGflops(Report report) {
+        Map<String, Double> byLibrary = new LinkedHashMap<>();
+        for (GemmEngine e : GemmEngine.values()) {
+            try {
+                byLibrary.put(e.describe(), OurBenchmark.sgemmGflops(e, 5));
+            } catch (RuntimeException | LinkageError unavailable) {
+                // an engine whose natives do not load here has no peak to offer
+            }
+        }
+        report.peaks(byLibrary);
+        return byLibrary.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    private static Summary one(Settings s, BenchModel m, Corpus text, double peak, Report report) throws IOException, InterruptedException {
         Map<ThreadSetting, OurBenchmark.Session> sessions = new LinkedHashMap<>();
         Map<ThreadSetting, List<Double>> ours = new LinkedHashMap<>();
-        Map<ThreadSetting, List<Double>> theirs = new LinkedHashMap<>();
+        Map<Peer, Map<ThreadSetting, List<Double>>> theirs = new LinkedHashMap<>();
+        for (Peer p : s.peers()) if (p.supports(m)) theirs.put(p, new LinkedHashMap<>());
         List<Double> gist = new ArrayList<>();
         for (ThreadSetting t : s.threads()) {
             t.apply();
@@ -80,56 +97,61 @@ public final class SpeedBenchmark {
             session.steps(3);
             sessions.put(t, session);
             ours.put(t, new ArrayList<>());
-            theirs.put(t, new ArrayList<>());
+            if (t.uniform()) for (Map<ThreadSetting, List<Double>> byThreads : theirs.values()) byThreads.put(t, new ArrayList<>());
         }
         for (int r = 0; r < s.rounds(); r++) {
             for (ThreadSetting t : s.threads()) {
                 t.apply();
                 ours.get(t).add(sessions.get(t).window(s.seconds(), 3));
-                if (peer != null && t.uniform()) {
-                    theirs.get(t).add(peer.training(m, t.nd4j(), s.seconds() + 4, s.textFile())); // + its start-up and warm-up
+                if (!t.uniform()) continue;
+                for (Map.Entry<Peer, Map<ThreadSetting, List<Double>>> e : theirs.entrySet()) {
+                    // + its start-up and warm-up, which its steady figure leaves out
+                    e.getValue().get(t).add(e.getKey().training(m, t.nd4j(), s.seconds() + 4, s.textFile()));
                 }
             }
-            if (peer != null && m.isMinCharRnn()) gist.add(peer.gist(s.seconds()));
+            if (s.gist() != null && m.isMinCharRnn()) gist.add(s.gist().gist(s.seconds()));
         }
         sessions.clear();
-        double bestOurs = 0;
-        double bestTheirs = 0;
-        ThreadSetting bestThreads = s.threads().get(0);
+        Map<String, Double> training = new LinkedHashMap<>();
+        Map<String, Double> sampling = new LinkedHashMap<>();
         double flops = m.flopsPerChar(text.vocabulary().size());
+        ThreadSetting bestThreads = s.threads().get(0);
         for (ThreadSetting t : s.threads()) {
             double med = Measurements.median(ours.get(t));
-            report.training(new Training("ours", t, med, Measurements.range(ours.get(t)), med * flops / (peakByBlas.get(t.blas()) * 1e9)));
-            if (med > bestOurs) {
-                bestOurs = med;
+            report.training(new Training("ours", t, med, Measurements.range(ours.get(t)), med * flops / (peak * 1e9)));
+            if (med > training.getOrDefault("ours", 0.0)) {
+                training.put("ours", med);
                 bestThreads = t;
             }
-            if (!theirs.get(t).isEmpty()) {
-                double pm = Measurements.median(theirs.get(t));
-                report.training(new Training("PyTorch", t, pm, Measurements.range(theirs.get(t)), Double.NaN));
-                bestTheirs = Math.max(bestTheirs, pm);
+        }
+        for (Map.Entry<Peer, Map<ThreadSetting, List<Double>>> e : theirs.entrySet()) {
+            String who = e.getKey().name();
+            for (Map.Entry<ThreadSetting, List<Double>> byThreads : e.getValue().entrySet()) {
+                double med = Measurements.median(byThreads.getValue());
+                report.training(new Training(who, byThreads.getKey(), med, Measurements.range(byThreads.getValue()),
+                        med * flops / (peak * 1e9)));
+                training.merge(who, med, Math::max);
             }
         }
-        if (!gist.isEmpty()) report.gist(Measurements.median(gist), Measurements.range(gist), bestOurs / Measurements.median(gist));
+        if (!gist.isEmpty()) {
+            double g = Measurements.median(gist);
+            report.gist(g, Measurements.range(gist), training.get("ours") / g);
+            training.put("numpy gist", g);
+        }
         bestThreads.apply();
         List<Double> sample = OurBenchmark.sampling(m, text.vocabulary(), 5, 2000);
-        double sampleMedian = Measurements.median(sample);
-        report.sampling(bestThreads, sampleMedian, Measurements.range(sample));
-        if (peer != null) {
-            double ps = peerSampling(peer, m);
-            report.peerSampling(ps, bestOurs / bestTheirs, sampleMedian / ps);
+        report.sampling("ours", bestThreads.label(), Measurements.median(sample), Measurements.range(sample));
+        sampling.put("ours", Measurements.median(sample));
+        for (Peer p : theirs.keySet()) {
+            double best = 0;
+            for (int t = 1; t <= 2; t++) {
+                List<Double> runs = new ArrayList<>();
+                for (int i = 0; i < 3; i++) runs.add(p.sampling(m, t));
+                best = Math.max(best, Measurements.median(runs));
+            }
+            report.sampling(p.name(), "best of 1, 2 threads", best, "");
+            sampling.put(p.name(), best);
         }
-    }
-
-    /** The peer's sampling speed at its best of 1 and 2 threads (median of 3 runs each). */
-    private static double peerSampling(PeerBenchmark peer, BenchModel m) throws IOException, InterruptedException {
-        Path scratch = java.nio.file.Files.createTempDirectory("charrnn-peer");
-        double best = 0;
-        for (int t = 1; t <= 2; t++) {
-            List<Double> r = new ArrayList<>();
-            for (int i = 0; i < 3; i++) r.add(peer.sampling(m, t, scratch));
-            best = Math.max(best, Measurements.median(r));
-        }
-        return best;
+        return new Summary(m, training, sampling);
     }
 }

@@ -6,7 +6,10 @@ import org.apache.commons.cli.Options;
 import org.charrnn.bench.BenchModel;
 import org.charrnn.bench.EpochBenchmark;
 import org.charrnn.bench.Measurements;
-import org.charrnn.bench.PeerBenchmark;
+import org.charrnn.bench.KernelProbe;
+import org.charrnn.bench.LibtorchPeer;
+import org.charrnn.bench.Peer;
+import org.charrnn.bench.TorchPeer;
 import org.charrnn.bench.ServeLoadBenchmark;
 import org.charrnn.bench.SpeedBenchmark;
 import org.charrnn.bench.ThreadSetting;
@@ -35,13 +38,17 @@ final class BenchCommand extends Command {
     @Override
     String usage() {
         return "bench [--models 2x128,2x128:b100:s100,3x512] [--rounds 3] [--seconds 8] [--threads 1,2,1:2] [--text FILE]"
-                + " [--epoch CONFIG] [--peer [--peer-dir DIR]] | bench --serve CKPT [--clients 32] [--seconds 60] [--length 500]";
+                + " [--epoch CONFIG] [--peer [--peer-dir DIR]] [--blas-env here,unset]"
+                + " | bench --serve CKPT [--clients 32] [--seconds 60] [--length 500]";
     }
 
     @Override
     String summary() {
-        return "Benchmark training and sampling speed (figures, not a test); --peer adds the PyTorch reference.";
+        return "Benchmark training and sampling speed (figures, not a test); --peer adds libtorch 2.10 and PyTorch 1.13.";
     }
+
+    /** OpenBLAS's variables, which --blas-env unset takes away from a run (as on a user's machine). */
+    static final List<String> BLAS_VARIABLES = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
 
     @Override
     Options options() {
@@ -58,14 +65,19 @@ final class BenchCommand extends Command {
                         .desc("load-test charrnn serve on CKPT over loopback: --clients clients sampling --length characters for --seconds").build())
                 .addOption(Option.builder().longOpt("clients").hasArg().argName("N").desc("concurrent clients for --serve (default 32)").build())
                 .addOption(Option.builder().longOpt("length").hasArg().argName("N").desc("characters per request for --serve (default 500)").build())
-                .addOption(Option.builder().longOpt("peer").desc("also run the PyTorch reference torch_charrnn.py (Debian python3-torch)").build())
+                .addOption(Option.builder().longOpt("peer").desc("also run libtorch 2.10 (shared/peers/libtorch, built once under target/)"
+                        + " and Debian's PyTorch 1.13 (torch_charrnn.py) on the same shapes").build())
                 .addOption(Option.builder().longOpt("peer-dir").hasArg().argName("DIR")
-                        .desc("where the references are (default $CHARRNN_PEERS, else ../shared/peers)").build());
+                        .desc("where the references are (default $CHARRNN_PEERS, else ../shared/peers)").build())
+                .addOption(Option.builder().longOpt("blas-env").hasArg().argName("here,unset")
+                        .desc("run the whole benchmark once per setting of OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, in child processes,"
+                                + " ours and the peers alike: 'here' as this environment has them, 'unset' as a user's machine does").build());
     }
 
     @Override
     int run(CommandLine cmd, Io io) {
         PrintStream out = io.out();
+        if (cmd.hasOption("blas-env")) return perEnvironment(cmd, out);
         List<BenchModel> models = new ArrayList<>();
         for (String s : cmd.getOptionValue("models", "2x128,2x128:b100:s100,3x512").split(",")) {
             try {
@@ -86,22 +98,37 @@ final class BenchCommand extends Command {
                 throw new UsageException("bench: --threads: " + e.getMessage());
             }
         }
-        PeerBenchmark peer = null;
-        if (cmd.hasOption("peer")) {
-            Path dir = Path.of(cmd.getOptionValue("peer-dir", PeerBenchmark.defaultDirectory()));
-            if (!Files.exists(dir.resolve("torch_charrnn.py"))) {
-                throw new UsageException("bench: --peer: " + dir.resolve("torch_charrnn.py") + " not found; give the directory of"
-                        + " the references with --peer-dir DIR (or CHARRNN_PEERS)");
-            }
-            if (!Files.exists(Path.of(PeerBenchmark.PYTHON))) {
-                throw new UsageException("bench: --peer: " + PeerBenchmark.PYTHON + " not found (apt-get install python3-torch)");
-            }
-            peer = new PeerBenchmark(dir, PeerBenchmark.PYTHON);
-        }
         try {
-            if (cmd.hasOption("epoch")) return epoch(Path.of(cmd.getOptionValue("epoch")), rounds, peer, out);
+            TorchPeer torch = null;
+            List<Peer> peers = new ArrayList<>();
+            if (cmd.hasOption("peer")) {
+                Path dir = Path.of(cmd.getOptionValue("peer-dir", defaultPeerDirectory()));
+                List<String> missing = new ArrayList<>();
+                try {
+                    peers.add(LibtorchPeer.build(dir, Path.of("target"), line -> {
+                        out.println(line);
+                        out.flush();
+                    }));
+                } catch (IOException e) {
+                    missing.add("libtorch 2.10 (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                }
+                String why = TorchPeer.unavailable(dir);
+                if (why == null) {
+                    torch = new TorchPeer(dir);
+                    peers.add(torch);
+                } else {
+                    missing.add("PyTorch 1.13 (" + why + ")");
+                }
+                if (peers.isEmpty()) {
+                    throw new UsageException("bench: --peer: no reference can run here: " + String.join("; ", missing)
+                            + "; give the directory of the references with --peer-dir DIR (or CHARRNN_PEERS)");
+                }
+                for (String m : missing) out.println("peer not available: " + m);
+            }
+            if (cmd.hasOption("epoch")) return epoch(Path.of(cmd.getOptionValue("epoch")), rounds, torch, out);
             Path textFile = cmd.hasOption("text") ? Path.of(cmd.getOptionValue("text")) : null;
-            SpeedBenchmark.run(new SpeedBenchmark.Settings(models, threads, rounds, seconds, textFile, peer), new Printed(out, rounds, seconds));
+            SpeedBenchmark.run(new SpeedBenchmark.Settings(models, threads, rounds, seconds, textFile, peers, torch),
+                    new Printed(out, rounds, seconds));
         } catch (IOException e) {
             throw new RuntimeException("benchmark failed: " + e.getMessage().lines().findFirst().orElse(""), e);
         } catch (InterruptedException e) {
@@ -111,7 +138,107 @@ final class BenchCommand extends Command {
         return 0;
     }
 
-    /** The speed benchmark's figures as lines. */
+    /** Where the references are unless --peer-dir says: $CHARRNN_PEERS, else ../shared/peers beside the repository. */
+    static String defaultPeerDirectory() {
+        String env = System.getenv("CHARRNN_PEERS");
+        return env != null && !env.isBlank() ? env : "../shared/peers";
+    }
+
+    /**
+     * The benchmark once per --blas-env setting, each in a child process started through the launcher
+     * (so ours gets the kernels a user's run gets) with the peers as its children: the same
+     * environment for both sides. Each run's kernels are named by OpenBLAS itself (OPENBLAS_VERBOSE=2).
+     */
+    private int perEnvironment(CommandLine cmd, PrintStream out) {
+        List<String> settings = List.of(cmd.getOptionValue("blas-env").split(","));
+        for (String setting : settings) {
+            if (!setting.equals("here") && !setting.equals("unset")) {
+                throw new UsageException("bench: --blas-env: '" + setting + "' is not allowed; expected here, unset or both (here,unset)");
+            }
+        }
+        Path launcher = Path.of("charrnn").toAbsolutePath();
+        if (!Files.isExecutable(launcher)) throw new UsageException("bench: --blas-env: run bench from the repository root (./charrnn not found)");
+        List<String> args = new ArrayList<>(List.of(launcher.toString(), "bench"));
+        for (Option o : cmd.getOptions()) {
+            if (o.getLongOpt().equals("blas-env")) continue;
+            args.add("--" + o.getLongOpt());
+            if (o.hasArg()) args.add(o.getValue());
+        }
+        int worst = 0;
+        for (String setting : settings) {
+            Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            if (setting.equals("unset")) BLAS_VARIABLES.forEach(env::remove);
+            String described = BLAS_VARIABLES.stream().map(v -> v + (env.containsKey(v) ? "=" + env.get(v) : " unset"))
+                    .reduce((a, b) -> a + ", " + b).orElse("");
+            out.println("== environment '" + setting + "': " + described + (setting.equals("unset") ? " (as on a user's machine)" : ""));
+            out.println("   ours: " + probe(launcher, env));
+            out.flush();
+            worst = Math.max(worst, child(args, env, out));
+        }
+        return worst;
+    }
+
+    /** What our process gets in that environment: OpenBLAS's core (as it prints it) and the engine of our products. */
+    private static String probe(Path launcher, Map<String, String> env) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"), KernelProbe.class.getName())
+                    .redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            // What the launcher would choose for OpenBLAS there (it keeps a value the user set).
+            String chosen = launcherCoreType(launcher, env);
+            if (chosen != null) pb.environment().put("OPENBLAS_CORETYPE", chosen);
+            pb.environment().put("OPENBLAS_VERBOSE", "2");
+            Process p = pb.start();
+            String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            java.util.regex.Matcher core = java.util.regex.Pattern.compile("Core: (\\S+)").matcher(text);
+            java.util.regex.Matcher products = java.util.regex.Pattern.compile("products: ([^\\n]+)").matcher(text);
+            return "OpenBLAS core " + (core.find() ? core.group(1) : "?") + (chosen != null && !env.containsKey("OPENBLAS_CORETYPE")
+                    ? " (chosen by the launcher)" : "") + "; products on " + (products.find() ? products.group(1) : "?");
+        } catch (IOException e) {
+            return "? (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    /** The OPENBLAS_CORETYPE the launcher exports in that environment, or null. */
+    private static String launcherCoreType(Path launcher, Map<String, String> env) throws IOException, InterruptedException {
+        Path script = launcher.resolveSibling("scripts/openblas-coretype.sh");
+        if (env.containsKey("OPENBLAS_CORETYPE") || !Files.isExecutable(script)) return env.get("OPENBLAS_CORETYPE");
+        ProcessBuilder pb = new ProcessBuilder(script.toString()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        return p.waitFor() == 0 && !text.isEmpty() ? text : null;
+    }
+
+    private static int child(List<String> args, Map<String, String> env, PrintStream out) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    out.println(line);
+                    out.flush();
+                }
+            }
+            return p.waitFor();
+        } catch (IOException e) {
+            throw new RuntimeException("benchmark failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /** The speed benchmark's figures as lines, and a table of the best figures at the end. */
     private record Printed(PrintStream out, int rounds, double seconds) implements SpeedBenchmark.Report {
         @Override
         public void text(String description, int length, int distinct) {
@@ -119,10 +246,10 @@ final class BenchCommand extends Command {
         }
 
         @Override
-        public void peaks(Map<Integer, Double> gflopsByBlasThreads) {
-            out.printf(Locale.ROOT, "machine: %d cores; sgemm 2048^3 float:", Runtime.getRuntime().availableProcessors());
-            gflopsByBlasThreads.forEach((n, g) -> out.printf(Locale.ROOT, " %.0f GFLOP/s (%d BLAS thread%s)", g, n, n == 1 ? "" : "s"));
-            out.println();
+        public void peaks(Map<String, Double> gflopsByLibrary) {
+            out.printf(Locale.ROOT, "machine: %d cores; 2048^3 float products:", Runtime.getRuntime().availableProcessors());
+            gflopsByLibrary.forEach((lib, g) -> out.printf(Locale.ROOT, " %s %.0f GFLOP/s;", lib, g));
+            out.println(" '% of peak' refers to the best");
             out.printf(Locale.ROOT, "each figure: median of %d windows of >= %.0f s after warm-up; chars/s%n", rounds, seconds);
         }
 
@@ -134,10 +261,15 @@ final class BenchCommand extends Command {
         }
 
         @Override
+        public void kernels(String who, String kernels) {
+            out.printf(Locale.ROOT, "  kernels, %s: %s%n", who, kernels);
+        }
+
+        @Override
         public void training(SpeedBenchmark.Training t) {
-            out.printf(Locale.ROOT, "  %-7s %-18s train %,8.0f chars/s (%s)%s%n", t.who(), t.threads().label() + ":", t.median(),
+            out.printf(Locale.ROOT, "  %-13s %-18s train %,8.0f chars/s (%s)%s%n", t.who(), t.threads().label() + ":", t.median(),
                     t.range(), Double.isNaN(t.fractionOfPeak()) ? ""
-                            : String.format(Locale.ROOT, "  = %4.1f %% of sgemm peak", 100 * t.fractionOfPeak()));
+                            : String.format(Locale.ROOT, "  = %4.1f %% of peak", 100 * t.fractionOfPeak()));
         }
 
         @Override
@@ -147,20 +279,38 @@ final class BenchCommand extends Command {
         }
 
         @Override
-        public void sampling(ThreadSetting threads, double median, String range) {
-            out.printf(Locale.ROOT, "  ours    sampling (batch 1, 2000 chars, %s): %,.0f chars/s (%s)%n", threads.label(), median, range);
-        }
-
-        @Override
-        public void peerSampling(double best, double trainingRatio, double samplingRatio) {
-            out.printf(Locale.ROOT, "  PyTorch sampling (best of 1, 2 threads): %,.0f chars/s%n", best);
-            out.printf(Locale.ROOT, "  ratio ours/PyTorch: training %.2f (best vs best), sampling %.2f%n", trainingRatio, samplingRatio);
+        public void sampling(String who, String threads, double median, String range) {
+            out.printf(Locale.ROOT, "  %-13s sampling (batch 1, 2000 chars, %s): %,.0f chars/s%s%n", who, threads, median,
+                    range.isEmpty() ? "" : " (" + range + ")");
         }
 
         @Override
         public void memory(double peakRssMiB) {
             out.printf(Locale.ROOT, "  peak RSS so far: %,.0f MiB%n", peakRssMiB);
             out.flush();
+        }
+
+        @Override
+        public void summary(List<SpeedBenchmark.Summary> all, List<String> sides) {
+            if (sides.size() < 2) return;
+            out.printf(Locale.ROOT, "%nbest of each side, chars/s (training; sampling), and ours over each peer:%n");
+            for (SpeedBenchmark.Summary s : all) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-22s", s.model().name()));
+                double ours = s.training().getOrDefault("ours", Double.NaN);
+                double oursSampling = s.sampling().getOrDefault("ours", Double.NaN);
+                for (String side : s.training().keySet()) {
+                    double t = s.training().get(side);
+                    double smp = s.sampling().getOrDefault(side, Double.NaN);
+                    line.append(String.format(Locale.ROOT, " | %s %,.0f", side, t));
+                    if (!Double.isNaN(smp)) line.append(String.format(Locale.ROOT, "; %,.0f", smp));
+                    if (!side.equals("ours")) {
+                        line.append(String.format(Locale.ROOT, " (%.2fx", ours / t));
+                        if (!Double.isNaN(smp)) line.append(String.format(Locale.ROOT, "; %.2fx", oursSampling / smp));
+                        line.append(")");
+                    }
+                }
+                out.println(line);
+            }
         }
     }
 
@@ -195,7 +345,7 @@ final class BenchCommand extends Command {
     }
 
     /** One epoch, process start to exit, ours and (with --peer) PyTorch at 1 and 2 threads, alternating round by round. */
-    private static int epoch(Path config, int rounds, PeerBenchmark peer, PrintStream out) throws IOException, InterruptedException {
+    private static int epoch(Path config, int rounds, TorchPeer peer, PrintStream out) throws IOException, InterruptedException {
         Path launcher = Path.of("charrnn").toAbsolutePath();
         if (!Files.isExecutable(launcher)) throw new UsageException("bench: --epoch: run bench from the repository root (./charrnn not found)");
         Path text = Path.of(org.charrnn.config.ConfigLoader.load(config, List.of()).data().input());

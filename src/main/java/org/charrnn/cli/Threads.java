@@ -20,13 +20,15 @@ final class Threads {
         // setMaxThreads is ignored by the CPU backend; the master-thread count is what ND4J's loops use.
         Nd4j.getEnvironment().setMaxMasterThreads(Math.min(nd4j, openMp));
         Nd4j.factory().blas().setMaxThreads(blas);
-        LoggerFactory.getLogger(Threads.class).info("threads in force: ND4J {}, OpenBLAS {} (OpenMP {})",
-                Nd4j.getEnvironment().maxMasterThreads(), Nd4j.factory().blas().getMaxThreads(), openMp);
+        LoggerFactory.getLogger(Threads.class).info("threads in force: ND4J {}, products and stream groups {} (OpenMP {}); products on {}",
+                Nd4j.getEnvironment().maxMasterThreads(), Nd4j.factory().blas().getMaxThreads(), openMp,
+                org.charrnn.model.kernel.GemmEngine.current().describe());
     }
 
-    /** "OpenBLAS 2, ND4J 2": for the start of a training run. */
+    /** "2 for products (oneDNN avx512_core_bf16), ND4J 2": for the start of a training run. */
     static String describe() {
-        return "OpenBLAS " + Nd4j.factory().blas().getMaxThreads() + ", ND4J " + Nd4j.getEnvironment().maxMasterThreads();
+        return Nd4j.factory().blas().getMaxThreads() + " for products (" + org.charrnn.model.kernel.GemmEngine.current().describe()
+                + "), ND4J " + Nd4j.getEnvironment().maxMasterThreads();
     }
 
     private static int positive(String value, int otherwise) {

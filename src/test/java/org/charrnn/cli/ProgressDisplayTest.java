@@ -68,14 +68,14 @@ class ProgressDisplayTest {
     void theStartReportSaysWhatACharRnnUserLooksFor() {
         StartReport r = new StartReport("tinyshakespeare", "gru", 2, 256, 0.1, 658_497, 65, 1_059_624, 55_770, 0, 423, 2500, 0,
                 21_150, 50, 580, Path.of("models/tinyshakespeare"));
-        List<String> lines = ProgressPrinter.report(r, "OpenBLAS 2, ND4J 2");
+        List<String> lines = ProgressPrinter.report(r, "2 for products (oneDNN avx512_core_bf16), ND4J 2");
         assertEquals(List.of("run tinyshakespeare: a new run",
                 "model: gru, 2 layers of 256, dropout 0.1: 658,497 parameters",
                 "data: vocabulary 65; 1,059,624 train, 55,770 val, 0 test characters",
                 "epoch: 423 iterations of 2,500 characters; max_epochs 50 = 21,150 iterations",
                 "budget: 9m40s of training (train.max_time), whichever ends first",
                 "checkpoints: models/tinyshakespeare",
-                "threads: OpenBLAS 2, ND4J 2"), lines);
+                "threads: 2 for products (oneDNN avx512_core_bf16), ND4J 2"), lines);
         for (String l : lines) assertTrue(l.length() <= 80, l);
         StartReport resumed = new StartReport("x", "lstm", 1, 8, 0, 100, 5, 1000, 50, 0, 2, 100, 3, 10, 5, 0, Path.of("d"));
         assertEquals("run x: resuming at iteration 3 (epoch 1.50)", ProgressPrinter.report(resumed, "").get(0));

@@ -55,6 +55,13 @@ public enum GemmEngine {
     abstract void sgemm(boolean ta, boolean tb, long m, long n, long k, float alpha, FloatPointer a, long lda, FloatPointer b,
                         long ldb, float beta, FloatPointer c, long ldc);
 
+    /** C = A·B on this engine for C-order float matrices (bench measures each engine's peak with it). */
+    public void multiply(org.nd4j.linalg.api.ndarray.INDArray a, org.nd4j.linalg.api.ndarray.INDArray b,
+                         org.nd4j.linalg.api.ndarray.INDArray c) {
+        sgemm(false, false, a.rows(), b.columns(), a.columns(), 1f, Gemm.pointer(a), a.columns(), Gemm.pointer(b), b.columns(), 0f,
+                Gemm.pointer(c), c.columns());
+    }
+
     /** "oneDNN" or "OpenBLAS". */
     public String label() {
         return label;
@@ -92,6 +99,30 @@ public enum GemmEngine {
             LoggerFactory.getLogger(GemmEngine.class).info("oneDNN is not available here ({}); matrix products run on OpenBLAS", t.toString());
             return OPENBLAS;
         }
+    }
+
+    /**
+     * What this engine runs on here, as bench and --verbose print it: "oneDNN avx512_core_bf16",
+     * "OpenBLAS (core: OPENBLAS_CORETYPE=Haswell)".
+     */
+    public String describe() {
+        if (this == ONEDNN) {
+            int isa = org.bytedeco.dnnl.global.dnnl.dnnl_get_effective_cpu_isa();
+            String name = switch (isa) {
+                case 1 -> "sse41";
+                case 3 -> "avx";
+                case 7 -> "avx2";
+                case 39 -> "avx512_core";
+                case 103 -> "avx512_core_vnni";
+                case 231 -> "avx512_core_bf16";
+                case 999 -> "avx512_core_amx";
+                case 1031 -> "avx2_vnni";
+                default -> "isa " + isa;
+            };
+            return label + " " + name;
+        }
+        String core = System.getenv("OPENBLAS_CORETYPE");
+        return label + " (core: " + (core == null || core.isBlank() ? "its own guess" : "OPENBLAS_CORETYPE=" + core) + ")";
     }
 
     /** OpenMP threads of the calling thread's own products (each thread has its own setting). */
