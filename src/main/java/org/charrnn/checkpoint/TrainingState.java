@@ -19,20 +19,23 @@ import java.util.Map;
  * @param validations        every validation so far
  * @param textSha256         SHA-256 of the training text's characters (null in checkpoints written before it was kept)
  * @param trainingSeconds    wall-clock seconds of training so far, over every session of the run (train.max_time counts them)
+ * @param budgetGoverns      true once train.max_time was found to end the run before max_epochs: from then on a cosine or
+ *                           linear schedule follows the time spent (false, or absent in older checkpoints: the iterations)
  */
 public record TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed,
                             double initialLoss, Map<String, CarriedState.Layer> carried, List<Float> trainLosses,
-                            List<Validation> validations, String textSha256, Double trainingSeconds) {
+                            List<Validation> validations, String textSha256, Double trainingSeconds, Boolean budgetGoverns) {
 
     public TrainingState {
         if (trainingSeconds == null) trainingSeconds = 0.0; // written before the budget was kept
+        if (budgetGoverns == null) budgetGoverns = false;
     }
 
     /** A state with no time spent yet. */
     public TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed, double initialLoss,
                          Map<String, CarriedState.Layer> carried, List<Float> trainLosses, List<Validation> validations,
                          String textSha256) {
-        this(iteration, iterationsPerEpoch, learningRate, seed, initialLoss, carried, trainLosses, validations, textSha256, 0.0);
+        this(iteration, iterationsPerEpoch, learningRate, seed, initialLoss, carried, trainLosses, validations, textSha256, 0.0, false);
     }
 
     public double epoch() {

@@ -57,6 +57,18 @@ final class RunClock {
         return budgeted() && elapsed() >= budgetSeconds - reserved;
     }
 
+    /**
+     * Whether, at this session's pace, the budget ends the run before its last iteration: judged
+     * once the session has run 20 updates (never before, so a run the budget does not govern keeps
+     * a schedule that is a function of the iterations alone, and resumes exactly).
+     */
+    boolean budgetWouldEndFirst(long iteration, long total) {
+        long done = iteration - firstIteration;
+        if (!budgeted() || done < 20) return false;
+        double projected = elapsed() + (total - iteration) * sessionSeconds() / done;
+        return projected > budgetSeconds - reserved;
+    }
+
     /** Records one update of {@code chars} characters that took {@code nanos}. */
     void update(long chars, long nanos) {
         recent.add(chars, nanos);

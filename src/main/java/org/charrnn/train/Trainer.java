@@ -82,7 +82,7 @@ public final class Trainer {
 
     public TrainingState freshState() {
         return new TrainingState(0, iterationsPerEpoch(), schedule.at(0, iterationsPerEpoch(), totalIterations(), 0),
-                config.train().seed(), Double.NaN, Map.of(), List.of(), List.of(), corpus.sha256(), 0.0);
+                config.train().seed(), Double.NaN, Map.of(), List.of(), List.of(), corpus.sha256(), 0.0, false);
     }
 
     /** Trains from {@code start} to the end of max_epochs. */
@@ -111,6 +111,7 @@ public final class Trainer {
         long iteration = start.iteration();
         TrainingState state = start;
         appliedRate = Double.NaN;
+        budgetGoverns = start.budgetGoverns();
         String stop = iteration < end ? stopRules.before(clock, history) : null;
         try {
             while (stop == null && iteration < end) {
@@ -174,9 +175,12 @@ public final class Trainer {
     }
 
     private double appliedRate = Double.NaN;
+    /** Once the budget is seen to end the run first, the schedule follows its time (kept in the training state). */
+    private boolean budgetGoverns;
 
     private double setLearningRate(long iteration, RunClock clock) {
-        double rate = schedule.at(iteration, iterationsPerEpoch(), totalIterations(), clock.budgetFraction());
+        if (!budgetGoverns) budgetGoverns = clock.budgetWouldEndFirst(iteration, totalIterations());
+        double rate = schedule.at(iteration, iterationsPerEpoch(), totalIterations(), budgetFraction(clock));
         if (rate != appliedRate) {
             graph.setLearningRate(rate);
             appliedRate = rate;
@@ -203,7 +207,7 @@ public final class Trainer {
         long charsPerIteration = (long) layout.batch() * layout.seqLength();
         TrainingEvents.Progress p = new TrainingEvents.Progress(iteration, totalIterations(), (double) iteration / iterationsPerEpoch(),
                 loss, rate, clock.charsPerSecond(), clock.secondsLeft(iteration, totalIterations(), charsPerIteration),
-                clock.elapsed(), clock.budgetSeconds());
+                clock.elapsed(), budgetGoverns ? clock.budgetSeconds() : 0);
         events.iteration(p, graph);
         if (iteration % config.train().printEvery() == 0 || iteration == end) events.progress(p);
     }
@@ -250,8 +254,14 @@ public final class Trainer {
 
     private TrainingState snapshot(long iteration, History history, RunClock clock) {
         return new TrainingState(iteration, iterationsPerEpoch(),
-                schedule.at(iteration, iterationsPerEpoch(), totalIterations(), clock.budgetFraction()), config.train().seed(),
-                history.initialLoss(), carried.snapshot(), history.losses(), history.validations(), corpus.sha256(), clock.elapsed());
+                schedule.at(iteration, iterationsPerEpoch(), totalIterations(), budgetFraction(clock)), config.train().seed(),
+                history.initialLoss(), carried.snapshot(), history.losses(), history.validations(), corpus.sha256(), clock.elapsed(),
+                budgetGoverns);
+    }
+
+    /** The budget's part in the schedule: its fraction spent once it governs the run, else nothing. */
+    private double budgetFraction(RunClock clock) {
+        return budgetGoverns ? clock.budgetFraction() : 0;
     }
 
     /** The run's last.zip when there is one: what a failure leaves intact. */
