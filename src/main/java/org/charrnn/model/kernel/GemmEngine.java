@@ -27,8 +27,14 @@ public enum GemmEngine {
         @Override
         void sgemm(boolean ta, boolean tb, long m, long n, long k, float alpha, FloatPointer a, long lda, FloatPointer b, long ldb,
                    float beta, FloatPointer c, long ldc) {
-            int status = org.bytedeco.dnnl.global.dnnl.dnnl_sgemm(ta ? T : N, tb ? T : N, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            if (status != 0) throw new IllegalStateException("dnnl_sgemm failed with status " + status);
+            int threads = m * n * k < SINGLE_THREAD_WORK ? threadsOfThisThread() : 1;
+            if (threads > 1) setThreadsOfThisThread(1); // waking a sleeping OpenMP team costs more than a small product
+            try {
+                int status = org.bytedeco.dnnl.global.dnnl.dnnl_sgemm(ta ? T : N, tb ? T : N, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+                if (status != 0) throw new IllegalStateException("dnnl_sgemm failed with status " + status);
+            } finally {
+                if (threads > 1) setThreadsOfThisThread(threads);
+            }
         }
     },
     OPENBLAS("OpenBLAS") {
@@ -41,6 +47,8 @@ public enum GemmEngine {
     };
 
     public static final String PROPERTY = "charrnn.gemm";
+    /** Products of fewer multiply-adds run on the calling thread alone (OpenBLAS's own threshold, 4 × 2^16). */
+    static final long SINGLE_THREAD_WORK = 1L << 18;
     private static final byte N = 'N';
     private static final byte T = 'T';
     private static volatile GemmEngine current;

@@ -145,8 +145,12 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         lastRows = x;
         INDArray z = logits.get(dataType, r, v);
         gemm(x, false, getParam(DefaultParamInitializer.WEIGHT_KEY), false, z);
-        z.addiRowVector(getParam(DefaultParamInitializer.BIAS_KEY));
-        Nd4j.exec(new SoftMax(z, z, 1));
+        if (dataType == DataType.FLOAT && (long) r * v <= SMALL) {
+            softmaxInJava(z, getParam(DefaultParamInitializer.BIAS_KEY), r, v);
+        } else {
+            z.addiRowVector(getParam(DefaultParamInitializer.BIAS_KEY));
+            Nd4j.exec(new SoftMax(z, z, 1));
+        }
         int[] next = classes(batch, time, v);
         double loss = 0;
         if (dataType == DataType.FLOAT) {
@@ -168,6 +172,40 @@ public class SoftmaxOutputLayer extends RnnOutputLayer {
         }
         lossOfLastBackward = loss;
         return z;
+    }
+
+    /**
+     * Below this many logits a minibatch's softmax costs less in Java than ND4J's two ops (a bias
+     * broadcast and a softmax, each a native call with its shape buffers): min-char-rnn's 25 × 65.
+     */
+    private static final long SMALL = 1 << 14;
+    private float[] small;
+    private float[] bias;
+
+    /** z ← softmax(z + b) row by row, in place, for a small float minibatch. */
+    private void softmaxInJava(INDArray z, INDArray b, int r, int v) {
+        if (small == null || small.length != r * v) small = new float[r * v];
+        if (bias == null || bias.length != v) bias = new float[v];
+        FloatBuffer buf = FloatArrays.buffer(z);
+        buf.get(0, small, 0, small.length);
+        FloatArrays.read(b, bias, 0, v);
+        for (int i = 0; i < r; i++) {
+            int o = i * v;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < v; k++) {
+                small[o + k] += bias[k];
+                max = Math.max(max, small[o + k]);
+            }
+            float sum = 0f;
+            for (int k = 0; k < v; k++) {
+                float e = (float) Math.exp(small[o + k] - max);
+                small[o + k] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int k = 0; k < v; k++) small[o + k] *= inv;
+        }
+        buf.put(0, small, 0, small.length);
     }
 
     /** The next character of each time-major row, from index labels [B, 1, T] or one-hot labels [B, V, T]. */
