@@ -53,15 +53,25 @@ public final class CharRnnModel {
     }
 
     /**
-     * Loads a checkpoint written by {@code charrnn train} (its content is checked: shapes,
+     * Loads a checkpoint written by {@code charrnn train}, given as its file or as its run's
+     * directory (which stands for best.zip, else last.zip); its content is checked (shapes,
      * vocabulary, config). Throws {@link CharRnnException} naming the file and what is wrong.
      */
     public static CharRnnModel load(Path checkpoint) {
         try {
-            return new CharRnnModel(checkpoint, CheckpointReader.read(checkpoint, false));
+            Path file = org.charrnn.checkpoint.RunDirectory.checkpointIn(checkpoint);
+            return new CharRnnModel(file, CheckpointReader.read(file, false));
         } catch (CheckpointException e) {
             throw new CharRnnException(e.getMessage(), e);
         }
+    }
+
+    /** One line naming the model and its file. */
+    @Override
+    public String toString() {
+        return "CharRnnModel[" + checkpoint.config().name() + ", " + checkpoint.config().model().type() + " "
+                + checkpoint.config().model().numLayers() + "×" + checkpoint.config().model().rnnSize() + ", " + vocabulary.size()
+                + " characters, " + file + "]";
     }
 
     /** The text the model was trained on (data.input of its config), whose splits {@link #scoreSplit} scores. */
@@ -102,7 +112,8 @@ public final class CharRnnModel {
         }
         String prime = known(request.prime(), "prime", request.skipUnknown());
         long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
-        SamplingOptions options = new SamplingOptions(request.length(), request.temperature(), request.topK(), request.argmax(), seed);
+        SamplingOptions options = new SamplingOptions(request.length(), request.temperature(), request.topK(), request.argmax(), seed,
+                request.beam());
         return new Generation(sampler.start(vocabulary.encode(prime, "the prime"), options), seed, prime);
     }
 

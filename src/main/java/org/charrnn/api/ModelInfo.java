@@ -28,6 +28,14 @@ public record ModelInfo(String name, String checkpoint, int formatVersion, Strin
                         int iterationsPerEpoch, double learningRate, double bestValLoss, List<Validation> validations,
                         String config) {
 
+    /** One line: what a log or a debugger wants to see (the vocabulary and config are there as fields). */
+    @Override
+    public String toString() {
+        return String.format(java.util.Locale.ROOT, "ModelInfo[%s, %s %s %d×%d, %,d parameters, %d characters, iteration %d (epoch %.2f),"
+                + " best val_loss %.4f, %s]", name, core, cell, layers, rnnSize, parameters, vocabulary.size(), iteration, epoch,
+                bestValLoss, checkpoint);
+    }
+
     /** One validation: when, and the validation and training losses then (nats/char). */
     public record Validation(long iteration, double epoch, double trainLoss, double valLoss) {}
 }

@@ -10,10 +10,14 @@ package org.charrnn.api;
  * @param seed        the same seed, model and request give the same text; null draws a fresh one
  * @param argmax      always take the likeliest character (no randomness)
  * @param skipUnknown drop prime characters the model does not know instead of refusing the request
+ * @param beam        0 to draw characters; K in [1, {@value #MAX_BEAM}] for the likeliest continuation a
+ *                    beam search of width K finds (deterministic; 1 is greedy, like argmax)
  */
 public record SampleRequest(String prime, int length, double temperature, int topK, Long seed, boolean argmax,
-                            boolean skipUnknown) {
+                            boolean skipUnknown, int beam) {
     public static final int DEFAULT_LENGTH = 2000;
+    /** Each beam costs a sample's work: a width past this buys nothing a char model can use. */
+    public static final int MAX_BEAM = 64;
 
     public SampleRequest {
         if (prime == null) prime = "";
@@ -22,6 +26,13 @@ public record SampleRequest(String prime, int length, double temperature, int to
             throw new InvalidRequestException("temperature", temperature + " is not allowed; expected a number > 0");
         }
         if (topK < 0) throw new InvalidRequestException("top_k", topK + " is not allowed; expected 0 (all) or a count >= 1");
+        if (beam < 0 || beam > MAX_BEAM) {
+            throw new InvalidRequestException("beam", beam + " is not allowed; expected 0 (draw) or a width in [1, " + MAX_BEAM + "]");
+        }
+        if (beam > 0 && (argmax || topK > 0 || temperature != 1.0)) {
+            throw new InvalidRequestException("beam", "goes without temperature, top_k and argmax: a beam search takes the"
+                    + " likeliest continuation it finds, it does not draw");
+        }
     }
 
     public static Builder builder() {
@@ -37,6 +48,7 @@ public record SampleRequest(String prime, int length, double temperature, int to
         private Long seed;
         private boolean argmax;
         private boolean skipUnknown;
+        private int beam;
 
         private Builder() {}
 
@@ -75,8 +87,13 @@ public record SampleRequest(String prime, int length, double temperature, int to
             return this;
         }
 
+        public Builder beam(int beam) {
+            this.beam = beam;
+            return this;
+        }
+
         public SampleRequest build() {
-            return new SampleRequest(prime, length, temperature, topK, seed, argmax, skipUnknown);
+            return new SampleRequest(prime, length, temperature, topK, seed, argmax, skipUnknown, beam);
         }
     }
 }

@@ -38,7 +38,7 @@ public final class OurBenchmark {
     public static ComputationGraph graph(BenchModel m, int vocabulary) {
         RunConfig c = ConfigLoader.of("model.type=" + m.cell(), "model.rnn_size=" + m.units(), "model.num_layers=" + m.layers(),
                 "train.batch_size=" + m.batch(), "train.seq_length=" + m.seqLength(), "train.optimizer=" + m.optimizer(),
-                "train.learning_rate=" + m.learningRate());
+                "train.learning_rate=" + m.learningRate(), "model.precision=" + m.precision());
         return GraphFactory.build(c.model(), c.train().optimization(), vocabulary);
     }
 

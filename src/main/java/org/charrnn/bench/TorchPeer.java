@@ -48,7 +48,7 @@ public final class TorchPeer implements Peer {
 
     @Override
     public boolean supports(BenchModel m) {
-        return true;
+        return m.precision().equals("f32");
     }
 
     @Override

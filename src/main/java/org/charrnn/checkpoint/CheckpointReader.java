@@ -84,7 +84,7 @@ public final class CheckpointReader {
 
     private static Map<String, byte[]> readEntries(Path file) {
         String name = file.toString();
-        if (!Files.exists(file)) throw new CheckpointException(name + ": checkpoint not found");
+        if (!Files.exists(file)) throw new CheckpointException(RunDirectory.notFound(file));
         if (Files.isDirectory(file)) throw new CheckpointException(name + ": is a directory, not a checkpoint file");
         if (!Files.isReadable(file)) throw new CheckpointException(name + ": permission denied");
         try {
@@ -156,6 +156,18 @@ public final class CheckpointReader {
             for (int i = 0; i < cps.length; i++) {
                 if (!node.get(i).isInt()) throw new IOException("not a code point");
                 cps[i] = node.get(i).asInt();
+                // Written sorted, each a character of UTF-8 text: anything else would map indices to other characters.
+                if (i > 0 && cps[i] <= cps[i - 1]) throw new IOException("code points out of order");
+                if (cps[i] >= Character.MIN_SURROGATE && cps[i] <= Character.MAX_SURROGATE) throw new IOException("a lone surrogate");
+            }
+            JsonNode symbols = Json.MAPPER.readTree(entries.get(CheckpointFormat.VOCABULARY)).get("symbols");
+            if (symbols != null) {
+                if (!symbols.isArray() || symbols.size() != cps.length) throw new IOException("symbols disagree with code points");
+                for (int i = 0; i < cps.length; i++) {
+                    if (!symbols.get(i).isTextual() || !symbols.get(i).asText().equals(Character.toString(cps[i]))) {
+                        throw new IOException("symbols disagree with code points");
+                    }
+                }
             }
             return new Vocabulary(cps);
         } catch (IOException | IllegalArgumentException e) {
@@ -181,6 +193,12 @@ public final class CheckpointReader {
             return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(clean.toByteArray()),
                     withUpdater && entries.containsKey(CheckpointFormat.DL4J_UPDATER));
         } catch (Exception | NoClassDefFoundError e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof java.io.EOFException) {
+                    throw new CheckpointException(name + ": damaged checkpoint: its network (" + CheckpointFormat.DL4J_COEFFICIENTS
+                            + " or " + CheckpointFormat.DL4J_UPDATER + ") is cut short", e);
+                }
+            }
             throw new CheckpointException(name + ": the network in this checkpoint cannot be loaded ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())) + ")", e);
         }

@@ -44,6 +44,16 @@ final class CheckpointValidator {
         if (recurrent != config.model().numLayers()) {
             throw new CheckpointException(damaged + "its config says " + config.model().numLayers() + " layers, the network has " + recurrent);
         }
+        for (int i = 1 + (config.model().embeddingSize() > 0 ? 1 : 0); i < order.size() - 1; i++) {
+            Layer l = graph.getLayer(order.get(i));
+            String cell = l != null && l.conf().getLayer() instanceof org.charrnn.model.layer.RecurrentLayerConfig r ? r.cellName()
+                    : l instanceof org.deeplearning4j.nn.layers.recurrent.LSTM ? "lstm"
+                    : l instanceof org.deeplearning4j.nn.layers.recurrent.SimpleRnn ? "rnn" : "?";
+            if (!cell.equals(config.model().type()) || width(l, false) != config.model().rnnSize()) {
+                throw new CheckpointException(damaged + "its config says model.type " + config.model().type() + ", model.rnn_size "
+                        + config.model().rnnSize() + ", but layer " + order.get(i) + " is " + cell + " of " + width(l, false) + " units");
+            }
+        }
         validateState(damaged, graph, state);
     }
 

@@ -1,6 +1,7 @@
 package org.charrnn.checkpoint;
 
 import org.charrnn.data.Vocabulary;
+import org.charrnn.files.AtomicFiles;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -66,9 +67,8 @@ public final class CheckpointWriter {
         try {
             files.write(target, checkpoint);
         } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new CheckpointException("cannot write checkpoint " + target + ": " + why
-                    + " (is the disk full or the directory read-only?); earlier checkpoints are untouched", e);
+            throw new CheckpointException("cannot write checkpoint " + target + ": " + org.charrnn.files.FileProblems.why(e, target)
+                    + "; earlier checkpoints are untouched", e);
         }
     }
 

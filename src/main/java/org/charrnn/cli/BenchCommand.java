@@ -6,7 +6,6 @@ import org.apache.commons.cli.Options;
 import org.charrnn.bench.BenchModel;
 import org.charrnn.bench.EpochBenchmark;
 import org.charrnn.bench.Measurements;
-import org.charrnn.bench.KernelProbe;
 import org.charrnn.bench.LibtorchPeer;
 import org.charrnn.bench.Peer;
 import org.charrnn.bench.TorchPeer;
@@ -53,7 +52,7 @@ final class BenchCommand extends Command {
     @Override
     Options options() {
         return new Options()
-                .addOption(Option.builder().longOpt("models").hasArg().desc("[lstm|gru|rnn:]LAYERSxUNITS[:bBATCH][:sSEQ][:rmsprop|adagrad|adam], comma-separated").build())
+                .addOption(Option.builder().longOpt("models").hasArg().desc("[lstm|gru|rnn:]LAYERSxUNITS[:bBATCH][:sSEQ][:rmsprop|adagrad|adam][:bf16], comma-separated").build())
                 .addOption(Option.builder().longOpt("rounds").hasArg().desc("timed windows per setting (median reported)").build())
                 .addOption(Option.builder().longOpt("seconds").hasArg().desc("length of one timed window").build())
                 .addOption(Option.builder().longOpt("threads").hasArg().desc("thread counts to try, comma-separated").build())
@@ -84,7 +83,7 @@ final class BenchCommand extends Command {
                 models.add(BenchModel.parse(s.trim()));
             } catch (RuntimeException e) {
                 throw new UsageException("--models: '" + s + "' is not allowed; expected [lstm|gru|rnn:]LAYERSxUNITS[:bBATCH][:sSEQ]"
-                        + "[:rmsprop|adagrad|adam], e.g. gru:2x128:b100:s100 or rnn:1x100:b1:s25:adagrad");
+                        + "[:rmsprop|adagrad|adam][:bf16], e.g. gru:2x128:b100:s100 or rnn:1x100:b1:s25:adagrad");
             }
         }
         if (cmd.hasOption("serve")) return serve(cmd, out);
@@ -320,6 +319,7 @@ final class BenchCommand extends Command {
         if (!Files.isExecutable(launcher)) throw new UsageException("--serve: run bench from the repository root (./charrnn not found)");
         Path ckpt = Path.of(cmd.getOptionValue("serve"));
         if (!Files.isRegularFile(ckpt)) throw new UsageException("--serve: " + ckpt + " not found; expected a checkpoint (.zip)");
+        org.charrnn.api.CharRnnModel.load(ckpt); // a checkpoint the server could not load is said here, in one line
         int clients = intOption(cmd, "clients", 32, 1, 1000);
         double seconds = positiveDouble(cmd, "seconds", 60);
         int length = intOption(cmd, "length", 500, 1, 10_000);

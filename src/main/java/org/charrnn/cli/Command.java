@@ -46,6 +46,14 @@ abstract class Command {
         return args;
     }
 
+    /** char-rnn's -gpuid: -1 (the CPU) is what we do anyway; a GPU id needs the CUDA build, not a flag. */
+    void requireCpu(String gpuid) {
+        if (!"-1".equals(gpuid)) {
+            throw new UsageException(name() + ": -gpuid " + (gpuid == null ? "" : gpuid + " ") + "is not needed: charrnn "
+                    + "runs on the CPU (-gpuid -1); a build with mvn -Pcuda (ND4J's CUDA 11.6 backend) uses the GPU without a flag");
+        }
+    }
+
     final int execute(String[] args, Io io) {
         args = translate(args);
         Options options = allOptions();
@@ -64,12 +72,33 @@ abstract class Command {
         } catch (ParseException e) {
             throw new UsageException(name() + ": " + e.getMessage() + "; see charrnn " + name() + " --help");
         }
+        refuseRepeated(cmd);
         if (cmd.hasOption("help")) {
             io.out().print(help());
             return 0;
         }
         if (computes()) Threads.apply();
         return run(cmd, io);
+    }
+
+    /** Options that may be given more than once (each occurrence adds a value), such as train's --set. */
+    java.util.Set<String> repeatable() {
+        return java.util.Set.of();
+    }
+
+    /** An option given twice would have one of its values ignored: refused, naming both. */
+    private void refuseRepeated(CommandLine cmd) {
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        for (org.apache.commons.cli.Option o : cmd.getOptions()) {
+            String name = o.getLongOpt() != null ? o.getLongOpt() : o.getOpt();
+            if (repeatable().contains(name)) continue;
+            String value = o.hasArg() ? o.getValue() : "";
+            String earlier = seen.put(name, value);
+            if (earlier != null) {
+                throw new UsageException(name() + ": --" + name + " is given twice" + (o.hasArg() ? " ('" + earlier + "', '" + value + "')" : "")
+                        + "; give it once");
+            }
+        }
     }
 
     /** The command's own options and the two every command has. */
@@ -82,7 +111,8 @@ abstract class Command {
 
     String help() {
         StringWriter sw = new StringWriter();
-        new HelpFormatter().printHelp(new PrintWriter(sw), 80, "charrnn " + usage(), summary(), allOptions(), 2, 2, "");
+        String footer = usage().contains("CKPT") ? "\nCKPT is a checkpoint file, or a run directory (its best.zip, else its last.zip)." : "";
+        new HelpFormatter().printHelp(new PrintWriter(sw), 80, "charrnn " + usage(), summary(), allOptions(), 2, 2, footer);
         return sw.toString();
     }
 
@@ -92,6 +122,17 @@ abstract class Command {
         if (rest.isEmpty()) throw new UsageException(name() + ": missing " + what + "; usage: charrnn " + usage());
         if (rest.size() > 1) throw new UsageException(name() + ": unexpected argument '" + rest.get(1) + "'; usage: charrnn " + usage());
         return rest.get(0);
+    }
+
+    /**
+     * The model a command reads: a checkpoint file, or a run directory standing for its best.zip
+     * (else its last.zip), said on stderr so the user knows which.
+     */
+    Path checkpoint(CommandLine cmd, Io io) {
+        Path given = Path.of(positional(cmd, "CKPT"));
+        Path file = org.charrnn.checkpoint.RunDirectory.checkpointIn(given);
+        if (!file.equals(given)) io.err().println("Using " + file);
+        return file;
     }
 
     static int intOption(CommandLine cmd, String opt, int def, int min, int max) {

@@ -42,7 +42,7 @@ final class EvalCommand extends Command {
 
     @Override
     int run(CommandLine cmd, Io io) {
-        Path file = Path.of(positional(cmd, "CKPT"));
+        Path file = checkpoint(cmd, io);
         if (cmd.hasOption("split") && cmd.hasOption("file")) throw new UsageException("eval: give --split or --file, not both");
         if (cmd.hasOption("skip-unknown") && !cmd.hasOption("file")) {
             throw new UsageException("eval: --skip-unknown goes with --file (a split is the model's own text)");

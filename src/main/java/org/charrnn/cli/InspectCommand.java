@@ -34,17 +34,19 @@ final class InspectCommand extends Command {
 
     @Override
     int run(CommandLine cmd, Io io) {
-        ModelInfo info = CharRnnModel.load(Path.of(positional(cmd, "CKPT"))).info();
+        ModelInfo info = CharRnnModel.load(checkpoint(cmd, io)).info();
         PrintStream out = io.out();
         out.println("checkpoint:      " + info.checkpoint());
         out.println("format version:  " + info.formatVersion());
-        out.println("recurrent core:  " + info.core() + " " + info.cell() + " (" + info.coreDescription() + ")");
+        out.println("recurrent core:  " + info.core() + " " + info.cell());
+        for (String l : ProgressPrinter.wrap("(" + info.coreDescription() + ")", 80 - 17)) out.println("                 " + l.strip());
         out.printf(Locale.ROOT, "parameters:      %,d%n", info.parameters());
-        out.printf(Locale.ROOT, "progress:        epoch %.2f, iteration %d (%d per epoch), next learning rate %.3e%n",
-                info.epoch(), info.iteration(), info.iterationsPerEpoch(), info.learningRate());
+        out.printf(Locale.ROOT, "progress:        epoch %.2f, iteration %d (%d per epoch)%n", info.epoch(), info.iteration(),
+                info.iterationsPerEpoch());
+        out.printf(Locale.ROOT, "learning rate:   %.3e next%n", info.learningRate());
         out.printf(Locale.ROOT, "best val loss:   %.4f nats/char%n", info.bestValLoss());
-        out.println("vocabulary:      " + info.vocabulary().size() + " characters: "
-                + Vocabulary.describe(info.vocabulary().stream().map(c -> c.codePointAt(0)).toList()));
+        out.println("vocabulary:      " + info.vocabulary().size() + " characters:");
+        for (String line : wrapped(info.vocabulary(), "                 ", 80)) out.println(line);
         out.println("validation history (iteration, epoch, train loss, val loss):");
         for (ModelInfo.Validation v : info.validations()) {
             out.printf(Locale.ROOT, "  %8d  %7.2f  %.4f  %.4f%n", v.iteration(), v.epoch(), v.trainLoss(), v.valLoss());
@@ -52,5 +54,22 @@ final class InspectCommand extends Command {
         out.println("config:");
         for (String line : info.config().split("\n")) out.println("  " + line);
         return 0;
+    }
+
+    /** The characters as inspect shows them ('a', '\\n', U+00A0, ...), in lines of at most {@code width} columns. */
+    static java.util.List<String> wrapped(java.util.List<String> characters, String indent, int width) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        StringBuilder line = new StringBuilder(indent);
+        for (int i = 0; i < characters.size(); i++) {
+            String item = Vocabulary.describe(characters.get(i).codePointAt(0)) + (i + 1 < characters.size() ? "," : "");
+            if (line.length() > indent.length() && line.length() + 1 + item.length() > width) {
+                lines.add(line.toString());
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) line.append(' ');
+            line.append(item);
+        }
+        if (line.length() > indent.length()) lines.add(line.toString());
+        return lines;
     }
 }

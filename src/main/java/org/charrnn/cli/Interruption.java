@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * Ctrl-C (SIGINT) and SIGTERM during training. The first asks the trainer to stop after the update
  * in flight and save last.zip, from which --resume continues exactly; a second quits at once, which
- * loses nothing already saved (every checkpoint is written to a temporary file and renamed).
+ * loses nothing already saved (every checkpoint is written to a temporary file and renamed). Signals
+ * that arrive together are one request: {@code timeout} signals the process and then its group, and
+ * a terminal's Ctrl-C can reach the JVM more than once.
  */
 final class Interruption implements TrainingEvents, AutoCloseable {
     static final int EXIT_CODE = 130;
@@ -21,7 +23,10 @@ final class Interruption implements TrainingEvents, AutoCloseable {
     private final PrintStream err;
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
+    /** Signals within this long of the first are the same request, not a second one. */
+    static final long BURST_NANOS = 1_000_000_000L;
     private volatile boolean requested;
+    private volatile long firstAt;
     private volatile long stoppedAt = -1;
     private volatile Path savedTo;
 
@@ -44,11 +49,13 @@ final class Interruption implements TrainingEvents, AutoCloseable {
     }
 
     private void handle(Signal s) {
+        if (requested && System.nanoTime() - firstAt < BURST_NANOS) return; // the same request again
         if (requested) {
             err.println();
             err.println("charrnn: stopped at once; checkpoints already saved are intact");
             Runtime.getRuntime().halt(EXIT_CODE);
         }
+        firstAt = System.nanoTime();
         requested = true;
         err.println();
         err.println("charrnn: stopping after this update and saving last.zip (press Ctrl-C again to quit at once)");

@@ -10,6 +10,7 @@ import org.charrnn.train.TrainingException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,9 +42,25 @@ public final class Main {
         // Before anything touches SLF4J: DL4J's INFO chatter only when asked for.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        WatchedOutput stdout = new WatchedOutput(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
-        System.exit(run(args, out, err));
+        int code = run(args, out, err);
+        out.flush();
+        System.exit(outputCheck(code, stdout.failure(), err));
+    }
+
+    /**
+     * The exit code once standard output is accounted for: a write that failed (a full disk, a
+     * closed file) is a run-time failure said in one line, whatever the command returned; a reader
+     * that went away (| head) is not.
+     */
+    static int outputCheck(int code, java.io.IOException failure, PrintStream err) {
+        if (failure == null || WatchedOutput.readerWentAway(failure)) return code;
+        err.println("charrnn: cannot write to standard output: " + org.charrnn.files.FileProblems.why(failure, java.nio.file.Path.of("-"))
+                + "; what was written there is incomplete");
+        err.flush();
+        return Math.max(code, RUNTIME_ERROR);
     }
 
     /** Runs a command line and returns the exit code; never exits the JVM (tests call this). */
@@ -69,7 +86,7 @@ public final class Main {
             return command.execute(Arrays.copyOfRange(args, 1, args.length), io);
         } catch (UsageException | ConfigException | InvalidRequestException e) {
             return fail(io, e, USAGE_ERROR);
-        } catch (DataException | CheckpointException | TrainingException | CharRnnException e) {
+        } catch (DataException | CheckpointException | TrainingException | CharRnnException | org.charrnn.files.WriteFailure e) {
             return fail(io, e, RUNTIME_ERROR);
         } catch (OutOfMemoryError e) {
             return fail(io, new RuntimeException("out of memory: try a smaller model or batch_size, or more heap"
@@ -102,9 +119,15 @@ public final class Main {
     }
 
     static String usage() {
-        StringBuilder sb = new StringBuilder("usage: charrnn COMMAND [options]   (charrnn COMMAND --help for details;"
-                + " --verbose anywhere adds DL4J's log and stack traces; charrnn --version)\n\ncommands:\n");
-        COMMANDS.values().forEach(c -> sb.append(String.format("  %-8s %s%n", c.name(), c.summary())));
+        StringBuilder sb = new StringBuilder("usage: charrnn COMMAND [options]\n"
+                + "  charrnn COMMAND --help shows its options; --verbose anywhere adds DL4J's log\n"
+                + "  and stack traces; charrnn --version\n\ncommands:\n");
+        for (Command c : COMMANDS.values()) {
+            List<String> lines = ProgressPrinter.wrap(c.summary(), 80 - 11);
+            for (int i = 0; i < lines.size(); i++) {
+                sb.append(i == 0 ? String.format("  %-8s %s", c.name(), lines.get(i)) : "           " + lines.get(i).strip()).append('\n');
+            }
+        }
         return sb.toString();
     }
 }

@@ -6,6 +6,8 @@ import org.apache.commons.cli.Options;
 import org.charrnn.report.LossChart;
 import org.charrnn.train.MetricsLog;
 
+import org.charrnn.files.WriteFailure;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,11 +54,11 @@ final class PlotCommand extends Command {
         try {
             ByteArrayOutputStream png = new ByteArrayOutputStream();
             LossChart.write(MetricsLog.read(metrics), "charrnn: " + dir.toAbsolutePath().normalize().getFileName(), png);
-            Files.write(out, png.toByteArray());
+            new org.charrnn.files.AtomicFiles(org.charrnn.files.AtomicFiles.DEFAULT).write(out, png.toByteArray());
         } catch (IllegalArgumentException e) {
             throw new UsageException("plot: " + metrics + ": " + e.getMessage());
         } catch (IOException e) {
-            throw new UsageException("plot: cannot write " + out + " (" + e.getMessage() + ")");
+            throw WriteFailure.of(out, e, Files.exists(out) ? "the picture there is as it was" : "");
         }
         io.out().println("Wrote " + out);
         return 0;

@@ -120,7 +120,7 @@ final class ProgressPrinter implements TrainingEvents {
                 : String.format(Locale.ROOT, "val_loss %.4f (%.3f bits/char)", valLoss, valLoss / Math.log(2));
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "Validation at %d (epoch %.2f): %s", iteration, epoch, val));
-        lines.add(String.format(Locale.ROOT, "  train_loss %.4f; saved %s%s", trainLoss,
+        lines.add(String.format(Locale.ROOT, "  mean_train_loss %.4f; saved %s%s", trainLoss,
                 checkpoint == null ? "nothing" : checkpoint.getFileName(), best ? " (best so far)" : ""));
         return lines;
     }

@@ -9,6 +9,7 @@ import org.charrnn.api.SampleRequest;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /** charrnn sample CKPT [-n N] [-t T] [--prime TEXT | --prime-file F] [--seed S] [--argmax] [--top-k K] */
 final class SampleCommand extends Command {
@@ -19,7 +20,7 @@ final class SampleCommand extends Command {
 
     @Override
     String usage() {
-        return "sample CKPT [-n 2000] [-t 1.0] [--prime TEXT | --prime-file F] [--seed S] [--argmax] [--top-k K] [--skip-unknown]"
+        return "sample CKPT [-n 2000] [-t 1.0] [--prime TEXT | --prime-file F] [--seed S] [--argmax | --beam K] [--top-k K] [--skip-unknown]"
                 + "  (char-rnn's -primetext, -length, -temperature, -seed, -sample 0|1, -gpuid -1 work too)";
     }
 
@@ -52,10 +53,7 @@ final class SampleCommand extends Command {
                     i++;
                 }
                 case "-gpuid" -> {
-                    if (!"-1".equals(value)) {
-                        throw new UsageException("sample: -gpuid " + (value == null ? "" : value + " ") + "is not needed: charrnn "
-                                + "runs on the CPU (-gpuid -1); a build with mvn -Pcuda (ND4J's CUDA 11.6 backend) uses the GPU without a flag");
-                    }
+                    requireCpu(value);
                     i++;
                 }
                 default -> out.add(a);
@@ -69,20 +67,31 @@ final class SampleCommand extends Command {
         return new Options()
                 .addOption(Option.builder("n").longOpt("length").hasArg().argName("N").desc("characters to generate (default 2000)").build())
                 .addOption(Option.builder("t").longOpt("temperature").hasArg().argName("T")
-                        .desc("divides the logits; lower is more conservative (default 1)").build())
+                        .desc("divides the logits; lower is more conservative (default 1); a list such as 0.5,0.8,1"
+                                + " prints one sample for each").build())
                 .addOption(Option.builder().longOpt("prime").hasArg().argName("TEXT").desc("text to start from").build())
                 .addOption(Option.builder().longOpt("prime-file").hasArg().argName("FILE").desc("UTF-8 file to start from").build())
                 .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("random seed (default: a fresh one)").build())
                 .addOption(Option.builder().longOpt("argmax").desc("always take the most likely character").build())
+                .addOption(Option.builder().longOpt("no-echo")
+                        .desc("print only the generated text (the prime is echoed first by default, as sample.lua does;"
+                                + " the library and the HTTP API give only the generated text)").build())
+                .addOption(Option.builder().longOpt("beam").hasArg().argName("K")
+                        .desc("the likeliest continuation a beam search of width K finds (instead of drawing)").build())
                 .addOption(Option.builder().longOpt("top-k").hasArg().argName("K").desc("draw only among the K likeliest (default: all)").build())
                 .addOption(Option.builder().longOpt("skip-unknown").desc("drop prime characters the model does not know").build());
     }
 
     @Override
     int run(CommandLine cmd, Io io) {
-        Path file = Path.of(positional(cmd, "CKPT"));
+        Path file = checkpoint(cmd, io);
         int length = intOption(cmd, "length", SampleRequest.DEFAULT_LENGTH, 0, Integer.MAX_VALUE);
-        double temperature = positiveDouble(cmd, "temperature", 1.0);
+        List<Double> temperatures = temperatures(cmd.getOptionValue("temperature"));
+        int beam = intOption(cmd, "beam", 0, 1, SampleRequest.MAX_BEAM);
+        if (beam > 0 && (cmd.hasOption("temperature") || cmd.hasOption("top-k") || cmd.hasOption("argmax"))) {
+            throw new UsageException("sample: --beam goes without --temperature, --top-k and --argmax: a beam search takes the"
+                    + " likeliest continuation it finds, it does not draw");
+        }
         Long seed = cmd.hasOption("seed") ? longOption(cmd, "seed", 0) : null;
         if (cmd.hasOption("prime") && cmd.hasOption("prime-file")) {
             throw new UsageException("sample: give --prime or --prime-file, not both");
@@ -92,11 +101,22 @@ final class SampleCommand extends Command {
         CharRnnModel model = CharRnnModel.load(file);
         int topK = intOption(cmd, "top-k", 0, 0, model.vocabulary().size());
         prime = knownCharacters(model, prime, file, "the prime", cmd.hasOption("skip-unknown"));
-        Generation generation = model.sample(SampleRequest.builder().prime(prime).length(length).temperature(temperature)
-                .topK(topK).seed(seed).argmax(cmd.hasOption("argmax")).build());
-        if (seed == null && !cmd.hasOption("argmax")) io.err().println("seed " + generation.seed() + " (--seed " + generation.seed() + " draws this sample again)");
+        boolean drawn = beam == 0 && !cmd.hasOption("argmax");
+        if (seed == null && drawn) seed = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        if (drawn && !cmd.hasOption("seed")) io.err().println("seed " + seed + " (--seed " + seed + " draws this sample again)");
         PrintStream out = io.out();
-        out.print(generation.prime());
+        for (double temperature : temperatures) {
+            if (temperatures.size() > 1) out.println("--- temperature " + shown(temperature) + " ---");
+            Generation generation = model.sample(SampleRequest.builder().prime(prime).length(length).temperature(temperature)
+                    .topK(topK).seed(seed).argmax(cmd.hasOption("argmax")).beam(beam).build());
+            if (!print(generation, out, !cmd.hasOption("no-echo"))) return 0; // the reader went away (sample ... | head): nothing more to say to anyone
+        }
+        return 0;
+    }
+
+    /** Writes the prime and the generated text; false when the reader has gone away. */
+    private static boolean print(Generation generation, PrintStream out, boolean echo) {
+        if (echo) out.print(generation.prime());
         StringBuilder pending = new StringBuilder();
         boolean interactive = System.console() != null;
         while (generation.hasNext()) {
@@ -105,12 +125,39 @@ final class SampleCommand extends Command {
                 out.print(pending);
                 out.flush();
                 pending.setLength(0);
-                if (out.checkError()) return 0; // the reader went away (sample ... | head): nothing more to say to anyone
+                if (out.checkError()) return false;
             }
         }
         out.print(pending);
         out.println();
         out.flush();
-        return 0;
+        return !out.checkError();
+    }
+
+    /** --temperature: one number, or a comma-separated sweep; 0 is answered with --argmax. */
+    static List<Double> temperatures(String given) {
+        if (given == null) return List.of(1.0);
+        List<Double> ts = new java.util.ArrayList<>();
+        for (String part : given.split(",", -1)) {
+            double t;
+            try {
+                t = Double.parseDouble(part.trim());
+            } catch (NumberFormatException e) {
+                t = Double.NaN;
+            }
+            if (t == 0) {
+                throw new UsageException("--temperature: '" + given + "' is not allowed; expected numbers > 0 (for the likeliest"
+                        + " character every time, use --argmax)");
+            }
+            if (!(t > 0) || Double.isInfinite(t)) {
+                throw new UsageException("--temperature: '" + given + "' is not allowed; expected a number > 0, or a list such as 0.5,0.8,1");
+            }
+            ts.add(t);
+        }
+        return ts;
+    }
+
+    private static String shown(double t) {
+        return t == Math.rint(t) && Math.abs(t) < 1e6 ? String.valueOf((long) t) : String.valueOf(t);
     }
 }

@@ -22,7 +22,7 @@ final class ServeCommand extends Command {
 
     @Override
     String usage() {
-        return "serve CKPT [--port 8080] [--host 127.0.0.1] [--max-length 10000] [--max-concurrent N] [--max-queued 64]";
+        return "serve CKPT [--port 8080] [--host 127.0.0.1] [--max-length 10000] [--max-text 20000] [--max-concurrent N] [--max-queued 64]";
     }
 
     @Override
@@ -38,6 +38,8 @@ final class ServeCommand extends Command {
                         .desc("interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every interface)").build())
                 .addOption(Option.builder().longOpt("max-length").hasArg().argName("N")
                         .desc("most characters one sample may ask for (default 10000)").build())
+                .addOption(Option.builder().longOpt("max-text").hasArg().argName("N")
+                        .desc("most characters of a prime or of a text to score (default 20000)").build())
                 .addOption(Option.builder().longOpt("max-concurrent").hasArg().argName("N")
                         .desc("requests generating at once; more wait in line (default: the number of cores, at least 2)").build())
                 .addOption(Option.builder().longOpt("max-queued").hasArg().argName("N")
@@ -46,7 +48,7 @@ final class ServeCommand extends Command {
 
     @Override
     int run(CommandLine cmd, Io io) {
-        Path file = Path.of(positional(cmd, "CKPT"));
+        Path file = checkpoint(cmd, io);
         int port = intOption(cmd, "port", ServerSettings.DEFAULT_PORT, 0, 65535);
         String host = cmd.getOptionValue("host", ServerSettings.LOOPBACK);
         try {
@@ -55,10 +57,11 @@ final class ServeCommand extends Command {
             throw new UsageException("--host: '" + host + "' is not an address of this machine; expected e.g. 127.0.0.1 or 0.0.0.0");
         }
         int maxLength = intOption(cmd, "max-length", ServerSettings.DEFAULT_MAX_LENGTH, 1, 10_000_000);
+        int maxText = intOption(cmd, "max-text", ServerSettings.DEFAULT_MAX_TEXT_CHARS, 1, 10_000_000);
         int maxConcurrent = intOption(cmd, "max-concurrent", ServerSettings.defaultMaxConcurrent(), 1, 1024);
         int maxQueued = intOption(cmd, "max-queued", ServerSettings.DEFAULT_MAX_QUEUED, 0, 100_000);
         ServerSettings settings = ServerSettings.defaults().withHost(host).withPort(port).withMaxLength(maxLength)
-                .withConcurrency(maxConcurrent, maxQueued);
+                .withMaxText(maxText).withConcurrency(maxConcurrent, maxQueued);
         CharRnnModel model = CharRnnModel.load(file);
         String name = file.toAbsolutePath().getParent() == null ? file.toString()
                 : file.toAbsolutePath().getParent().getFileName() + "/" + file.getFileName();

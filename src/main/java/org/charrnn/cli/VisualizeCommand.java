@@ -1,5 +1,8 @@
 package org.charrnn.cli;
 
+import org.charrnn.files.AtomicFiles;
+import org.charrnn.files.WriteFailure;
+
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -48,7 +51,7 @@ final class VisualizeCommand extends Command {
 
     @Override
     int run(CommandLine cmd, Io io) {
-        Path file = Path.of(positional(cmd, "CKPT"));
+        Path file = checkpoint(cmd, io);
         if (cmd.hasOption("text") == cmd.hasOption("prime")) throw new UsageException("visualize: give exactly one of --text FILE or --prime TEXT");
         int topCells = intOption(cmd, "top-cells", 20, 1, 100_000);
         int maxChars = intOption(cmd, "max-chars", 2000, 1, 1_000_000);
@@ -71,10 +74,11 @@ final class VisualizeCommand extends Command {
         Path besideCheckpoint = file.toAbsolutePath().getParent().resolve("visualize.html");
         Path out = outputFile("visualize", cmd.hasOption("out") ? Path.of(cmd.getOptionValue("out")) : besideCheckpoint, ".html");
         try {
-            Files.writeString(out, ActivationPage.render(trace, cells, info.name() + " (" + file.getFileName() + ", "
-                    + info.cell() + " " + info.layers() + "×" + info.rnnSize() + "), " + trace.codePoints().length + " characters"), StandardCharsets.UTF_8);
+            new AtomicFiles(AtomicFiles.DEFAULT).write(out, ActivationPage.render(trace, cells, info.name() + " (" + file.getFileName()
+                    + ", " + info.cell() + " " + info.layers() + "×" + info.rnnSize() + "), " + trace.codePoints().length + " characters")
+                    .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UsageException("visualize: cannot write " + out + " (" + e.getMessage() + ")");
+            throw WriteFailure.of(out, e, Files.exists(out) ? "the page there is as it was" : "");
         }
         io.out().println("Wrote " + out);
         io.out().println("Most varying " + (trace.quantity().equals("h") ? "units" : "cells") + " (layer, index, spread of "

@@ -61,11 +61,26 @@ public final class ConfigLoader {
     }
 
     /** Parses config text; {@code source} names it in messages, {@code defaultName} is the run name when none is given. */
+    /**
+     * A user's --set list gives each key once: two values for one key on a command line is a slip
+     * that would silently keep the last. (Callers layering overrides in code may repeat a key.)
+     */
+    public static void requireEachKeyOnce(List<String> overrides) {
+        Map<String, String> setOnce = new java.util.HashMap<>();
+        for (String override : overrides) {
+            String key = override.contains("=") ? override.substring(0, override.indexOf('=')).trim() : override;
+            String earlier = setOnce.put(key, override);
+            if (earlier != null && !earlier.equals(override)) {
+                throw new ConfigException("--set " + key + " is given twice (" + earlier + ", " + override + "); give each key once");
+            }
+        }
+    }
+
     public static RunConfig parse(String text, String source, String defaultName, List<String> overrides) {
         Map<String, JsonNode> given = new LinkedHashMap<>();
         JsonNode root = readYaml(text, source);
         if (root != null) flatten(root, source, given);
-        for (String override : overrides) applyOverride(override, given);
+        for (String override : overrides) applyOverride(override, given); // in order: a later one wins
 
         Map<String, Object> values = new LinkedHashMap<>();
         for (Key key : ConfigSchema.KEYS) {
@@ -75,6 +90,11 @@ public final class ConfigLoader {
             values.put(key.name(), node == null ? key.defaultValue() : convert(key, node, where));
         }
         if (((String) values.get("name")).isEmpty()) values.put("name", defaultName);
+        String name = (String) values.get("name");
+        if (name.equals(".") || name.equals("..") || name.matches(".*[/\\\\\\p{Cntrl}].*") || name.getBytes(StandardCharsets.UTF_8).length > 200) {
+            throw new ConfigException((isOverride("name", overrides) ? "--set" : source) + ": name: '" + name + "' is not allowed; expected"
+                    + " a plain name (no slashes, not . or .., at most 200 bytes): it names the run's directory under models/");
+        }
         if (((String) values.get("train.checkpoint_dir")).isEmpty()) {
             values.put("train.checkpoint_dir", "models/" + values.get("name"));
         }
@@ -84,9 +104,11 @@ public final class ConfigLoader {
             throw new ConfigException(source + ": data.train_frac + data.val_frac = " + (trainFrac + valFrac)
                     + " but they must add up to at most 1 (the test split is what they leave)");
         }
-        if (((String) values.get("train.savefile")).matches(".*[/\\\\\\s].*") || ((String) values.get("train.savefile")).isEmpty()) {
-            throw new ConfigException((isOverride("train.savefile", overrides) ? "--set" : source) + ": train.savefile: '" + values.get("train.savefile")
-                    + "' is not allowed; expected a non-empty name without spaces or slashes");
+        String savefile = (String) values.get("train.savefile");
+        if (savefile.matches(".*[/\\\\\\s].*") || savefile.isEmpty() || savefile.getBytes(StandardCharsets.UTF_8).length > 200) {
+            throw new ConfigException((isOverride("train.savefile", overrides) ? "--set" : source) + ": train.savefile: '" + savefile
+                    + "' is not allowed; expected a non-empty name without spaces or slashes, at most 200 bytes (it begins every"
+                    + " checkpoint's file name)");
         }
         String url = (String) values.get("data.download_url");
         if (!url.isEmpty() && !isHttpsUrl(url)) {
@@ -97,6 +119,11 @@ public final class ConfigLoader {
             String where = isOverride("model.core", overrides) || isOverride("model.type", overrides) ? "--set" : source;
             throw new ConfigException(where + ": model.core: 'stock' is not allowed with model.type 'gru' (DL4J has no GRU"
                     + " layer); expected 'fused'");
+        }
+        if (values.get("model.precision").equals("bf16") && values.get("model.core").equals("stock")) {
+            String where = isOverride("model.core", overrides) || isOverride("model.precision", overrides) ? "--set" : source;
+            throw new ConfigException(where + ": model.precision: 'bf16' is not allowed with model.core 'stock' (bf16 products"
+                    + " are our cells' own); expected 'f32', or model.core 'fused'");
         }
         return build(values, source);
     }
@@ -136,12 +163,33 @@ public final class ConfigLoader {
             throw new ConfigException(source + ": not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
         }
         refuseYamlSurprises(text, source, "the document");
+        refuseSecondDocument(text, source);
         if (root == null || root.isNull() || root.isMissingNode()) return null;
         if (!root.isObject()) {
             throw new ConfigException(source + ": expected a YAML mapping of sections (data:, model:, train:), got "
                     + describe(root));
         }
         return root;
+    }
+
+    /** A YAML stream of several documents (--- between them) would be read as its first alone: refused. */
+    private static void refuseSecondDocument(String text, String source) {
+        try (com.fasterxml.jackson.core.JsonParser p = YAML.getFactory().createParser(text)) {
+            int depth = 0;
+            int documents = 0;
+            for (com.fasterxml.jackson.core.JsonToken t; (t = p.nextToken()) != null; ) {
+                if (depth == 0) documents++;
+                if (t.isStructStart()) depth++;
+                if (t.isStructEnd()) depth--;
+                if (documents > 1) {
+                    int line = p.currentLocation() == null ? 0 : p.currentLocation().getLineNr();
+                    throw new ConfigException(source + ": a second YAML document" + (line > 0 ? " (line " + line + ")" : "")
+                            + " would be ignored; a config is one document: remove the --- and what follows, or merge it");
+                }
+            }
+        } catch (IOException e) {
+            // readTree has already parsed the first document; a broken second one is reported by the check above only if it started
+        }
     }
 
     /** "train.learning_rate: " for the key written on that line (YAML .inf and .nan fail before a key is known), else "line N: ". */
@@ -169,9 +217,11 @@ public final class ConfigLoader {
                 }
                 String raw = p.getText();
                 if (t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT && raw.matches("[-+]?0[0-9_]+|[-+]?0[xXoObB].*")) {
+                    String base = raw.matches("[-+]?0[xX].*") ? "0x is hexadecimal" : raw.matches("[-+]?0[bB].*") ? "0b is binary"
+                            : "a leading 0 is octal";
+                    String meant = raw.matches("[-+]?0[0-9_]+") ? raw.replaceFirst("^([-+]?)0+(?=\\d)", "$1") : String.valueOf(p.getLongValue());
                     throw new ConfigException(source + ": " + key + ": " + raw + " reads as " + p.getLongValue()
-                            + " in YAML (a leading 0 is octal); write " + raw.replaceFirst("^([-+]?)0+(?=\\d)", "$1")
-                            + ", or quote it");
+                            + " in YAML (" + base + "); write " + meant + ", or quote it");
                 }
                 if ((t == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE || t == com.fasterxml.jackson.core.JsonToken.VALUE_FALSE)
                         && !raw.equalsIgnoreCase("true") && !raw.equalsIgnoreCase("false")) {
@@ -249,6 +299,14 @@ public final class ConfigLoader {
         given.put(key, value == null ? NullNode.getInstance() : value);
     }
 
+    /** v within the key's bounds, compared exactly (a long past 2^53 is not one a double can tell apart). */
+    private static boolean withinExactly(long v, Key key) {
+        java.math.BigDecimal x = java.math.BigDecimal.valueOf(v);
+        boolean aboveMin = key.min() == Double.NEGATIVE_INFINITY || x.compareTo(new java.math.BigDecimal(key.min())) >= 0;
+        boolean belowMax = key.max() == Double.POSITIVE_INFINITY || x.compareTo(new java.math.BigDecimal(key.max())) <= 0;
+        return aboveMin && belowMax;
+    }
+
     private static Object convert(Key key, JsonNode node, String source) {
         String prefix = source + ": " + key.name() + ": ";
         String bad = prefix + shown(node) + " is not allowed; expected " + key.allowed();
@@ -256,8 +314,12 @@ public final class ConfigLoader {
             case INT, LONG -> {
                 if (!node.isIntegralNumber() || !node.canConvertToLong()) throw new ConfigException(bad);
                 long v = node.asLong();
-                if (v < key.min() || v > key.max()) throw new ConfigException(bad);
+                if (!withinExactly(v, key)) throw new ConfigException(bad);
                 return key.kind() == Key.Kind.INT ? (Object) (int) v : (Object) v;
+            }
+            case BOOL -> {
+                if (!node.isBoolean()) throw new ConfigException(bad);
+                return node.booleanValue();
             }
             case DOUBLE -> {
                 if (!node.isNumber()) throw new ConfigException(bad);
@@ -275,6 +337,13 @@ public final class ConfigLoader {
                 return node.asText();
             }
             case DURATION -> {
+                if (node.isTextual() && node.asText().isBlank()) {
+                    throw new ConfigException(prefix + "an empty value is not allowed; expected " + key.allowed());
+                }
+                double exact = node.isNumber() ? node.asDouble() : node.isTextual() ? Durations.exactSeconds(node.asText()) : -1;
+                if (exact > 0 && exact < 1) {
+                    throw new ConfigException(prefix + shown(node) + " is shorter than a second; expected at least 1s, or 0 for none");
+                }
                 long seconds = node.isIntegralNumber() && node.canConvertToLong() ? node.asLong()
                         : node.isTextual() ? Durations.seconds(node.asText()) : -1;
                 if (seconds < 0) throw new ConfigException(bad);
@@ -285,9 +354,17 @@ public final class ConfigLoader {
                 if (key.kind() == Key.Kind.PATH && node.asText().isEmpty() && !key.defaultValue().equals("")) {
                     throw new ConfigException(prefix + "an empty value is not allowed; expected a file path");
                 }
+                if (key.kind() == Key.Kind.PATH) return homeExpanded(node.asText());
                 return node.asText();
             }
         }
+    }
+
+    /** ~ and ~/x as a shell reads them: the user's home directory (Java would make a directory named ~). */
+    private static String homeExpanded(String path) {
+        if (path.equals("~")) return System.getProperty("user.home");
+        if (path.startsWith("~/")) return System.getProperty("user.home") + path.substring(1);
+        return path;
     }
 
     private static RunConfig build(Map<String, Object> v, String source) {

@@ -92,6 +92,7 @@ public final class ConfigSchema {
         for (Key k : KEYS) {
             String allowed = switch (k.kind()) {
                 case STRING -> "text";
+                case BOOL -> "`true`, `false`";
                 case PATH -> "a path";
                 case DURATION -> "`90s`, `10m`, `2h`, `1h30m`";
                 case ENUM -> "`" + String.join("`, `", k.choices()) + "`";
@@ -125,6 +126,9 @@ public final class ConfigSchema {
         } else if (t == double.class) {
             kind = Key.Kind.DOUBLE;
             def = Double.parseDouble(s.value());
+        } else if (t == boolean.class) {
+            kind = Key.Kind.BOOL;
+            def = Boolean.parseBoolean(s.value());
         } else if (t == String.class) {
             kind = s.choices().length > 0 ? Key.Kind.ENUM : s.path() ? Key.Kind.PATH : Key.Kind.STRING;
             def = s.value();

@@ -11,7 +11,10 @@ public record DataConfig(
         @Setting(value = "0.95", min = 0, minOpen = true, max = 1, fixed = DATA_ORDER,
                 help = "the first part of the text, trained on") double trainFrac,
         @Setting(value = "0.05", min = 0, max = 1, maxOpen = true, fixed = DATA_ORDER,
-                help = "the next part, for validation; test is what the two leave") double valFrac) {
+                help = "the next part, for validation; test is what the two leave") double valFrac,
+        @Setting(value = "false", fixed = DATA_ORDER, help = "drop the characters a model's vocabulary lacks from the text"
+                + " (fine-tuning with --init-from on a text with a few new ones), counted in the start report;"
+                + " false refuses such a text") boolean skipUnknown) {
 
     public boolean downloadable() {
         return !downloadUrl.isEmpty();

@@ -11,6 +11,26 @@ public final class Durations {
 
     private Durations() {}
 
+    /** Seconds, not rounded (0.5s is 0.5), or -1 when {@code text} is not a duration. */
+    public static double exactSeconds(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.matches("\\d+(\\.\\d+)?")) return Double.parseDouble(t);
+        Matcher m = PART.matcher(t);
+        double total = 0;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end && !t.substring(end, m.start()).isBlank()) return -1;
+            double v = Double.parseDouble(m.group(1));
+            total += switch (m.group(2)) {
+                case "h" -> v * 3600;
+                case "m" -> v * 60;
+                default -> v;
+            };
+            end = m.end();
+        }
+        return end == 0 || end != t.length() ? -1 : total;
+    }
+
     /** Seconds, or -1 when {@code text} is not a duration (or longer than ten years). */
     public static long seconds(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);

@@ -9,7 +9,7 @@ import java.util.List;
 public record Key(String name, Kind kind, Object defaultValue, double min, boolean minInclusive,
                   double max, boolean maxInclusive, List<String> choices, String help, Fixed fixed) {
 
-    public enum Kind { INT, LONG, DOUBLE, STRING, ENUM, PATH, DURATION }
+    public enum Kind { INT, LONG, DOUBLE, BOOL, STRING, ENUM, PATH, DURATION }
 
     /** What a checkpoint fixes: a resume refuses to change any of these, each with its own reason. */
     public enum Fixed {
@@ -37,6 +37,7 @@ public record Key(String name, Kind kind, Object defaultValue, double min, boole
         return switch (kind) {
             case INT, LONG -> "an integer " + range(true);
             case DOUBLE -> "a number " + range(false);
+            case BOOL -> "true or false";
             case ENUM -> "one of " + String.join(", ", choices);
             case STRING -> "a string";
             case PATH -> "a file path";

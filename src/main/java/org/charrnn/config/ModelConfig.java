@@ -19,5 +19,8 @@ public record ModelConfig(
         @Setting(value = "0.08", min = 0, minOpen = true, max = 10, fixed = TRAINING,
                 help = "weights start uniform in [-r, r]") double initRange,
         @Setting(value = "1", min = -100, max = 100, fixed = TRAINING,
-                help = "initial forget-gate bias (lstm)") double forgetBias) {
+                help = "initial forget-gate bias (lstm)") double forgetBias,
+        @Setting(value = "f32", choices = {"f32", "bf16"}, fixed = TRAINING,
+                help = "f32, or bf16: the recurrent layers' training products read bfloat16 copies of their operands (float32"
+                        + " results, state and update; twice the products per second where the CPU has AVX512_BF16)") String precision) {
 }

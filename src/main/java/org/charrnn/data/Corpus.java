@@ -19,10 +19,21 @@ import java.util.Set;
 public final class Corpus {
     private final Vocabulary vocabulary;
     private final CodeArray codes;
+    private final java.util.Map<Integer, Long> skipped;
 
     public Corpus(Vocabulary vocabulary, CodeArray codes) {
+        this(vocabulary, codes, java.util.Map.of());
+    }
+
+    private Corpus(Vocabulary vocabulary, CodeArray codes, java.util.Map<Integer, Long> skipped) {
         this.vocabulary = vocabulary;
         this.codes = codes;
+        this.skipped = skipped;
+    }
+
+    /** The characters dropped because the vocabulary lacks them (code point → how often), in order of code point. */
+    public java.util.Map<Integer, Long> skipped() {
+        return skipped;
     }
 
     private String sha256;
@@ -102,11 +113,18 @@ public final class Corpus {
                 throw new DataException(name + ": " + size + " bytes is more than the 2 GiB one corpus file may hold");
             }
             MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            String utf16 = utf16Guess(buf);
+            if (utf16 != null) {
+                throw new DataException(name + ": looks like " + utf16 + " text (a zero byte beside every character), which would"
+                        + " train on the zeros; convert it to UTF-8 first: iconv -f " + utf16 + " -t UTF-8");
+            }
             BitSet seen = new BitSet();
             int[] count = {0};
+            java.util.TreeMap<Integer, Long> dropped = new java.util.TreeMap<>();
             Utf8Scanner.scan(buf, name, cp -> {
                 seen.set(cp);
                 if (!skip || given.indexOf(cp) >= 0) count[0]++;
+                else dropped.merge(cp, 1L, Long::sum);
             });
             if (count[0] == 0) {
                 throw new DataException(name + (skip ? ": none of its characters are in the model's vocabulary"
@@ -127,7 +145,7 @@ public final class Corpus {
                 int index = vocab.indexOf(cp);
                 if (index >= 0) codes.set(pos[0]++, index);
             });
-            return new Corpus(vocab, codes);
+            return new Corpus(vocab, codes, java.util.Collections.unmodifiableMap(dropped));
         } catch (InternalError e) {
             // A mapped file cut short while it is read faults on the missing pages (SIGBUS) and the JVM reports it so.
             throw new DataException(name + ": the file changed (it was cut short) while it was being read; read it again when"
@@ -139,6 +157,26 @@ public final class Corpus {
         } catch (IOException e) {
             throw new DataException(name + ": cannot read (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * "UTF-16LE" or "UTF-16BE" when the start of the file has a zero byte at every other position
+     * (what UTF-16 without a byte-order mark looks like for Latin text), else null. UTF-8 text may
+     * hold a NUL, never half its bytes.
+     */
+    static String utf16Guess(java.nio.ByteBuffer buf) {
+        int n = Math.min(buf.limit(), 4096) & ~1;
+        if (n < 8) return null;
+        int evenZeros = 0;
+        int oddZeros = 0;
+        for (int i = 0; i < n; i += 2) {
+            if (buf.get(i) == 0) evenZeros++;
+            if (buf.get(i + 1) == 0) oddZeros++;
+        }
+        int pairs = n / 2;
+        if (oddZeros > pairs * 0.9 && evenZeros < pairs * 0.1) return "UTF-16LE";
+        if (evenZeros > pairs * 0.9 && oddZeros < pairs * 0.1) return "UTF-16BE";
+        return null;
     }
 
     /** The text of [start, start+length) — for messages and tests. */

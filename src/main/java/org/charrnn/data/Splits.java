@@ -13,7 +13,8 @@ public record Splits(Region train, Region val, Region test) {
     public static Splits of(int corpusLength, double trainFrac, double valFrac) {
         int train = (int) Math.floor(corpusLength * trainFrac);
         int val = (int) Math.floor(corpusLength * valFrac);
-        if (train + val > corpusLength) val = corpusLength - train;
+        // Fractions that add up to 1 leave no test split: the rounding remainder is validation's, not a 1-character test.
+        if (train + val > corpusLength || trainFrac + valFrac >= 1 - 1e-9) val = corpusLength - train;
         return new Splits(new Region(0, train), new Region(train, val),
                 new Region(train + val, corpusLength - train - val));
     }

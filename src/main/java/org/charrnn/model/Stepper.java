@@ -92,6 +92,18 @@ public final class Stepper {
         for (SamplingStep c : cells) c.reset();
     }
 
+    /** A copy of every layer's recurrent state, for {@link #restoreState} (here or on a stepper over the same weights). */
+    public float[][] saveState() {
+        float[][] s = new float[cells.size()][];
+        for (int i = 0; i < s.length; i++) s[i] = cells.get(i).saveState();
+        return s;
+    }
+
+    /** Makes a state {@link #saveState} returned the current one. */
+    public void restoreState(float[][] state) {
+        for (int i = 0; i < state.length; i++) cells.get(i).restoreState(state[i]);
+    }
+
     public int layers() {
         return cells.size();
     }

@@ -50,7 +50,9 @@ public final class LossChart {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("iteration").yAxisTitle("loss (nats per character)").build();
         XYStyler st = chart.getStyler();
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Below the plot, in one row: inside it the legend covered the learning-rate curve's start.
+        st.setLegendPosition(Styler.LegendPosition.OutsideS);
+        st.setLegendLayout(Styler.LegendLayout.Horizontal);
         st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
         st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
         st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
@@ -64,6 +66,7 @@ public final class LossChart {
         // ticks at round values (for data at every integer it otherwise ticks every k-th point).
         st.setXAxisMax(roundAbove(it.get(it.size() - 1)));
         st.setXAxisDecimalPattern("#,##0");
+        st.setYAxisDecimalPattern("0.0###"); // 0.003, not .003; 1.5 on the loss axis
         st.setXAxisTickMarkSpacingHint(110);
         st.setYAxisTickMarkSpacingHint(60);
         // The rate axis spans 0 to its peak, so a constant rate still gets a scale of several ticks.

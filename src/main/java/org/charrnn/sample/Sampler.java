@@ -46,8 +46,111 @@ public final class Sampler {
 
     /** A generation ready to draw its first character; the prime has been fed. Not thread-safe itself. */
     public Generation start(int[] primeIndices, SamplingOptions o) {
+        if (o.beam() > 0) return new Generation(beamSearch(primeIndices, o), o);
         Feeder network = weights != null ? stepperFeeder(weights.fresh()) : timeStepFeeder(graph.clone());
         return new Generation(network, primeIndices, o);
+    }
+
+    /**
+     * The continuation a beam search finds. With no prime the first character is drawn uniformly
+     * with the seed, as a sample's is, and the search continues from it.
+     */
+    private int[] beamSearch(int[] prime, SamplingOptions o) {
+        int[] head = {};
+        int[] context = prime;
+        if (prime.length == 0 && o.length() > 0) {
+            float[] uniform = new float[vocabulary.size()];
+            Arrays.fill(uniform, 1f / vocabulary.size());
+            head = new int[]{Distribution.draw(uniform, new SamplingOptions(1, 1.0, 0, false, o.seed()), new SplittableRandom(o.seed()))};
+            context = head;
+        }
+        int remaining = o.length() - head.length;
+        if (remaining <= 0) return Arrays.copyOf(head, o.length());
+        BeamSearch.Beams beams = weights != null ? new StepperBeams(weights, o.beam(), context)
+                : new GraphBeams(graph.clone(), o.beam(), context);
+        int[] tail = BeamSearch.search(beams, first(beams), o.beam(), remaining);
+        int[] all = Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    private static float[] first(BeamSearch.Beams beams) {
+        return beams instanceof StepperBeams s ? s.first : ((GraphBeams) beams).first;
+    }
+
+    /** K steppers over the shared weights: the fast path. */
+    private static final class StepperBeams implements BeamSearch.Beams {
+        private final Stepper[] beams;
+        private final float[][] probs;
+        final float[] first;
+
+        StepperBeams(Stepper weights, int k, int[] context) {
+            beams = new Stepper[k];
+            probs = new float[k][];
+            for (int i = 0; i < k; i++) beams[i] = weights.fresh();
+            float[] p = null;
+            for (int c : context) p = beams[0].step(c);
+            first = p.clone();
+            float[][] state = beams[0].saveState();
+            for (int i = 1; i < k; i++) beams[i].restoreState(state);
+        }
+
+        @Override
+        public float[][] step(int[] chars) {
+            for (int i = 0; i < beams.length; i++) probs[i] = beams[i].step(chars[i]);
+            return probs;
+        }
+
+        @Override
+        public void reorder(int[] parents) {
+            float[][][] states = new float[beams.length][][];
+            for (int i = 0; i < beams.length; i++) states[i] = beams[parents[i]].saveState();
+            for (int i = 0; i < beams.length; i++) beams[i].restoreState(states[i]);
+        }
+    }
+
+    /** The general path: the K beams as a minibatch of DL4J's rnnTimeStep, state rows reordered between steps. */
+    private final class GraphBeams implements BeamSearch.Beams {
+        private final ComputationGraph own;
+        private final int k;
+        final float[] first;
+
+        GraphBeams(ComputationGraph own, int k, int[] context) {
+            this.own = own;
+            this.k = k;
+            own.rnnClearPreviousState();
+            first = lastStep(own.rnnTimeStep(encode(context, own))[0]);
+            reorder(new int[k]); // the context's one state row, K times
+        }
+
+        @Override
+        public float[][] step(int[] chars) {
+            int v = vocabulary.size();
+            float[] f = new float[encoding == InputEncoding.INDEX ? k : k * v];
+            for (int i = 0; i < k; i++) {
+                if (encoding == InputEncoding.INDEX) f[i] = chars[i];
+                else f[i * v + chars[i]] = 1f;
+            }
+            INDArray x = Nd4j.create(f, new long[]{k, encoding == InputEncoding.INDEX ? 1 : v, 1}, 'c').castTo(own.params().dataType());
+            INDArray out = own.rnnTimeStep(x)[0];
+            float[][] probs = new float[k][];
+            for (int i = 0; i < k; i++) {
+                probs[i] = out.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.point(0)).dup().toFloatVector();
+            }
+            return probs;
+        }
+
+        @Override
+        public void reorder(int[] parents) {
+            long[] rows = Arrays.stream(parents).asLongStream().toArray();
+            for (String layer : own.getConfiguration().getTopologicalOrderStr()) {
+                java.util.Map<String, INDArray> state = own.getVertex(layer).hasLayer() ? own.rnnGetPreviousState(layer) : null;
+                if (state == null || state.isEmpty()) continue;
+                java.util.Map<String, INDArray> picked = new java.util.HashMap<>();
+                state.forEach((key, a) -> picked.put(key, a.get(NDArrayIndex.indices(rows), NDArrayIndex.all()).dup()));
+                own.rnnSetPreviousState(layer, picked);
+            }
+        }
     }
 
     /** Feeds characters to the network; returns the distribution of the one after the last. */
@@ -76,13 +179,22 @@ public final class Sampler {
         private final SamplingOptions options;
         private final SplittableRandom random;
         private final int[] one = new int[1];
+        private final int[] planned; // a beam search's whole answer, or null when drawing
         private float[] probs;
         private int drawn;
+
+        private Generation(int[] planned, SamplingOptions o) {
+            this.network = null;
+            this.options = o;
+            this.random = null;
+            this.planned = planned;
+        }
 
         private Generation(Feeder network, int[] primeIndices, SamplingOptions o) {
             this.network = network;
             this.options = o;
             this.random = new SplittableRandom(o.seed());
+            this.planned = null;
             if (primeIndices.length > 0) {
                 probs = network.feed(primeIndices);
             } else {
@@ -98,6 +210,7 @@ public final class Sampler {
         /** The next generated character's code point. */
         public int nextCodePoint() {
             if (!hasNext()) throw new java.util.NoSuchElementException("all " + options.length() + " characters were drawn");
+            if (planned != null) return vocabulary.codePoint(planned[drawn++]);
             if (drawn > 0) probs = network.feed(one);
             int next = Distribution.draw(probs, options, random);
             one[0] = next;

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The endpoints:
  * <ul>
  * <li>{@code GET /} the page; {@code GET /api/info} what {@code inspect} shows; {@code GET /api/health}</li>
- * <li>{@code POST /api/sample} {prime, length, temperature, top_k, seed, argmax, skip_unknown}: the
+ * <li>{@code POST /api/sample} {prime, length, temperature, top_k, seed, argmax, skip_unknown, beam}: the
  * characters as chunked UTF-8 text while they are drawn, the seed in the X-Charrnn-Seed header</li>
  * <li>{@code POST /api/score} {text}: nats and bits per character</li>
  * <li>{@code POST /api/trace} {text, top_cells}: the neuron view's data</li>
@@ -60,8 +60,10 @@ final class ApiHandler extends Handler.Abstract {
     private final JsonRequests requests = new JsonRequests(json);
     private final byte[] page;
     private final byte[] info;
+    private final RequestDeadline deadline;
 
-    ApiHandler(CharRnnModel model, String modelName, ServerSettings settings) {
+    ApiHandler(CharRnnModel model, String modelName, ServerSettings settings, RequestDeadline deadline) {
+        this.deadline = deadline;
         this.model = model;
         this.settings = settings;
         this.slots = new Semaphore(settings.maxConcurrent());
@@ -79,6 +81,16 @@ final class ApiHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        org.eclipse.jetty.io.Connection connection = request.getConnectionMetaData().getConnection();
+        deadline.started(connection);
+        try {
+            return serve(request, response, callback);
+        } finally {
+            deadline.finished(connection);
+        }
+    }
+
+    private boolean serve(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
         try {
@@ -104,11 +116,13 @@ final class ApiHandler extends Handler.Abstract {
                 case "/api/sample" -> {
                     allow(method, "POST", response);
                     SampleRequest r = requests.sample(requests.object(body(request), JsonRequests.SAMPLE_FIELDS), settings);
+                    capped("prime", r.prime());
                     withSlot(response, () -> stream(r, response, callback));
                 }
                 case "/api/score" -> {
                     allow(method, "POST", response);
                     String text = JsonRequests.text(requests.object(body(request), JsonRequests.SCORE_FIELDS), "text", null);
+                    capped("text", text);
                     withSlot(response, () -> {
                         Score s = model.score(text);
                         ObjectNode o = json.createObjectNode().put("nats_per_char", s.natsPerChar())
@@ -191,6 +205,8 @@ final class ApiHandler extends Handler.Abstract {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.getHeaders().put("X-Charrnn-Seed", Long.toString(g.seed()));
+        // The body is the generated text only, as the library's Generation; this says how many characters of prime it read.
+        response.getHeaders().put("X-Charrnn-Prime-Length", Integer.toString(g.prime().codePointCount(0, g.prime().length())));
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         StringBuilder pending = new StringBuilder();
@@ -212,6 +228,15 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
+    /** A prime or a text past the server's cap (each character costs a step of the model): 413 naming the field. */
+    private void capped(String field, String text) {
+        int length = text.codePointCount(0, text.length());
+        if (length > settings.maxTextChars()) {
+            throw new BadRequest(413, field, length + " characters is more than this server's cap of " + settings.maxTextChars()
+                    + " (serve --max-text)", List.of());
+        }
+    }
+
     /** The request body, refused past the cap before it is read whole. */
     private byte[] body(Request request) throws IOException {
         long declared = request.getLength();
@@ -219,8 +244,18 @@ final class ApiHandler extends Handler.Abstract {
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] b = in.readNBytes(settings.maxBodyBytes() + 1);
             if (b.length > settings.maxBodyBytes()) throw tooLarge();
+            if (declared >= 0 && b.length < declared) throw shortBody(declared, b.length);
             return b;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BadRequest bad) throw bad;
+            // A client that declared more than it sends, or sends too slowly: Jetty gives up on it.
+            throw shortBody(declared, -1);
         }
+    }
+
+    private static BadRequest shortBody(long declared, long got) {
+        return new BadRequest(400, "body", "ended before its Content-Length" + (declared >= 0 ? " of " + declared + " bytes" : "")
+                + (got >= 0 ? " (" + got + " came)" : "") + ", or came too slowly; send the whole body at once", List.of());
     }
 
     private BadRequest tooLarge() {
@@ -283,6 +318,8 @@ final class ApiHandler extends Handler.Abstract {
         };
         finite.addSerializer(Double.class, nullIfNotFinite);
         finite.addSerializer(double.class, nullIfNotFinite);
-        return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).registerModule(finite);
+        ObjectMapper m = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).registerModule(finite);
+        m.getFactory().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // {"length": 1, "length": 9}: refused
+        return m;
     }
 }

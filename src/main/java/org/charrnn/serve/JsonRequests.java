@@ -13,7 +13,8 @@ import java.util.Set;
 
 /** Request bodies (JSON objects) read field by field, each mistake a {@link BadRequest} naming the field. */
 final class JsonRequests {
-    static final List<String> SAMPLE_FIELDS = List.of("prime", "length", "temperature", "top_k", "seed", "argmax", "skip_unknown");
+    static final List<String> SAMPLE_FIELDS = List.of("prime", "length", "temperature", "top_k", "seed", "argmax", "skip_unknown",
+            "beam");
     static final List<String> SCORE_FIELDS = List.of("text");
     static final List<String> TRACE_FIELDS = List.of("text", "top_cells");
 
@@ -29,6 +30,8 @@ final class JsonRequests {
         try {
             node = json.readTree(body);
         } catch (JsonProcessingException e) {
+            java.util.regex.Matcher dup = java.util.regex.Pattern.compile("^Duplicate field '([^']*)'").matcher(String.valueOf(e.getOriginalMessage()));
+            if (dup.find()) throw new BadRequest(dup.group(1), "is given twice; give each field once");
             throw new BadRequest("body", "not valid JSON (" + e.getOriginalMessage() + "); expected an object such as "
                     + "{\"prime\": \"ROMEO:\", \"length\": 200}");
         } catch (java.io.IOException e) {
@@ -56,7 +59,13 @@ final class JsonRequests {
                 .temperature(number(o, "temperature", 1.0))
                 .topK(integer(o, "top_k", 0, 0, Integer.MAX_VALUE, ""))
                 .argmax(bool(o, "argmax"))
+                .beam(integer(o, "beam", 0, 0, SampleRequest.MAX_BEAM, ""))
                 .skipUnknown(bool(o, "skip_unknown"));
+        int beam = integer(o, "beam", 0, 0, SampleRequest.MAX_BEAM, "");
+        if ((long) beam * length > 4L * limits.maxLength()) { // a beam's work is all done before its first character is sent
+            throw new BadRequest("beam", beam + " beams × length " + length + " is more work than this server takes at once; keep beam × length"
+                    + " within " + 4L * limits.maxLength());
+        }
         JsonNode seed = o.get("seed");
         if (seed != null && !seed.isNull()) {
             if (!seed.canConvertToLong() || !seed.isIntegralNumber()) {

@@ -20,8 +20,19 @@ public final class ModelServer implements AutoCloseable {
     private final ServerConnector connector;
     private final ApiHandler handler;
     private final ServerSettings settings;
+    private final RequestDeadline guard;
+    /** A connection quiet this long is closed. */
+    static final long IDLE_MILLIS = 10_000;
+    /** A request's headers must have arrived within this of its first byte (a sender of a byte at a time is cut off). */
+    static final long REQUEST_DEADLINE_MILLIS = 10_000;
+    static final long MIN_BODY_BYTES_PER_SECOND = 4096;
 
     public ModelServer(CharRnnModel model, String modelName, ServerSettings settings) {
+        this(model, modelName, settings, REQUEST_DEADLINE_MILLIS);
+    }
+
+    /** With another deadline for a request's headers (tests use a short one). */
+    ModelServer(CharRnnModel model, String modelName, ServerSettings settings, long requestDeadlineMillis) {
         this.settings = settings;
         // Each running generation holds a thread; past the cap requests are answered 503 at once.
         QueuedThreadPool threads = new QueuedThreadPool(settings.maxConcurrent() + settings.maxQueued() + 16, 4);
@@ -31,13 +42,17 @@ public final class ModelServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND); // a body dripped slower than this is given up on
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(settings.host());
         connector.setPort(settings.port());
-        connector.setIdleTimeout(30_000); // a client that stops reading frees its generation within this
+        connector.setIdleTimeout(IDLE_MILLIS); // a client that stops reading (or sending) frees its thread within this
+        guard = new RequestDeadline(requestDeadlineMillis);
+        connector.addEventListener(guard);
         server.addConnector(connector);
-        handler = new ApiHandler(model, modelName, settings);
+        handler = new ApiHandler(model, modelName, settings, guard);
         server.setHandler(handler);
+        server.setErrorHandler(new JsonErrors()); // Jetty's own answers (400, 414, 431, ...) in our JSON shape
         server.setStopTimeout(2_000);
     }
 
@@ -73,6 +88,7 @@ public final class ModelServer implements AutoCloseable {
 
     @Override
     public void close() {
+        guard.close();
         try {
             server.stop();
         } catch (Exception e) {

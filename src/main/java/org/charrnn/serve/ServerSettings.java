@@ -12,9 +12,10 @@ package org.charrnn.serve;
  *                      either, 503 with Retry-After
  * @param queueWaitMillis how long a request may wait for a slot
  * @param maxTraceChars most characters the neuron view runs through the model
+ * @param maxTextChars  most characters of a prime or of a text to score: each costs a step of the model
  */
 public record ServerSettings(String host, int port, int maxLength, int maxBodyBytes, int maxConcurrent, int maxQueued,
-                             long queueWaitMillis, int maxTraceChars) {
+                             long queueWaitMillis, int maxTraceChars, int maxTextChars) {
     public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_LENGTH = 10_000;
@@ -22,6 +23,7 @@ public record ServerSettings(String host, int port, int maxLength, int maxBodyBy
     public static final int DEFAULT_MAX_TRACE_CHARS = 2_000;
     public static final int DEFAULT_MAX_QUEUED = 64;
     public static final long DEFAULT_QUEUE_WAIT_MILLIS = 10_000;
+    public static final int DEFAULT_MAX_TEXT_CHARS = 20_000;
 
     /** As many generations as cores, at least 2: past that each one only slows the others down. */
     public static int defaultMaxConcurrent() {
@@ -30,22 +32,26 @@ public record ServerSettings(String host, int port, int maxLength, int maxBodyBy
 
     public static ServerSettings defaults() {
         return new ServerSettings(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_LENGTH, DEFAULT_MAX_BODY_BYTES, defaultMaxConcurrent(),
-                DEFAULT_MAX_QUEUED, DEFAULT_QUEUE_WAIT_MILLIS, DEFAULT_MAX_TRACE_CHARS);
+                DEFAULT_MAX_QUEUED, DEFAULT_QUEUE_WAIT_MILLIS, DEFAULT_MAX_TRACE_CHARS, DEFAULT_MAX_TEXT_CHARS);
     }
 
     public ServerSettings withPort(int port) {
-        return new ServerSettings(host, port, maxLength, maxBodyBytes, maxConcurrent, maxQueued, queueWaitMillis, maxTraceChars);
+        return new ServerSettings(host, port, maxLength, maxBodyBytes, maxConcurrent, maxQueued, queueWaitMillis, maxTraceChars, maxTextChars);
     }
 
     public ServerSettings withHost(String host) {
-        return new ServerSettings(host, port, maxLength, maxBodyBytes, maxConcurrent, maxQueued, queueWaitMillis, maxTraceChars);
+        return new ServerSettings(host, port, maxLength, maxBodyBytes, maxConcurrent, maxQueued, queueWaitMillis, maxTraceChars, maxTextChars);
     }
 
     public ServerSettings withMaxLength(int maxLength) {
-        return new ServerSettings(host, port, maxLength, maxBodyBytes, maxConcurrent, maxQueued, queueWaitMillis, maxTraceChars);
+        return new ServerSettings(host, port, maxLength, maxBodyBytes, maxConcurrent, maxQueued, queueWaitMillis, maxTraceChars, maxTextChars);
+    }
+
+    public ServerSettings withMaxText(int maxTextChars) {
+        return new ServerSettings(host, port, maxLength, maxBodyBytes, maxConcurrent, maxQueued, queueWaitMillis, maxTraceChars, maxTextChars);
     }
 
     public ServerSettings withConcurrency(int maxConcurrent, int maxQueued) {
-        return new ServerSettings(host, port, maxLength, maxBodyBytes, maxConcurrent, maxQueued, queueWaitMillis, maxTraceChars);
+        return new ServerSettings(host, port, maxLength, maxBodyBytes, maxConcurrent, maxQueued, queueWaitMillis, maxTraceChars, maxTextChars);
     }
 }

@@ -23,8 +23,8 @@ import java.util.stream.Stream;
  * named ones kept. Every file is written atomically; retention deletes only older named files.
  */
 public final class CheckpointStore {
-    public static final String LAST = "last.zip";
-    public static final String BEST = "best.zip";
+    public static final String LAST = org.charrnn.checkpoint.RunDirectory.LAST;
+    public static final String BEST = org.charrnn.checkpoint.RunDirectory.BEST;
 
     private final Path dir;
     private final String savefile;
@@ -79,11 +79,8 @@ public final class CheckpointStore {
         }
         try {
             Files.createDirectories(dir);
-        } catch (java.nio.file.FileSystemException e) {
-            String why = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
-            throw new CheckpointException("train.checkpoint_dir: cannot create " + dir + " (" + why + ")");
         } catch (IOException e) {
-            throw new CheckpointException("train.checkpoint_dir: cannot create " + dir + " (" + e.getMessage() + ")");
+            throw new CheckpointException("train.checkpoint_dir: cannot create " + dir + ": " + org.charrnn.files.FileProblems.why(e, dir));
         }
         if (!Files.isWritable(dir)) {
             throw new CheckpointException("train.checkpoint_dir: " + dir + " is not writable (permission denied)");

@@ -66,6 +66,23 @@ public final class MetricsLog implements TrainingEvents, AutoCloseable {
         }
     }
 
+    /**
+     * The number of a line that a charrnn run did not write (not a JSON object with an iteration;
+     * a last line cut by a crash is ours), or 0 when every line is ours.
+     */
+    static int foreignLine(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) continue;
+            JsonNode n = parse(lines.get(i));
+            boolean last = i == lines.size() - 1;
+            if ((n == null || !n.isObject() || !n.path("iteration").isNumber()) && !(last && n == null && lines.get(i).startsWith("{"))) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
     /** Reads a metrics file back, skipping lines that are not JSON (a line cut by a crash). */
     public static List<JsonNode> read(Path file) throws IOException {
         List<JsonNode> out = new ArrayList<>();

@@ -28,13 +28,24 @@ public final class SampleLog implements TrainingEvents {
     private final int[] prime;
     private final long seed;
 
+    /** How every entry of ours begins: a file that does not was not written by a run. */
+    static final String ENTRY = "=== iteration ";
+
+    /** Whether a run wrote this samples file (it is empty, or begins with one of our entries). */
+    static boolean ours(Path file) throws IOException {
+        try (java.io.BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String first = r.readLine();
+            return first == null || first.startsWith(ENTRY);
+        } catch (java.nio.charset.MalformedInputException e) {
+            return false;
+        }
+    }
+
     SampleLog(Path dir, RunConfig run, Vocabulary vocabulary) {
         this.file = dir.resolve(FILE);
         this.config = run.sample();
         this.vocabulary = vocabulary;
-        String kept = config.prime().codePoints().filter(cp -> vocabulary.indexOf(cp) >= 0)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        this.prime = vocabulary.encode(kept, "sample.prime");
+        this.prime = vocabulary.encode(config.prime(), "sample.prime"); // TrainingRun checked its characters
         this.seed = run.train().seed();
     }
 
@@ -57,7 +68,7 @@ public final class SampleLog implements TrainingEvents {
         StringBuilder text = new StringBuilder();
         new Sampler(graph, vocabulary).sample(prime,
                 new SamplingOptions(config.length(), config.temperature(), 0, false, seed + iteration), text::appendCodePoint);
-        String entry = String.format(Locale.ROOT, "=== iteration %d (epoch %.2f), train_loss %.4f, temperature %s ===%n%s%s%n%n",
+        String entry = String.format(Locale.ROOT, ENTRY + "%d (epoch %.2f), train_loss %.4f, temperature %s ===%n%s%s%n%n",
                 iteration, epoch, trainLoss, config.temperature(), primeText(), text);
         try {
             Files.writeString(file, entry, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

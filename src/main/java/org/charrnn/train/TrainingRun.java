@@ -87,6 +87,7 @@ public final class TrainingRun implements AutoCloseable {
     public static TrainingRun prepare(RunConfig config, Mode mode, Path checkpoint, TrainingEvents events,
                                       CheckpointWriter writer) {
         Path input = Path.of(config.data().input());
+        requirePrecision(config);
         ensureText(config, input, events);
         CheckpointStore store = new CheckpointStore(Path.of(config.train().checkpointDir()), config.train().savefile(),
                 config.train().keep(), writer);
@@ -95,7 +96,10 @@ public final class TrainingRun implements AutoCloseable {
         RunLock lock = RunLock.acquire(store.dir());
         try {
             store.removeStaleTemporaries(); // what a killed run was writing; never under a final name
-            return start(config, mode, checkpoint, events, store, input, lock);
+            requireOurFiles(store, config);
+            TrainingRun run = start(config, mode, checkpoint, events, store, input, lock);
+            requirePrimeKnown(config, run.vocabulary());
+            return run;
         } catch (RuntimeException | Error e) {
             lock.close();
             if (created) store.removeIfUnused(); // a run that never started leaves no empty directory behind
@@ -111,7 +115,7 @@ public final class TrainingRun implements AutoCloseable {
                 requireSameRunOrEmpty(store, checkpoint);
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, true);
                 requireSameArchitecture(config, ckpt, checkpoint);
-                Corpus corpus = Corpus.load(input, ckpt.vocabulary());
+                Corpus corpus = loadInVocabulary(input, ckpt.vocabulary(), config, events);
                 requireSameLayout(config, ckpt, checkpoint, corpus);
                 requireFixedKeysUnchanged(config, ckpt, checkpoint);
                 String trainedOn = ckpt.state().textSha256();
@@ -135,7 +139,7 @@ public final class TrainingRun implements AutoCloseable {
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, false);
                 requireSameArchitecture(config, ckpt, checkpoint);
                 requireNoEarlierRun(store, config);
-                Corpus corpus = Corpus.load(input, ckpt.vocabulary());
+                Corpus corpus = loadInVocabulary(input, ckpt.vocabulary(), config, events);
                 requireEnoughText(config, corpus);
                 requireFits(config, ckpt.vocabulary().size());
                 ComputationGraph graph = GraphFactory.build(config.model(), config.train().optimization(), ckpt.vocabulary().size());
@@ -161,6 +165,36 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
+    /** The text in a checkpoint's vocabulary: characters it lacks dropped (and said) under data.skip_unknown, else refused. */
+    private static Corpus loadInVocabulary(Path input, Vocabulary vocabulary, RunConfig config, TrainingEvents events) {
+        Corpus corpus;
+        try {
+            corpus = Corpus.load(input, vocabulary, config.data().skipUnknown());
+        } catch (org.charrnn.data.UnknownCharactersException e) {
+            throw new org.charrnn.data.UnknownCharactersException(e.getMessage() + " (drop them with --skip-unknown, or"
+                    + " --set data.skip_unknown=true)", new java.util.LinkedHashSet<>(e.unknown()));
+        }
+        if (!corpus.skipped().isEmpty()) {
+            long total = corpus.skipped().values().stream().mapToLong(Long::longValue).sum();
+            StringBuilder which = new StringBuilder();
+            corpus.skipped().entrySet().stream().limit(10).forEach(en -> which.append(which.length() == 0 ? "" : ", ")
+                    .append(Vocabulary.describe(en.getKey())).append(" ×").append(String.format(java.util.Locale.ROOT, "%,d", en.getValue())));
+            if (corpus.skipped().size() > 10) which.append(", …");
+            events.message(String.format(java.util.Locale.ROOT, "Skipped %,d characters of %s the model's vocabulary lacks: %s",
+                    total, input, which));
+        }
+        return corpus;
+    }
+
+    /** model.precision: bf16 on a machine that cannot run it is refused, naming why (f32 always runs). */
+    static void requirePrecision(RunConfig config) {
+        if (!config.model().precision().equals("bf16")) return;
+        String why = org.charrnn.model.kernel.KernelChoice.whyNoBf16();
+        if (why != null) {
+            throw new ConfigException(config.source() + ": model.precision: bf16 cannot run here: " + why + "; use f32");
+        }
+    }
+
     /**
      * Refuses, before anything is allocated, a model whose training cannot fit in what this process
      * may hold, with the figures and the largest rnn_size that would fit.
@@ -182,16 +216,51 @@ public final class TrainingRun implements AutoCloseable {
     private static MemoryEstimate estimate(RunConfig config, int rnnSize, int vocabulary) {
         org.charrnn.config.ModelConfig m = config.model();
         org.charrnn.config.ModelConfig sized = new org.charrnn.config.ModelConfig(m.type(), m.core(), rnnSize, m.numLayers(),
-                m.dropout(), m.embeddingSize(), m.initRange(), m.forgetBias());
+                m.dropout(), m.embeddingSize(), m.initRange(), m.forgetBias(), m.precision());
         return MemoryEstimate.of(sized, config.train().optimization(), config.train().batchSize(), config.train().seqLength(), vocabulary);
     }
 
     private static void ensureText(RunConfig config, Path input, TrainingEvents events) {
         if (Files.exists(input)) return;
         if (!config.data().downloadable()) {
-            throw new ConfigException(config.source() + ": data.input: " + input + " does not exist");
+            String where = input.isAbsolute() ? "" : " (relative to the working directory " + Path.of("").toAbsolutePath() + ")";
+            Path beside = Path.of(config.source()).toAbsolutePath().getParent();
+            String hint = !input.isAbsolute() && beside != null && Files.exists(beside.resolve(input))
+                    ? "; " + beside.resolve(input) + " exists: run from " + beside + ", or give data.input as that path" : "";
+            throw new ConfigException(config.source() + ": data.input: " + input + " does not exist" + where + hint);
         }
         CorpusDownloader.download(config.data().downloadUrl(), config.data().sha256(), input, events::message);
+    }
+
+    /**
+     * A run writes metrics.jsonl and samples.txt into its directory: files of those names that no
+     * run wrote (a user's own) are never taken over.
+     */
+    private static void requireOurFiles(CheckpointStore store, RunConfig config) {
+        try {
+            Path metrics = store.dir().resolve(MetricsLog.FILE);
+            int line = Files.isRegularFile(metrics) ? MetricsLog.foreignLine(metrics) : 0;
+            if (line > 0) {
+                throw new ConfigException(metrics + " was not written by a charrnn run (line " + line + "); a run writes its metrics"
+                        + " there: move the file, or train into another directory (--set train.checkpoint_dir=DIR)");
+            }
+            Path samples = store.dir().resolve(SampleLog.FILE);
+            if (config.sample().every() > 0 && Files.isRegularFile(samples) && !SampleLog.ours(samples)) {
+                throw new ConfigException(samples + " was not written by a charrnn run; a run writes its samples there: move the"
+                        + " file, set sample.every: 0, or train into another directory (--set train.checkpoint_dir=DIR)");
+            }
+        } catch (java.io.IOException e) {
+            throw new TrainingException("cannot read " + store.dir() + " (" + org.charrnn.files.FileProblems.why(e, store.dir()) + ")", e);
+        }
+    }
+
+    /** sample.prime is fed to the model: every character must be one the text has. */
+    private static void requirePrimeKnown(RunConfig config, Vocabulary vocabulary) {
+        java.util.Set<Integer> unknown = vocabulary.unknownIn(config.sample().prime());
+        if (config.sample().every() > 0 && !unknown.isEmpty()) {
+            throw new ConfigException(config.source() + ": sample.prime has characters " + config.data().input() + " does not have: "
+                    + Vocabulary.describe(unknown) + "; use only the text's own characters (or sample.every: 0)");
+        }
     }
 
     /** A fresh run must not overwrite anything of an earlier one: its checkpoints or its metrics. */

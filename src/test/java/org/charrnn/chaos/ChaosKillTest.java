@@ -1,6 +1,6 @@
 package org.charrnn.chaos;
 
-import org.charrnn.checkpoint.AtomicFiles;
+import org.charrnn.files.AtomicFiles;
 import org.charrnn.checkpoint.Checkpoint;
 import org.charrnn.checkpoint.CheckpointReader;
 import org.charrnn.testing.TestTexts;

@@ -48,9 +48,9 @@ class InterruptTest {
         assertTrue(child.process.isAlive(), "still training when interrupted");
         new ProcessBuilder("kill", "-INT", Long.toString(child.process.pid())).start().waitFor();
         int code = child.waitForExit();
-        String out = String.join("\n", child.lines);
+        String out = String.join("\n", child.lines).replaceAll(" \\\\\n +", " "); // continued lines joined again
         assertEquals(130, code, out);
-        Matcher m = Pattern.compile("Interrupted at iteration (\\d+) \\(epoch [0-9.]+\\); saved (\\S+)\\. Continue with: charrnn train "
+        Matcher m = Pattern.compile("Interrupted at iteration (\\d+) \\(epoch [0-9.]+\\); saved (\\S+)\\. Continue with:\n  charrnn train "
                 + Pattern.quote(interrupted.toString()) + " --resume last").matcher(out);
         assertTrue(m.find(), out);
         long savedAt = Long.parseLong(m.group(1));
@@ -64,6 +64,27 @@ class InterruptTest {
         Checkpoint end = CheckpointReader.read(tmp.resolve("interrupted/last.zip"), false);
         assertEquals(reference.state().trainLosses(), end.state().trainLosses(), "every iteration's loss");
         assertEquals(reference.graph().params(), end.graph().params(), "final parameters");
+    }
+
+    /**
+     * timeout(1) signals the process and then its whole group, so the JVM gets the same signal twice
+     * at once: that is one request to stop and save, not "quit at once".
+     */
+    @Test
+    void twoSignalsAtOnceAreOneRequestToStopAndSave() throws Exception {
+        Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(5000, 9));
+        Path run = config("burst", text);
+        Child child = new Child(run, false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (child.lastIteration.get() < 5 && child.process.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+        String pid = Long.toString(child.process.pid());
+        new ProcessBuilder("sh", "-c", "kill -TERM " + pid + "; kill -TERM " + pid).start().waitFor();
+        int code = child.waitForExit();
+        String out = String.join("\n", child.lines);
+        assertEquals(130, code, out);
+        assertTrue(out.contains("Interrupted at iteration "), "saved and reported, not quit at once: " + out);
+        long saved = CheckpointReader.read(tmp.resolve("burst/last.zip"), false).state().iteration();
+        assertTrue(saved >= 5, "last.zip holds the stop: " + saved);
     }
 
     private Path config(String name, Path text) throws IOException {

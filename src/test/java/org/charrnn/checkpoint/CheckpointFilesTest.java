@@ -1,5 +1,6 @@
 package org.charrnn.checkpoint;
 
+import org.charrnn.files.AtomicFiles;
 import org.charrnn.config.RunConfig;
 import org.charrnn.data.Vocabulary;
 import org.charrnn.model.layer.CarriedState;
@@ -122,8 +123,7 @@ class CheckpointFilesTest {
         state = new TrainingState(99, 40, 1e-3, 1, 2, Map.of(), List.of(), List.of(), null);
         CheckpointWriter writer = new CheckpointWriter(failing);
         String m = assertThrows(CheckpointException.class, () -> writer.write(target, encoded())).getMessage();
-        assertEquals("cannot write checkpoint " + target + ": No space left on device (is the disk full or the directory"
-                + " read-only?); earlier checkpoints are untouched", m);
+        assertEquals("cannot write checkpoint " + target + ": the disk is full; earlier checkpoints are untouched", m);
         assertArrayEquals(before, Files.readAllBytes(target));
         try (var files = Files.list(tmp)) {
             assertEquals(List.of("last.zip"), files.map(p -> p.getFileName().toString()).toList());

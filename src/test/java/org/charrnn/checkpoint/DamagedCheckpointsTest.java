@@ -110,6 +110,35 @@ class DamagedCheckpointsTest {
                 e.put(CheckpointFormat.VOCABULARY, "{\"code_points\":[10,32,97,98,99,100,101,102,103,104,120,121]}".getBytes(StandardCharsets.UTF_8));
             }
         },
+        VOCABULARY_OUT_OF_ORDER {
+            void apply(Map<String, byte[]> e, Random r) {
+                e.put(CheckpointFormat.VOCABULARY, "{\"code_points\":[10,32,98,97,99,100,101,102,103,104]}".getBytes(StandardCharsets.UTF_8));
+            }
+        },
+        VOCABULARY_WITH_A_LONE_SURROGATE {
+            void apply(Map<String, byte[]> e, Random r) {
+                e.put(CheckpointFormat.VOCABULARY, "{\"code_points\":[10,32,97,98,99,100,101,102,103,55296]}".getBytes(StandardCharsets.UTF_8));
+            }
+        },
+        SYMBOLS_DISAGREE_WITH_CODE_POINTS {
+            void apply(Map<String, byte[]> e, Random r) {
+                e.put(CheckpointFormat.VOCABULARY, ("{\"code_points\":[10,32,97,98,99,100,101,102,103,104],"
+                        + "\"symbols\":[\"\\n\",\" \",\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"z\"]}").getBytes(StandardCharsets.UTF_8));
+            }
+        },
+        CONFIG_NAMES_ANOTHER_CELL {
+            void apply(Map<String, byte[]> e, Random r) {
+                String yaml = new String(e.get(CheckpointFormat.CONFIG), StandardCharsets.UTF_8);
+                String other = yaml.contains("type: lstm") ? yaml.replace("type: lstm", "type: rnn") : yaml.replace("type: gru", "type: rnn");
+                e.put(CheckpointFormat.CONFIG, other.getBytes(StandardCharsets.UTF_8));
+            }
+        },
+        COEFFICIENTS_CUT_SHORT {
+            void apply(Map<String, byte[]> e, Random r) {
+                byte[] c = e.get(CheckpointFormat.DL4J_COEFFICIENTS);
+                e.put(CheckpointFormat.DL4J_COEFFICIENTS, java.util.Arrays.copyOf(c, c.length - 64));
+            }
+        },
         NEGATIVE_ITERATION {
             void apply(Map<String, byte[]> e, Random r) {
                 editState(e, s -> s.put("iteration", -5));

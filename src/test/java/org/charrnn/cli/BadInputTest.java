@@ -30,13 +30,13 @@ class BadInputTest {
         assertTrue(none.out().startsWith("usage: charrnn COMMAND"));
         assertFails(2, "unknown command 'trian' (did you mean train?); commands: train, sample, eval, inspect, plot, visualize, serve, bench", "trian");
         assertFails(2, "train: unknown option --epochs; see charrnn train --help", "train", "c.yaml", "--epochs", "3");
-        assertFails(2, "train: missing CONFIG.yaml; usage: charrnn train CONFIG.yaml [--resume CKPT|last|best]"
+        assertFails(2, "train: missing CONFIG.yaml (or --text FILE); usage: charrnn train CONFIG.yaml|--text FILE [--resume CKPT|last|best]"
                 + " [--init-from CKPT] [--set key=value ...]", "train");
         assertFails(2, "sample: option --length needs a value; see charrnn sample --help", "sample", "x.zip", "-n");
         assertFails(2, "--length: 'many' is not allowed; expected an integer in [0, 2147483647]", "sample", "x.zip", "-n", "many");
         assertFails(2, "--length: '-5' is not allowed; expected an integer in [0, 2147483647]", "sample", "x.zip", "--length=-5");
-        assertFails(2, "--temperature: '0' is not allowed; expected a number > 0", "sample", "x.zip", "-t", "0");
-        assertFails(2, "--temperature: 'NaN' is not allowed; expected a number > 0", "sample", "x.zip", "-t", "NaN");
+        assertFails(2, "--temperature: '0' is not allowed; expected numbers > 0 (for the likeliest character every time, use --argmax)", "sample", "x.zip", "-t", "0");
+        assertFails(2, "--temperature: 'NaN' is not allowed; expected a number > 0, or a list such as 0.5,0.8,1", "sample", "x.zip", "-t", "NaN");
         assertFails(2, "--seed: 'abc' is not allowed; expected an integer", "sample", "x.zip", "--seed", "abc");
         assertFails(2, "sample: give --prime or --prime-file, not both", "sample", "x.zip", "--prime", "a", "--prime-file", "f");
         assertFails(2, "--split: 'dev' is not allowed; expected one of val, test, train", "eval", "x.zip", "--split", "dev");

@@ -32,7 +32,7 @@ class CellsCliTest {
         CliRunner.Result i = CliRunner.run("inspect", best);
         assertEquals(0, i.code(), i.err());
         String name = cell.equals("gru") ? "GruLayerConfig" : "RnnLayerConfig";
-        assertTrue(i.out().contains("recurrent core:  fused " + cell + " (charrnn " + name
+        assertTrue(i.out().replaceAll("\n +", " ").contains("recurrent core:  fused " + cell + " (charrnn " + name
                 + ": exact truncated BPTT, state carried across minibatches)"), i.out());
 
         CliRunner.Result a = CliRunner.run("sample", best, "-n", "80", "--seed", "5", "--prime", "the ");

@@ -121,7 +121,7 @@ class CliWorkflowTest {
         // A finished run resumed again: a hint instead of a bare "Done".
         CliRunner.Result again = CliRunner.run("train", config.toString(), "--resume", "last", "--set", "train.max_epochs=2");
         assertEquals(0, again.code(), again.err());
-        assertTrue(again.out().contains("Nothing to train: this run already finished its train.max_epochs 2 (iteration 106);"
+        assertTrue(unwrapped(again.out()).contains("Nothing to train: this run already finished its train.max_epochs 2 (iteration 106);"
                 + " to train on, raise it: charrnn train " + config + " --resume last --set train.max_epochs=4"), again.out());
         // --init-from takes another run's directory (its best.zip); 'best' in the new run's own directory is explained.
         CliRunner.Result dir = CliRunner.run("train", config.toString(), "--init-from", run.toString(),
@@ -179,7 +179,8 @@ class CliWorkflowTest {
     }
 
     /** Messages wrap at 80 columns, continuation lines indented by two spaces; these tests' paths are long. */
+    /** The output with printed commands' continuation lines (" \\" then an indented line) joined back. */
     private static String unwrapped(String out) {
-        return out.replace("\n  ", " ");
+        return out.replaceAll(" \\\\\n +", " ").replace("\n  ", " ");
     }
 }

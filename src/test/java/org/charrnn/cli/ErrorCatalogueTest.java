@@ -56,6 +56,13 @@ class ErrorCatalogueTest {
         assertEquals(0, new ProcessBuilder("mkfifo", t.resolve("fifo").toString()).start().waitFor(), "mkfifo");
         Files.writeString(t.resolve("twice.yaml"), "train:\n  batch_size: 4\nmodel:\n  rnn_size: 8\ntrain:\n  seq_length: 9\n");
         Files.writeString(t.resolve("empty.yaml"), "");
+        Files.writeString(t.resolve("twodocs.yaml"), "train:\n  batch_size: 4\n---\ntrain:\n  batch_size: 8\n");
+        Files.writeString(t.resolve("hex.yaml"), "train:\n  seed: 0x1F\n");
+        Files.write(t.resolve("utf16.txt"), "plain words in UTF-16\n".repeat(40).getBytes(StandardCharsets.UTF_16LE));
+        Files.createDirectories(t.resolve("foreign"));
+        Files.writeString(t.resolve("foreign/metrics.jsonl"), "my own notes, not a run's metrics\n");
+        Files.createDirectories(t.resolve("foreign2"));
+        Files.writeString(t.resolve("foreign2/samples.txt"), "a poem I wrote myself\n");
         Files.writeString(t.resolve("notyaml.yaml"), "train: [1, 2\nmodel: {");
         Files.writeString(t.resolve("list.yaml"), "- a\n- b\n");
         Files.writeString(t.resolve("typo.yaml"), "train:\n  batch_szie: 3\n");

@@ -60,7 +60,7 @@ class ProgressDisplayTest {
         List<String> val = ProgressPrinter.validationLines(21_150, 50.0, 1.52345, 1.3211,
                 Path.of("models/tinyshakespeare/lm_gru_epoch50.00_1.5235.zip"), true);
         assertEquals(List.of("Validation at 21150 (epoch 50.00): val_loss 1.5235 (2.198 bits/char)",
-                "  train_loss 1.3211; saved lm_gru_epoch50.00_1.5235.zip (best so far)"), val);
+                "  mean_train_loss 1.3211; saved lm_gru_epoch50.00_1.5235.zip (best so far)"), val);
         for (String l : val) assertTrue(l.length() <= 80, l);
     }
 

@@ -46,7 +46,7 @@ class ConfigDocsTest {
         assertEquals(Key.Kind.DURATION, ConfigSchema.get("train.max_time").kind());
         assertEquals(List.of("model.type", "model.core", "model.rnn_size", "model.num_layers", "model.embedding_size"),
                 ConfigSchema.fixed(Key.Fixed.ARCHITECTURE).stream().map(Key::name).toList());
-        assertEquals(List.of("data.train_frac", "data.val_frac", "train.batch_size", "train.seq_length", "train.seed"),
+        assertEquals(List.of("data.train_frac", "data.val_frac", "data.skip_unknown", "train.batch_size", "train.seq_length", "train.seed"),
                 ConfigSchema.fixed(Key.Fixed.DATA_ORDER).stream().map(Key::name).toList());
         assertFalse(ConfigSchema.get("train.max_epochs").fixedByCheckpoint(), "a resume may train longer");
         assertEquals("an integer in [1, 65536]", ConfigSchema.get("model.rnn_size").allowed());

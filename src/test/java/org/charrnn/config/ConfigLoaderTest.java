@@ -12,6 +12,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigLoaderTest {
     @TempDir
@@ -28,7 +29,7 @@ class ConfigLoaderTest {
     @Test
     void defaultsAreCharRnns() {
         RunConfig c = parse("name: x\n");
-        assertEquals(new ModelConfig("lstm", "fused", 128, 2, 0, 0, 0.08, 1.0), c.model());
+        assertEquals(new ModelConfig("lstm", "fused", 128, 2, 0, 0, 0.08, 1.0, "f32"), c.model());
         assertEquals(50, c.train().batchSize());
         assertEquals(50, c.train().seqLength());
         assertEquals(50, c.train().maxEpochs());
@@ -81,7 +82,13 @@ class ConfigLoaderTest {
             "list at top|- a\\n- b\\n|c.yaml: expected a YAML mapping of sections (data:, model:, train:), got a list",
             "decay above one|train:\\n  learning_rate_decay: 1.5\\n|c.yaml: train.learning_rate_decay: 1.5 is not allowed; expected a number in (0, 1]",
             "negative clip|train:\\n  grad_clip: -1\\n|c.yaml: train.grad_clip: -1 is not allowed; expected a number in [0, inf)",
-            "savefile with slash|train:\\n  savefile: a/b\\n|c.yaml: train.savefile: 'a/b' is not allowed; expected a non-empty name without spaces or slashes",
+            "savefile with slash|train:\\n  savefile: a/b\\n|c.yaml: train.savefile: 'a/b' is not allowed; expected a non-empty name without spaces or slashes, at most 200 bytes (it begins every checkpoint's file name)",
+            "name climbing out|name: ../up\\n|c.yaml: name: '../up' is not allowed; expected a plain name (no slashes, not . or .., at most 200 bytes): it names the run's directory under models/",
+            "binary number|train:\\n  seed: 0b101\\n|c.yaml: train.seed: 0b101 reads as 5 in YAML (0b is binary); write 5, or quote it",
+            "hex number|train:\\n  seed: 0x1F\\n|c.yaml: train.seed: 0x1F reads as 31 in YAML (0x is hexadecimal); write 31, or quote it",
+            "budget under a second|train:\\n  max_time: 0.5s\\n|c.yaml: train.max_time: '0.5s' is shorter than a second; expected at least 1s, or 0 for none",
+            "empty budget|train:\\n  max_time: ''\\n|c.yaml: train.max_time: an empty value is not allowed; expected a duration such as 90s, 10m, 2h or 1h30m (0 for none)",
+            "second document|train:\\n  batch_size: 4\\n---\\ntrain:\\n  batch_size: 8\\n|c.yaml: a second YAML document (line 4) would be ignored; a config is one document: remove the --- and what follows, or merge it",
     })
     void badValuesGiveOneLineNamingFileKeyValueAndAllowed(String what, String yaml, String expected) {
         assertEquals(expected, error(yaml.replace("\\n", "\n")));
@@ -97,6 +104,31 @@ class ConfigLoaderTest {
                 error("name: x\n", "train.learning_rate=.nan"));
         assertEquals("--set train.batch_size: expected key=value, for example --set train.batch_size=100",
                 error("name: x\n", "train.batch_size"));
+    }
+
+    @Test
+    void aKeySetTwiceIsRefusedUnlessBothAgree() {
+        assertEquals("--set train.batch_size is given twice (train.batch_size=2, train.batch_size=3); give each key once",
+                assertThrows(ConfigException.class, () -> ConfigLoader.requireEachKeyOnce(List.of("train.batch_size=2",
+                        "train.batch_size=3"))).getMessage());
+        ConfigLoader.requireEachKeyOnce(List.of("train.batch_size=2", "train.batch_size=2"));
+        assertEquals(3, parse("name: x\n", "train.batch_size=2", "train.batch_size=3").train().batchSize(), "in code, the later wins");
+    }
+
+    @Test
+    void pathsStartingWithATildeAreInTheHomeDirectory() {
+        String home = System.getProperty("user.home");
+        assertEquals(home + "/texts/a.txt", parse("data:\n  input: ~/texts/a.txt\n").data().input());
+        assertEquals("a~/b.txt", parse("data:\n  input: a~/b.txt\n").data().input(), "only a leading ~ is the home");
+    }
+
+    @Test
+    void longBoundsAreComparedExactly() {
+        long max = 1L << 61; // train.seed's bound; max + 1 is the same double as max
+        assertEquals(max, parse("train:\n  seed: " + max + "\n").train().seed());
+        assertEquals(-max, parse("train:\n  seed: " + -max + "\n").train().seed());
+        String past = error("train:\n  seed: " + (max + 1) + "\n");
+        assertTrue(past.startsWith("c.yaml: train.seed: " + (max + 1) + " is not allowed"), past);
     }
 
     @Test

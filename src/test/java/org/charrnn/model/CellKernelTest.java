@@ -28,10 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CellKernelTest {
 
     static RecurrentKernel fast(String cell) {
+        return fast(cell, false);
+    }
+
+    static RecurrentKernel fast(String cell, boolean bf16) {
         return switch (cell) {
-            case "lstm" -> new LstmTrainingKernel();
-            case "gru" -> new GruTrainingKernel();
-            default -> new RnnTrainingKernel();
+            case "lstm" -> new LstmTrainingKernel(bf16);
+            case "gru" -> new GruTrainingKernel(bf16);
+            default -> new RnnTrainingKernel(bf16);
         };
     }
 
@@ -149,6 +153,7 @@ class CellKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"lstm", "gru", "rnn"})
     void streamsInGroupsOnSeveralThreadsEqualTheScalarReference(String cell) {
+        Nd4j.getBackend(); // ND4J loads its natives (and OpenMP) first
         var ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
         int before = ops.ompGetMaxThreads();
         try {
@@ -158,6 +163,42 @@ class CellKernelTest {
                         org.charrnn.model.kernel.StreamParallel.parts(24), "groups of 24 streams on " + threads + " threads");
                 fastMatches(cell, 9, 24, 13, 10, false, true);
                 fastMatches(cell, 11, 26, 17, 12, true, false); // 26 streams: groups of 8, 9 and 9
+            }
+        } finally {
+            ops.setOmpNumThreads(before);
+        }
+    }
+
+    /**
+     * model.precision: bf16: the products read bfloat16 copies of their operands (8 significant
+     * bits), everything else stays float32 — so the results follow the reference to bf16's precision,
+     * for every product (input projection, recurrence, weight and input gradients), in groups of
+     * streams and on one, dense input and one-hot.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lstm", "gru", "rnn"})
+    void bf16ProductsFollowTheReferenceToBf16Precision(String cell) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.charrnn.model.kernel.GemmEngine.current().concurrent(),
+                "bf16 products run on oneDNN");
+        Nd4j.getBackend(); // ND4J loads its natives (and OpenMP) first
+        var ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int before = ops.ompGetMaxThreads();
+        try {
+            for (int threads : new int[]{1, 2}) {
+                ops.setOmpNumThreads(threads);
+                for (boolean oneHot : new boolean[]{false, true}) {
+                    Case c = Case.random(cell, 12, 24, 17, 16, oneHot, 5 + threads);
+                    RecurrentKernel k = fast(cell, true);
+                    INDArray[] got = run(k, c, DataType.FLOAT, true);
+                    got = run(k, c, DataType.FLOAT, true); // buffers reused
+                    assertClose(cell + " bf16, " + threads + " threads" + (oneHot ? ", one-hot" : ""), expected(c), got, 1e-2);
+                    INDArray[] exact = run(fast(cell), c, DataType.FLOAT, true);
+                    boolean differs = false;
+                    for (int i = 0; i < exact.length; i++) {
+                        if (exact[i] != null && !exact[i].equals(got[i])) differs = true;
+                    }
+                    assertTrue(differs, "bf16 products round their operands: some result differs from float32's");
+                }
             }
         } finally {
             ops.setOmpNumThreads(before);

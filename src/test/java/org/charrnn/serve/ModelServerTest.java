@@ -133,7 +133,7 @@ class ModelServerTest {
         expect(post("/api/sample", "{\"argmax\": 1}"), 400, "argmax", "argmax: 1 is not allowed; expected true or false");
         expect(post("/api/sample", "{\"prime\": 7}"), 400, "prime", "prime: expected a string, got 7");
         expect(post("/api/sample", "{\"lenght\": 3}"), 400, "lenght",
-                "lenght: is not a field of this request; expected some of prime, length, temperature, top_k, seed, argmax, skip_unknown");
+                "lenght: is not a field of this request; expected some of prime, length, temperature, top_k, seed, argmax, skip_unknown, beam");
         expect(post("/api/sample", "[1, 2]"), 400, "body", "body: expected a JSON object, got array");
         expect(post("/api/sample", "{\"prime\": "), 400, "body", null);
         HttpResponse<String> unknown = post("/api/sample", "{\"prime\": \"the Zoo €\"}");
@@ -185,6 +185,53 @@ class ModelServerTest {
         double seconds = (System.nanoTime() - start) / 1e9;
         // Five million characters take well over 10 s at batch 1; the generation stopped with the client.
         assertTrue(seconds < 10, "the generation stopped " + seconds + " s after it began");
+    }
+
+    @Test
+    void textsPastTheCapAndRepeatedFieldsAreRefused() throws Exception {
+        expect(post("/api/score", "{\"text\": \"" + "ab ".repeat(7000) + "\"}"), 413, "text",
+                "text: 21000 characters is more than this server's cap of 20000 (serve --max-text)");
+        expect(post("/api/sample", "{\"prime\": \"" + "a".repeat(20_001) + "\", \"length\": 1}"), 413, "prime", null);
+        expect(post("/api/sample", "{\"length\": 1, \"length\": 900}"), 400, "length", "length: is given twice; give each field once");
+    }
+
+    @Test
+    void jettysOwnRefusalsAreJsonToo() throws Exception {
+        try (Socket s = new Socket(base.getHost(), base.getPort())) {
+            s.getOutputStream().write(("GET /api/info HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "x".repeat(64 * 1024) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 431"), answer);
+            assertTrue(answer.contains("application/json"), answer);
+            assertTrue(answer.contains("\"error\":\"the request's headers are too large\""), answer);
+            assertFalse(answer.contains("<html") || answer.contains("Exception"), answer);
+        }
+    }
+
+    @Test
+    void headersSentAByteAtATimeAreCutOff() throws Exception {
+        try (ModelServer guarded = new ModelServer(model, "guarded", ServerSettings.defaults().withPort(0), 1500);
+             Socket s = new Socket("127.0.0.1", guarded.start().getPort())) {
+            s.setSoTimeout(50);
+            byte[] request = "GET /api/info HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+            long start = System.nanoTime();
+            boolean cut = false;
+            for (int i = 0; i < 40 && !cut; i++) {
+                try {
+                    s.getOutputStream().write(i < request.length ? request[i] : 'x');
+                    s.getOutputStream().flush();
+                    s.getInputStream().read(); // an answer or end-of-stream: the server has given up on us
+                    cut = true;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    Thread.sleep(200);
+                } catch (IOException closed) {
+                    cut = true;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(cut, "the connection is still open after " + seconds + " s of a byte every 0.25 s");
+            assertTrue(seconds > 1.2 && seconds < 6, "closed after " + seconds + " s; the deadline is 1.5 s");
+        }
     }
 
     private static void awaitIdle() throws InterruptedException {

@@ -54,8 +54,8 @@ public class GruLayerConfig extends RecurrentLayerConfig {
     }
 
     @Override
-    public RecurrentKernel newKernel(DataType dataType) {
-        return KernelChoice.trainingKernel(dataType) ? new GruTrainingKernel() : new GruReferenceKernel();
+    public RecurrentKernel newKernel(DataType dataType, boolean training) {
+        return KernelChoice.trainingKernel(dataType) ? new GruTrainingKernel(training && isBf16()) : new GruReferenceKernel();
     }
 
     @Override

@@ -28,6 +28,14 @@ import static org.charrnn.model.kernel.FloatArrays.write;
  * Exact to float rounding against a plain reference (tests). Not thread-safe: one instance per layer.
  */
 public final class GruTrainingKernel extends TrainingKernel {
+    public GruTrainingKernel() {
+        this(false);
+    }
+
+    /** With {@code bf16}, the products read bfloat16 copies of their operands (model.precision: bf16). */
+    public GruTrainingKernel(boolean bf16) {
+        super(bf16);
+    }
 
     private INDArray inputGates;     // [T·B, 3n]: x·Wx + b_x, blocks r|z|n
     private INDArray hiddenGates;    // [T·B, 3n]: h_{t-1}·Wr, blocks r|z|n (the product target)
@@ -65,10 +73,11 @@ public final class GruTrainingKernel extends TrainingKernel {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             ensureBuffers(t, bs, (int) x.size(2), n);
             INDArray weights = contiguous(wr);
+            beginPass(weights);
             projection.forward(inputRows(x), wx, b, inputGates);
             read(b, biasValues, 0, 4 * n);
             for (int r = 0; r < bs; r++) System.arraycopy(biasValues, 3 * n, hiddenBias, r * n, n);
-            rows(hidden, 0, bs).assign(state0[0]);
+            setInitialHidden(state0[0]);
             read(state0[0], h[0], 0, m);
             forEachGroup(p -> forwardSteps(p, weights));
             copyOutput(hOut);
@@ -111,7 +120,7 @@ public final class GruTrainingKernel extends TrainingKernel {
             for (int k = lo; k < hi; k++) nn[k] += rr[k] * hn[k];
             FloatActivations.tanhInPlace(nn, lo, hi);
             for (int k = lo; k < hi; k++) hNow[k] = nn[k] + zz[k] * (hPrev[k] - nn[k]);
-            hiddenBuf.put((step + 1) * m + lo, hNow, lo, hi - lo);
+            putRow(p, hiddenBuf, hidden, (long) (step + 1) * m + lo, hNow, lo, hi - lo);
         }
     }
 
@@ -124,13 +133,14 @@ public final class GruTrainingKernel extends TrainingKernel {
         requireLastSegment(x, dLdh);
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             INDArray wrT = recurrentTransposed(contiguous(wr));
+            beginPass(wrT);
             INDArray outputGrad = contiguous(dLdh);
             Arrays.fill(dh, 0f);
             for (float[] rows : biasRows) Arrays.fill(rows, 0f);
             forEachGroup(p -> backwardSteps(p, outputGrad, wrT));
             for (int q = 0; q < 4; q++) sumOverStreams(biasRows[q], bs, n, biasGrad, q * n);
             projection.weightGradient(inputRows(x), inputGrads, dWx);
-            Gemm.multiply(previousHidden, true, hiddenGrads, false, dWr, 1f, 0f);
+            product(previousHidden, true, hiddenGrads, false, dWr);
             write(db, biasGrad, 0, 4 * n);
             if (dx != null) projection.inputGradient(inputGrads, wx, dx.reshape('c', (long) t * bs, inputs));
         }
@@ -169,12 +179,12 @@ public final class GruTrainingKernel extends TrainingKernel {
             for (int r = r0; r < r1; r++) {
                 int row = (step * bs + r) * g;
                 int at = r * n;
-                xGrad.put(row, dR, at, n);
-                xGrad.put(row + n, dZ, at, n);
-                xGrad.put(row + 2 * n, dN, at, n);
-                hGrad.put(row, dR, at, n);
-                hGrad.put(row + n, dZ, at, n);
-                hGrad.put(row + 2 * n, dHn, at, n);
+                putRow(p, xGrad, inputGrads, row, dR, at, n);
+                putRow(p, xGrad, inputGrads, row + n, dZ, at, n);
+                putRow(p, xGrad, inputGrads, row + 2 * n, dN, at, n);
+                putRow(p, hGrad, hiddenGrads, row, dR, at, n);
+                putRow(p, hGrad, hiddenGrads, row + n, dZ, at, n);
+                putRow(p, hGrad, hiddenGrads, row + 2 * n, dHn, at, n);
             }
             if (step > 0) {
                 // The carried h0 is a constant: no gradient flows into it.
@@ -193,6 +203,8 @@ public final class GruTrainingKernel extends TrainingKernel {
         hiddenGates = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, 3L * n);
         inputGrads = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, 3L * n);
         hiddenGrads = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, 3L * n);
+        mirror(inputGrads);
+        mirror(hiddenGrads);
         recurrentGrad = Nd4j.createUninitialized(DataType.FLOAT, bs, n);
         reset = new float[t][m];
         update = new float[t][m];

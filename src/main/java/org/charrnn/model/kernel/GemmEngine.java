@@ -135,10 +135,20 @@ public enum GemmEngine {
 
     /** OpenMP threads of the calling thread's own products (each thread has its own setting). */
     static void setThreadsOfThisThread(int threads) {
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        Native.OPS.setOmpNumThreads(threads);
     }
 
     static int threadsOfThisThread() {
-        return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+        return Native.OPS.ompGetMaxThreads();
+    }
+
+    /** ND4J's native library, whose OpenMP is the one oneDNN and OpenBLAS use too (loaded with ND4J's backend first). */
+    private static final class Native {
+        static final org.nd4j.nativeblas.NativeOps OPS;
+
+        static {
+            org.nd4j.linalg.factory.Nd4j.getBackend();
+            OPS = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        }
     }
 }

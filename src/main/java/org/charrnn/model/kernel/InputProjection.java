@@ -14,6 +14,12 @@ import java.util.Arrays;
  * Buffers are kept per shape. Not thread-safe: one per kernel.
  */
 public final class InputProjection {
+    /** C = op(A)·op(B): how the owning kernel multiplies (float32, or bf16 operands). */
+    public interface Multiply {
+        void apply(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c);
+    }
+
+    private final Multiply multiply;
     private int rows = -1;
     private int inputs = -1;
     private int width = -1;
@@ -24,6 +30,15 @@ public final class InputProjection {
     private float[] row;          // [width] scratch
     private float[] flat;         // [nIn·width] scratch: Wx as read
     private boolean oneHot;
+
+    public InputProjection(Multiply multiply) {
+        this.multiply = multiply;
+    }
+
+    /** A projection whose products are plain float32 ones. */
+    public InputProjection() {
+        this((a, ta, b, tb, c) -> Gemm.multiply(a, ta, Gemm.readable(b), tb, c, 1f, 0f));
+    }
 
     /**
      * gates [R, width] = x·Wx + b, where b's first {@code width} values are the input-side bias and x
@@ -53,7 +68,7 @@ public final class InputProjection {
             }
             for (int i = 0; i < r; i++) gatesBuf.put(i * w, table[codes[i]], 0, w);
         } else {
-            Gemm.multiply(x, false, FloatArrays.contiguous(wx), false, gates, 1f, 0f);
+            multiply.apply(x, false, FloatArrays.contiguous(wx), false, gates);
             for (int i = 0; i < r; i++) {
                 gatesBuf.get(i * w, row, 0, w);
                 for (int k = 0; k < w; k++) row[k] += bias[k];
@@ -75,7 +90,7 @@ public final class InputProjection {
     /** dWx = xᵀ·dG for the x of the last forward, dG [R, width]. */
     public void weightGradient(INDArray x, INDArray dGates, INDArray dWx) {
         if (!oneHot) {
-            Gemm.multiply(x, true, dGates, false, dWx, 1f, 0f);
+            multiply.apply(x, true, dGates, false, dWx);
             return;
         }
         int w = width;
@@ -92,7 +107,7 @@ public final class InputProjection {
 
     /** dx [R, nIn] = dG·Wxᵀ. */
     public void inputGradient(INDArray dGates, INDArray wx, INDArray dx) {
-        Gemm.multiply(dGates, false, FloatArrays.contiguous(wx), true, dx, 1f, 0f);
+        multiply.apply(dGates, false, FloatArrays.contiguous(wx), true, dx);
     }
 
     private void ensure(int r, int nIn, int w) {

@@ -20,6 +20,16 @@ public final class KernelChoice {
         return dataType == DataType.FLOAT && ours();
     }
 
+    /**
+     * Why bf16 products (model.precision: bf16) cannot run here, or null when they can: they need
+     * oneDNN with a bf16 product for this CPU (AVX512_BF16, or AVX-512 where oneDNN emulates it).
+     */
+    public static String whyNoBf16() {
+        if (GemmEngine.current() != GemmEngine.ONEDNN) return "it needs oneDNN, and products here run on " + GemmEngine.current().label();
+        if (!Bf16Matmul.available()) return "oneDNN has no bf16 product for this CPU (" + GemmEngine.ONEDNN.describe() + ")";
+        return null;
+    }
+
     /** Our code on the CPU backend (any precision), unless the reference is forced. */
     public static boolean ours() {
         return Nd4j.getBackend().getClass().getName().contains(".cpu.") && !"reference".equals(System.getProperty(PROPERTY, ""));

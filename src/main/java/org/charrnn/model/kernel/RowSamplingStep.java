@@ -79,4 +79,14 @@ public abstract class RowSamplingStep implements SamplingStep {
     public void reset() {
         java.util.Arrays.fill(h, 0f);
     }
+
+    @Override
+    public float[] saveState() {
+        return h.clone();
+    }
+
+    @Override
+    public void restoreState(float[] state) {
+        System.arraycopy(state, 0, h, 0, n);
+    }
 }

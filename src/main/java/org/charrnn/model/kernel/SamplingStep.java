@@ -31,6 +31,12 @@ public interface SamplingStep {
     /** Zero state. */
     void reset();
 
+    /** A copy of the whole recurrent state (h, and c for an LSTM), for {@link #restoreState}. */
+    float[] saveState();
+
+    /** Makes a state {@link #saveState} returned (of this layer's kind and size) the current one. */
+    void restoreState(float[] state);
+
     /** A cell with its own zero state sharing this one's weights (read-only): one per concurrent caller. */
     SamplingStep fresh();
 }

@@ -17,11 +17,13 @@ import java.util.Map;
  * [{@link #firstElement}, {@link #endElement}), and calls {@link #stepProduct} for its rows.
  */
 public abstract class TrainingKernel implements RecurrentKernel {
+    /** True when products read bfloat16 copies of their operands (float32 results and everything else). */
+    private final boolean bf16;
     protected int time = -1;
     protected int batch = -1;
     protected int inputs = -1;
     protected int units = -1;
-    protected final InputProjection projection = new InputProjection();
+    protected final InputProjection projection = new InputProjection(this::product);
     protected INDArray hidden;          // [(T+1)·B, n]
     protected INDArray previousHidden;  // blocks 0..T-1: h_{t-1} of every step, for dWr = Hprevᵀ·dG
     protected INDArray outputHidden;    // blocks 1..T as [T, B, n]: the layer's output
@@ -31,6 +33,27 @@ public abstract class TrainingKernel implements RecurrentKernel {
     private int parts = 1;
     /** Each group's own pointers to the matrices of its products (a pointer's position is moved per call). */
     private final Map<Integer, Map<INDArray, FloatPointer>> pointers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** bf16 only: copies of our own float buffers (kept current as rows are written) and of this pass's weights and input. */
+    private final Map<INDArray, Bf16Rows> mirrors = new IdentityHashMap<>();
+    private final Map<INDArray, Bf16Rows> passCopies = new IdentityHashMap<>();
+    private final Map<INDArray, Bf16Rows> passTransposed = new IdentityHashMap<>();
+    /** bf16 only: each group's (and the calling thread's, key -1) matmul primitives by shape, and conversion scratch. */
+    private final Map<Integer, Map<String, Bf16Matmul>> matmuls = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, short[]> shortScratch = new java.util.concurrent.ConcurrentHashMap<>();
+    private float[] floatScratch = new float[0];
+    private short[] wholeScratch = new short[0];
+    private INDArray lastInput;
+    private INDArray lastInputRows;
+    private Bf16Rows inputCopy; // bf16: the input rows, converted once per new input
+
+    protected TrainingKernel() {
+        this(false);
+    }
+
+    /** A kernel whose products read bfloat16 copies of their operands ({@code model.precision: bf16}). */
+    protected TrainingKernel(boolean bf16) {
+        this.bf16 = bf16;
+    }
 
     /** Sizes every buffer for this segment shape; nothing happens while the shape stays the same. */
     protected final void ensureBuffers(int t, int bs, int nIn, int n) {
@@ -43,7 +66,21 @@ public abstract class TrainingKernel implements RecurrentKernel {
         previousHidden = FloatArrays.rows(hidden, 0, (long) t * bs);
         outputHidden = FloatArrays.rows(hidden, bs, (long) t * bs).reshape('c', t, bs, n);
         recurrentTransposed = null;
+        mirrors.clear();
+        matmuls.clear();
         allocate(t, bs, nIn, n);
+        if (bf16) {
+            Bf16Rows h = mirror(hidden);
+            mirrors.put(previousHidden, h); // rows 0..T·B−1 of the same copy
+        }
+    }
+
+    /** bf16: a copy of one of our own float matrices, kept current by {@link #putRow}; f32: nothing. */
+    protected final Bf16Rows mirror(INDArray own) {
+        if (!bf16) return null;
+        Bf16Rows m = new Bf16Rows(own.rows(), own.columns());
+        mirrors.put(own, m);
+        return m;
     }
 
     /** The cell's own buffers for a new segment shape (the shape fields are already set). */
@@ -56,9 +93,46 @@ public abstract class TrainingKernel implements RecurrentKernel {
         }
     }
 
-    /** x as [T·B, nIn] rows (or [T·B, 1] character indices). */
+    /** x as [T·B, nIn] rows (or [T·B, 1] character indices); the same view for the same x (forward, then backward). */
     protected final INDArray inputRows(INDArray x) {
-        return FloatArrays.contiguous(x).reshape('c', (long) x.size(0) * x.size(1), x.size(2));
+        if (x != lastInput) {
+            lastInput = x;
+            lastInputRows = FloatArrays.contiguous(x).reshape('c', (long) x.size(0) * x.size(1), x.size(2));
+            inputCopy = null;
+        }
+        return lastInputRows;
+    }
+
+    /**
+     * Starts a forward or backward pass over these weights (and the layer's input): with bf16
+     * products, converts them once for the pass; with float32, nothing.
+     */
+    protected final void beginPass(INDArray... operands) {
+        passCopies.clear();
+        passTransposed.clear();
+        if (!bf16) return;
+        for (INDArray m : operands) if (m != null && m.columns() > 1) passCopies.put(m, converted(m, false));
+    }
+
+    /** Block 0 of the hidden states (what step 0 multiplies by Wr): the carried h0. */
+    protected final void setInitialHidden(INDArray h0) {
+        FloatArrays.rows(hidden, 0, batch).assign(h0);
+        if (bf16) {
+            int m = batch * units;
+            if (floatScratch.length < m) floatScratch = new float[m];
+            FloatArrays.read(h0, floatScratch, 0, m);
+            mirrors.get(hidden).put(0, floatScratch, 0, m, scratch(-1, m));
+        }
+    }
+
+    /**
+     * Writes {@code len} floats of {@code src} from {@code from} into {@code target} (one of our own
+     * C-order buffers) at element {@code offset}, through {@code view} (that buffer's floats, the
+     * calling group's own view); with bf16 products also into its bf16 copy.
+     */
+    protected final void putRow(int p, java.nio.FloatBuffer view, INDArray target, long offset, float[] src, int from, int len) {
+        view.put((int) offset, src, from, len);
+        if (bf16) mirrors.get(target).put(offset, src, from, len, scratch(p, len));
     }
 
     /** Runs {@code group.accept(p)} for each group of streams at once; returns when all are done. */
@@ -95,12 +169,79 @@ public abstract class TrainingKernel implements RecurrentKernel {
         Map<INDArray, FloatPointer> mine = pointers.computeIfAbsent(p, k -> new IdentityHashMap<>());
         long k = a.columns();
         long n = b.columns();
+        FloatPointer cp = mine.computeIfAbsent(c, Gemm::pointer);
+        if (bf16) {
+            matmul(p, rows, k, n, k, false, n, c.columns(), beta != 0).run(mirrors.get(a).at(aRow * k), passCopies.get(b).at(0),
+                    new FloatPointer(cp).position(cRow * c.columns()));
+            return;
+        }
         Gemm.multiply(mine.computeIfAbsent(a, Gemm::pointer), aRow * k, k, false, mine.computeIfAbsent(b, Gemm::pointer), 0, n, false,
-                mine.computeIfAbsent(c, Gemm::pointer), cRow * c.columns(), c.columns(), rows, n, k, 1f, beta);
+                cp, cRow * c.columns(), c.columns(), rows, n, k, 1f, beta);
+    }
+
+    /**
+     * A product over the whole segment on the calling thread, C = op(A)·op(B), every operand one of
+     * our own buffers (or a view of its first rows), this pass's input rows, or this pass's weights.
+     */
+    protected final void product(INDArray a, boolean ta, INDArray b, boolean tb, INDArray c) {
+        if (!bf16) {
+            Gemm.multiply(a, ta, b, tb, c, 1f, 0f);
+            return;
+        }
+        Bf16Rows am = operand(a, ta);
+        Bf16Rows bm = operand(b, tb);
+        long m = ta ? a.columns() : a.rows();
+        long k = ta ? a.rows() : a.columns();
+        long n = tb ? b.rows() : b.columns();
+        // A transposed is read in place (its row length is A's width); B transposed is a transposed copy.
+        matmul(-1, m, k, n, a.columns(), ta, n, c.columns(), false).run(am.at(0), bm.at(0), Gemm.pointer(Gemm.readable(c)));
+    }
+
+    /** The bf16 operand for a matrix: a copy of our own, this pass's (transposed when asked), or the input converted now. */
+    private Bf16Rows operand(INDArray m, boolean transposed) {
+        if (m == lastInputRows) {
+            if (inputCopy == null) inputCopy = converted(m, false);
+            return inputCopy; // read in place, transposed or not
+        }
+        Bf16Rows own = mirrors.get(m);
+        if (own != null) return own;
+        return transposed ? passTransposed.computeIfAbsent(m, x -> converted(x, true))
+                : passCopies.computeIfAbsent(m, x -> converted(x, false));
+    }
+
+    private Bf16Rows converted(INDArray m, boolean transposed) {
+        int n = (int) m.length();
+        if (floatScratch.length < n) floatScratch = new float[n];
+        if (wholeScratch.length < n) wholeScratch = new short[n];
+        INDArray c = FloatArrays.contiguous(m);
+        if (!transposed) {
+            Bf16Rows r = new Bf16Rows(m.rows(), m.columns());
+            r.putAll(c, floatScratch, wholeScratch);
+            return r;
+        }
+        Bf16Rows r = new Bf16Rows(m.columns(), m.rows());
+        r.putTransposed(c, floatScratch, wholeScratch);
+        return r;
+    }
+
+    private Bf16Matmul matmul(int p, long m, long k, long n, long lda, boolean ta, long ldb, long ldc, boolean accumulate) {
+        String key = m + " " + k + " " + n + " " + lda + " " + ta + " " + ldb + " " + ldc + " " + accumulate;
+        return matmuls.computeIfAbsent(p, x -> new java.util.HashMap<>())
+                .computeIfAbsent(key, x -> new Bf16Matmul(m, k, n, lda, ta, ldb, ldc, accumulate));
+    }
+
+    private short[] scratch(int p, int len) {
+        short[] s = shortScratch.get(p);
+        if (s == null || s.length < len) {
+            s = new short[Math.max(len, units * 4)];
+            shortScratch.put(p, s);
+        }
+        return s;
     }
 
     /** Wrᵀ as a C-order [G·n, n] matrix, refreshed from {@code wr} (the weights of this segment). */
     protected final INDArray recurrentTransposed(INDArray wr) {
+        if (bf16) return wr.transpose(); // the pass converts it transposed (beginPass), no float copy needed
         int rows = (int) wr.rows();
         int cols = (int) wr.columns();
         if (recurrentTransposed == null) {

@@ -246,12 +246,12 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
     }
 
     private RecurrentKernel trainingKernel() {
-        if (trainingKernel == null) trainingKernel = layerConf().newKernel(dataType);
+        if (trainingKernel == null) trainingKernel = layerConf().newKernel(dataType, true);
         return trainingKernel;
     }
 
     private RecurrentKernel inferenceKernel() {
-        if (inferenceKernel == null) inferenceKernel = layerConf().newKernel(dataType);
+        if (inferenceKernel == null) inferenceKernel = layerConf().newKernel(dataType, false);
         return inferenceKernel;
     }
 

@@ -28,6 +28,8 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
     private boolean backpropToInput = true;
     /** True when the input is characters as indices [B, 1, T] rather than one-hot rows [B, nIn, T]. */
     private boolean readsIndices = false;
+    /** True when training products read bfloat16 copies of their operands (model.precision: bf16). */
+    private boolean bf16 = false;
 
     protected RecurrentLayerConfig() {
     }
@@ -37,6 +39,7 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
         this.initRange = b.initRange;
         this.backpropToInput = b.backpropToInput;
         this.readsIndices = b.readsIndices;
+        this.bf16 = b.bf16;
     }
 
     /** The cell's name as configs spell it: lstm, gru, rnn. */
@@ -51,8 +54,11 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
     /** State arrays carried from step to step: {h} or {h, c}. */
     public abstract String[] stateNames();
 
-    /** A kernel for one layer in this data type (see {@link KernelChoice}). */
-    public abstract RecurrentKernel newKernel(DataType dataType);
+    /**
+     * A kernel for one layer in this data type (see {@link KernelChoice}); for training, its products
+     * in bf16 when this layer asks for it (inference always multiplies in the data type).
+     */
+    public abstract RecurrentKernel newKernel(DataType dataType, boolean training);
 
     /** A single-step inference cell holding copies of the given parameters. */
     public abstract SamplingStep newSamplingStep(INDArray wx, INDArray wr, INDArray b);
@@ -91,6 +97,14 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
         return readsIndices;
     }
 
+    public boolean isBf16() {
+        return bf16;
+    }
+
+    public void setBf16(boolean bf16) {
+        this.bf16 = bf16;
+    }
+
     public void setReadsIndices(boolean readsIndices) {
         this.readsIndices = readsIndices;
     }
@@ -99,12 +113,12 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
     public boolean equals(Object o) {
         return o != null && o.getClass() == getClass() && super.equals(o)
                 && ((RecurrentLayerConfig) o).initRange == initRange && ((RecurrentLayerConfig) o).backpropToInput == backpropToInput
-                && ((RecurrentLayerConfig) o).readsIndices == readsIndices;
+                && ((RecurrentLayerConfig) o).readsIndices == readsIndices && ((RecurrentLayerConfig) o).bf16 == bf16;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + Double.hashCode(initRange) * 17 + (backpropToInput ? 1 : 0) + (readsIndices ? 2 : 0);
+        return 31 * super.hashCode() + Double.hashCode(initRange) * 17 + (backpropToInput ? 1 : 0) + (readsIndices ? 2 : 0) + (bf16 ? 4 : 0);
     }
 
     @Override
@@ -121,6 +135,14 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
         private double initRange = 0.08;
         private boolean backpropToInput = true;
         private boolean readsIndices = false;
+        private boolean bf16 = false;
+
+        /** Training products with bfloat16 operands (model.precision: bf16). */
+        @SuppressWarnings("unchecked")
+        public T bf16(boolean v) {
+            this.bf16 = v;
+            return (T) this;
+        }
 
         @SuppressWarnings("unchecked")
         public T initRange(double v) {

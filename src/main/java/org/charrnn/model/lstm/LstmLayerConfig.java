@@ -47,8 +47,8 @@ public class LstmLayerConfig extends RecurrentLayerConfig {
     }
 
     @Override
-    public RecurrentKernel newKernel(DataType dataType) {
-        return KernelChoice.trainingKernel(dataType) ? new LstmTrainingKernel() : new LstmReferenceKernel();
+    public RecurrentKernel newKernel(DataType dataType, boolean training) {
+        return KernelChoice.trainingKernel(dataType) ? new LstmTrainingKernel(training && isBf16()) : new LstmReferenceKernel();
     }
 
     @Override

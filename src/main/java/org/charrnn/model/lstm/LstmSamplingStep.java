@@ -64,4 +64,17 @@ final class LstmSamplingStep extends RowSamplingStep {
         super.reset();
         java.util.Arrays.fill(c, 0f);
     }
+
+    @Override
+    public float[] saveState() {
+        float[] s = java.util.Arrays.copyOf(h, 2 * n);
+        System.arraycopy(c, 0, s, n, n);
+        return s;
+    }
+
+    @Override
+    public void restoreState(float[] state) {
+        System.arraycopy(state, 0, h, 0, n);
+        System.arraycopy(state, n, c, 0, n);
+    }
 }

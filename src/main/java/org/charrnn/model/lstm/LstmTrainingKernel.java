@@ -38,6 +38,14 @@ import static org.charrnn.model.kernel.FloatArrays.write;
  * Not thread-safe: one instance per layer.
  */
 public final class LstmTrainingKernel extends TrainingKernel {
+    public LstmTrainingKernel() {
+        this(false);
+    }
+
+    /** With {@code bf16}, the products read bfloat16 copies of their operands (model.precision: bf16). */
+    public LstmTrainingKernel(boolean bf16) {
+        super(bf16);
+    }
 
     private INDArray gates;         // [T·B, 4n]: pre-activations (product target), rows i|f|g|o
     private INDArray gateGrads;     // [T·B, 4n]: dL/dz, rows i|f|g|o
@@ -69,8 +77,9 @@ public final class LstmTrainingKernel extends TrainingKernel {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             ensureBuffers(t, bs, (int) x.size(2), n);
             INDArray weights = contiguous(wr);
+            beginPass(weights);
             projection.forward(inputRows(x), wx, b, gates);
-            rows(hidden, 0, bs).assign(state0[0]);
+            setInitialHidden(state0[0]);
             read(state0[1], cell[0], 0, m);
             forEachGroup(p -> forwardSteps(p, weights));
             copyOutput(h);
@@ -109,7 +118,7 @@ public final class LstmTrainingKernel extends TrainingKernel {
             for (int k = lo; k < hi; k++) cNow[k] = f[k] * cPrev[k] + i[k] * cg[k];
             for (int k = lo; k < hi; k++) tc[k] = FloatActivations.tanh(cNow[k]);
             for (int k = lo; k < hi; k++) hn[k] = o[k] * tc[k];
-            hiddenBuf.put((step + 1) * m + lo, hn, lo, hi - lo);
+            putRow(p, hiddenBuf, hidden, (long) (step + 1) * m + lo, hn, lo, hi - lo);
         }
     }
 
@@ -122,6 +131,7 @@ public final class LstmTrainingKernel extends TrainingKernel {
         requireLastSegment(x, dLdh);
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             INDArray wrT = recurrentTransposed(contiguous(wr));
+            beginPass(wrT);
             INDArray outputGrad = contiguous(dLdh);
             java.util.Arrays.fill(dh, 0f);
             java.util.Arrays.fill(dcNext, 0f);
@@ -129,7 +139,7 @@ public final class LstmTrainingKernel extends TrainingKernel {
             forEachGroup(p -> backwardSteps(p, outputGrad, wrT));
             for (int q = 0; q < 4; q++) sumOverStreams(biasRows[q], bs, n, biasGrad, q * n);
             projection.weightGradient(inputRows(x), gateGrads, dWx);
-            Gemm.multiply(previousHidden, true, gateGrads, false, dWr, 1f, 0f);
+            product(previousHidden, true, gateGrads, false, dWr);
             write(db, biasGrad, 0, 4 * n);
             if (dx != null) projection.inputGradient(gateGrads, wx, dx.reshape('c', (long) t * bs, inputs));
         }
@@ -167,7 +177,7 @@ public final class LstmTrainingKernel extends TrainingKernel {
             }
             for (int r = r0; r < r1; r++) {
                 int row = (step * bs + r) * g;
-                for (int q = 0; q < 4; q++) gradBuf.put(row + q * n, dz[q], r * n, n);
+                for (int q = 0; q < 4; q++) putRow(p, gradBuf, gateGrads, row + q * n, dz[q], r * n, n);
             }
             if (step > 0) {
                 // dh for the step before: dZ_t · Wrᵀ. The carried h0 is a constant: no gradient into it.
@@ -182,6 +192,7 @@ public final class LstmTrainingKernel extends TrainingKernel {
         int m = bs * n;
         gates = Nd4j.createUninitialized(DataType.FLOAT, (long) t * bs, 4L * n);
         gateGrads = Nd4j.createUninitialized(DataType.FLOAT, (long) t * bs, 4L * n);
+        mirror(gateGrads);
         recurrentGrad = Nd4j.createUninitialized(DataType.FLOAT, bs, n);
         in = new float[t][m];
         forget = new float[t][m];

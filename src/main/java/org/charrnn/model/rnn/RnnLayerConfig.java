@@ -44,8 +44,8 @@ public class RnnLayerConfig extends RecurrentLayerConfig {
     }
 
     @Override
-    public RecurrentKernel newKernel(DataType dataType) {
-        return KernelChoice.trainingKernel(dataType) ? new RnnTrainingKernel() : new RnnReferenceKernel();
+    public RecurrentKernel newKernel(DataType dataType, boolean training) {
+        return KernelChoice.trainingKernel(dataType) ? new RnnTrainingKernel(training && isBf16()) : new RnnReferenceKernel();
     }
 
     @Override

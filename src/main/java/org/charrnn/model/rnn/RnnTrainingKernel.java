@@ -29,6 +29,14 @@ import static org.charrnn.model.kernel.FloatArrays.write;
  * Not thread-safe: one per layer.
  */
 public final class RnnTrainingKernel extends TrainingKernel {
+    public RnnTrainingKernel() {
+        this(false);
+    }
+
+    /** With {@code bf16}, the products read bfloat16 copies of their operands (model.precision: bf16). */
+    public RnnTrainingKernel(boolean bf16) {
+        super(bf16);
+    }
 
     private INDArray preActivations;  // [T·B, n]: x·Wx + b, then + h·Wr (the product target)
     private INDArray grads;           // [T·B, n]: dL/da
@@ -50,8 +58,9 @@ public final class RnnTrainingKernel extends TrainingKernel {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             ensureBuffers(t, bs, (int) x.size(2), n);
             INDArray weights = contiguous(wr);
+            beginPass(weights);
             projection.forward(inputRows(x), wx, b, preActivations);
-            rows(hidden, 0, bs).assign(state0[0]);
+            setInitialHidden(state0[0]);
             read(state0[0], h0, 0, m);
             if (bs == 1) {
                 oneStream.load(weights);
@@ -79,7 +88,7 @@ public final class RnnTrainingKernel extends TrainingKernel {
             stepProduct(p, hidden, (long) step * bs + r0, wr, preActivations, (long) step * bs + r0, r1 - r0, 1f);
             pre.get(step * m + lo, hNow, lo, hi - lo);
             FloatActivations.tanhInPlace(hNow, lo, hi);
-            hiddenBuf.put((step + 1) * m + lo, hNow, lo, hi - lo);
+            putRow(p, hiddenBuf, hidden, (long) (step + 1) * m + lo, hNow, lo, hi - lo);
         }
     }
 
@@ -93,7 +102,7 @@ public final class RnnTrainingKernel extends TrainingKernel {
             pre.get(step * n, hNow, 0, n);
             oneStream.multiplyAdd(step == 0 ? h0 : h[step - 1], hNow);
             FloatActivations.tanhInPlace(hNow, 0, n);
-            hiddenBuf.put((step + 1) * n, hNow, 0, n);
+            putRow(0, hiddenBuf, hidden, (long) (step + 1) * n, hNow, 0, n);
         }
     }
 
@@ -112,11 +121,12 @@ public final class RnnTrainingKernel extends TrainingKernel {
                 backwardSteps(0, outputGrad, null);
             } else {
                 INDArray wrT = recurrentTransposed(contiguous(wr));
+                beginPass(wrT);
                 forEachGroup(p -> backwardSteps(p, outputGrad, wrT));
             }
             sumOverStreams(biasRows, bs, n, biasGrad, 0);
             projection.weightGradient(inputRows(x), grads, dWx);
-            Gemm.multiply(previousHidden, true, grads, false, dWr, 1f, 0f);
+            product(previousHidden, true, grads, false, dWr);
             write(db, biasGrad, 0, n);
             if (dx != null) projection.inputGradient(grads, wx, dx.reshape('c', (long) t * bs, inputs));
         }
@@ -139,7 +149,7 @@ public final class RnnTrainingKernel extends TrainingKernel {
             dLdhBuf.get(step * m + lo, d, lo, hi - lo);
             for (int k = lo; k < hi; k++) d[k] = (d[k] + dh[k]) * (1f - hNow[k] * hNow[k]);
             for (int k = lo; k < hi; k++) acc[k] += d[k];
-            gradBuf.put(step * m + lo, d, lo, hi - lo);
+            putRow(p, gradBuf, grads, (long) step * m + lo, d, lo, hi - lo);
             if (step > 0) {
                 // The carried h0 is a constant: no gradient flows into it.
                 if (wrT == null) {
@@ -158,6 +168,7 @@ public final class RnnTrainingKernel extends TrainingKernel {
         long rowsTotal = (long) t * bs;
         preActivations = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, n);
         grads = Nd4j.createUninitialized(DataType.FLOAT, rowsTotal, n);
+        mirror(grads);
         recurrentGrad = Nd4j.createUninitialized(DataType.FLOAT, bs, n);
         h = new float[t][m];
         h0 = new float[m];

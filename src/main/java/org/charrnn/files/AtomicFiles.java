@@ -1,4 +1,4 @@
-package org.charrnn.checkpoint;
+package org.charrnn.files;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package org.charrnn.bench;
+package org.charrnn.cli;
 
 import org.charrnn.model.kernel.GemmEngine;
 import org.nd4j.linalg.factory.Nd4j;
@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Prints which kernels this process gets: run by bench as a child with OPENBLAS_VERBOSE=2, so that
  * OpenBLAS names the core it loaded ("Core: Haswell") beside the engine of our products.
  */
-public final class KernelProbe {
+final class KernelProbe {
     private KernelProbe() {}
 
     public static void main(String[] args) {
