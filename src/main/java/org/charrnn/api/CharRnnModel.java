@@ -74,9 +74,9 @@ public final class CharRnnModel {
                 + " characters, " + file + "]";
     }
 
-    /** The text the model was trained on (data.input of its config), whose splits {@link #scoreSplit} scores. */
-    public Path trainingText() {
-        return Path.of(checkpoint.config().data().input());
+    /** The text the model was trained on (data.input of its config: files or directories), whose splits {@link #scoreSplit} scores. */
+    public List<Path> trainingText() {
+        return checkpoint.config().data().input().stream().map(Path::of).toList();
     }
 
     /** The characters the model knows, in index order (each one code point). */
@@ -144,6 +144,11 @@ public final class CharRnnModel {
      * otherwise such characters are an {@link InvalidRequestException} on field "file" that lists them.
      */
     public Score score(Path textFile, boolean skipUnknown, BiConsumer<Integer, Integer> progress) {
+        return score(textFile, skipUnknown, Long.MAX_VALUE, progress);
+    }
+
+    /** As {@link #score(Path, boolean, BiConsumer)}, scoring only the file's first {@code maxChars} characters. */
+    public Score score(Path textFile, boolean skipUnknown, long maxChars, BiConsumer<Integer, Integer> progress) {
         Corpus corpus;
         try {
             corpus = Corpus.load(textFile, vocabulary, skipUnknown);
@@ -155,17 +160,22 @@ public final class CharRnnModel {
             throw new CharRnnException(e.getMessage(), e);
         }
         if (corpus.length() < 2) throw new InvalidRequestException("file", textFile + " has fewer than 2 characters to score");
-        return score(corpus, new Region(0, corpus.length()), progress);
+        return score(corpus, new Region(0, Math.min(corpus.length(), maxChars)), progress);
     }
 
     /** Scores a split (train, val or test) of the text the model was trained on, cut as training cut it. */
     public Score scoreSplit(String split, BiConsumer<Integer, Integer> progress) {
+        return scoreSplit(split, Long.MAX_VALUE, progress);
+    }
+
+    /** As {@link #scoreSplit(String, BiConsumer)}, scoring only the split's first {@code maxChars} characters. */
+    public Score scoreSplit(String split, long maxChars, BiConsumer<Integer, Integer> progress) {
         if (!Set.of("train", "val", "test").contains(split)) {
             throw new InvalidRequestException("split", "'" + split + "' is not allowed; expected one of val, test, train");
         }
         RunConfig config = checkpoint.config();
-        Path text = trainingText();
-        Corpus corpus = loadText(text);
+        String text = config.data().inputShown();
+        Corpus corpus = loadText(org.charrnn.data.CorpusSource.of(config.data()));
         Splits splits = Splits.of(config.data(), corpus.length());
         Region region = switch (split) {
             case "test" -> splits.test();
@@ -177,7 +187,7 @@ public final class CharRnnModel {
                     + " (data.train_frac %s and data.val_frac %s leave it %d)", split, text, config.data().trainFrac(),
                     config.data().valFrac(), region.length()));
         }
-        return score(corpus, region, progress);
+        return score(corpus, new Region(region.start(), Math.min(region.length(), maxChars)), progress);
     }
 
     /** True when {@link #trace} can run: the network is our one-hot recurrent cells (not DL4J's, no embedding). */
@@ -211,9 +221,9 @@ public final class CharRnnModel {
         return new Score(loss.natsPerChar(), loss.characters());
     }
 
-    private Corpus loadText(Path text) {
+    private Corpus loadText(org.charrnn.data.CorpusSource text) {
         try {
-            return Corpus.load(text, vocabulary);
+            return Corpus.load(text, vocabulary, checkpoint.config().data().skipUnknown());
         } catch (DataException e) {
             throw new CharRnnException(e.getMessage(), e);
         }

@@ -47,7 +47,7 @@ public final class OurBenchmark {
         int[] cps = new int[BenchModel.VOCAB];
         for (int i = 0; i < cps.length; i++) cps[i] = 32 + i;
         Vocabulary v = new Vocabulary(cps);
-        CodeArray codes = CodeArray.allocate(length, v.size());
+        CodeArray.Heap codes = CodeArray.allocate(length, v.size());
         SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < length; i++) codes.set(i, r.nextInt(v.size()));
         return new Corpus(v, codes);
@@ -66,7 +66,7 @@ public final class OurBenchmark {
             graph = graph(m, text.vocabulary().size());
             step = new TrainingStep(graph);
             carried = CarriedState.of(graph);
-            int length = Math.min(text.length(), m.batch() * m.seqLength() * 20 + 1);
+            long length = Math.min(text.length(), m.batch() * m.seqLength() * 20L + 1);
             StreamLayout layout = new StreamLayout(new Region(0, length), m.batch(), m.seqLength(), false);
             Corpus corpus = text;
             CharacterIterator it = new CharacterIterator(corpus, layout, GraphFactory.encoding(graph), DataType.FLOAT);

@@ -28,7 +28,7 @@ public final class SpeedBenchmark {
 
     /** Receives the figures as they are measured. */
     public interface Report {
-        void text(String description, int length, int distinct);
+        void text(String description, long length, int distinct);
 
         /** 2048³ float products per library, GFLOP/s: the best is the peak the fractions refer to. */
         void peaks(Map<String, Double> gflopsByLibrary);

@@ -240,7 +240,7 @@ final class BenchCommand extends Command {
     /** The speed benchmark's figures as lines, and a table of the best figures at the end. */
     private record Printed(PrintStream out, int rounds, double seconds) implements SpeedBenchmark.Report {
         @Override
-        public void text(String description, int length, int distinct) {
+        public void text(String description, long length, int distinct) {
             out.printf(Locale.ROOT, "text: %s, %,d characters, %,d distinct%n", description, length, distinct);
         }
 
@@ -348,7 +348,7 @@ final class BenchCommand extends Command {
     private static int epoch(Path config, int rounds, TorchPeer peer, PrintStream out) throws IOException, InterruptedException {
         Path launcher = Path.of("charrnn").toAbsolutePath();
         if (!Files.isExecutable(launcher)) throw new UsageException("bench: --epoch: run bench from the repository root (./charrnn not found)");
-        Path text = Path.of(org.charrnn.config.ConfigLoader.load(config, List.of()).data().input());
+        Path text = Path.of(org.charrnn.config.ConfigLoader.load(config, List.of()).data().input().get(0));
         if (!Files.isRegularFile(text)) {
             throw new UsageException("bench: --epoch: " + text + " (data.input of " + config + ") not found; train once to fetch it");
         }

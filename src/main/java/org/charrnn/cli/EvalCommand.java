@@ -24,7 +24,7 @@ final class EvalCommand extends Command {
 
     @Override
     String usage() {
-        return "eval CKPT [--split val|test|train | --file TEXT [--skip-unknown]]";
+        return "eval CKPT [--split val|test|train | --file TEXT [--skip-unknown]] [--max-chars N]";
     }
 
     @Override
@@ -37,7 +37,9 @@ final class EvalCommand extends Command {
         return new Options()
                 .addOption(Option.builder().longOpt("split").hasArg().argName("SPLIT").desc("val (default), test or train").build())
                 .addOption(Option.builder().longOpt("file").hasArg().argName("FILE").desc("evaluate on this UTF-8 file instead").build())
-                .addOption(Option.builder().longOpt("skip-unknown").desc("with --file: drop characters the model does not know").build());
+                .addOption(Option.builder().longOpt("skip-unknown").desc("with --file: drop characters the model does not know").build())
+                .addOption(Option.builder().longOpt("max-chars").hasArg().argName("N")
+                        .desc("score only the first N characters (a split of a huge text takes hours whole)").build());
     }
 
     @Override
@@ -51,6 +53,8 @@ final class EvalCommand extends Command {
         if (!split.equals("val") && !split.equals("test") && !split.equals("train")) {
             throw new UsageException("--split: '" + split + "' is not allowed; expected one of val, test, train");
         }
+        long maxChars = cmd.hasOption("max-chars") ? longOption(cmd, "max-chars", 0) : Long.MAX_VALUE;
+        if (maxChars < 2) throw new UsageException("--max-chars: '" + cmd.getOptionValue("max-chars") + "' is not allowed; expected an integer >= 2");
         CharRnnModel model = CharRnnModel.load(file);
         Score score;
         String what;
@@ -65,15 +69,15 @@ final class EvalCommand extends Command {
                 Path text = Path.of(cmd.getOptionValue("file"));
                 what = text.toString();
                 try {
-                    score = model.score(text, cmd.hasOption("skip-unknown"), progress);
+                    score = model.score(text, cmd.hasOption("skip-unknown"), maxChars, progress);
                 } catch (InvalidRequestException e) {
                     throw new UsageException("eval: --file " + e.problem()
                             + (e.unknown().isEmpty() ? "" : " (drop them with --skip-unknown)"));
                 }
             } else {
-                what = "the " + split + " split of " + model.trainingText();
+                what = "the " + split + " split of " + String.join(", ", model.trainingText().stream().map(Path::toString).toList());
                 try {
-                    score = model.scoreSplit(split, progress);
+                    score = model.scoreSplit(split, maxChars, progress);
                 } catch (InvalidRequestException e) {
                     throw new UsageException("eval: " + e.problem() + "; use another --split or --file");
                 }

@@ -69,6 +69,9 @@ final class ProgressPrinter implements TrainingEvents {
                 r.layers() == 1 ? "" : "s", r.rnnSize(), r.dropout() > 0 ? ", dropout " + trim(r.dropout()) : "", r.parameters()));
         lines.add(String.format(Locale.ROOT, "data: vocabulary %,d; %,d train, %,d val, %,d test characters", r.vocabulary(),
                 r.trainChars(), r.valChars(), r.testChars()));
+        if (r.valScored() < r.valChars()) {
+            lines.add(String.format(Locale.ROOT, "validation: the first %,d val characters (train.val_chars)", r.valScored()));
+        }
         lines.add(String.format(Locale.ROOT, "epoch: %,d iterations of %,d characters; max_epochs %d = %,d iterations",
                 r.iterationsPerEpoch(), r.charsPerIteration(), r.maxEpochs(), r.totalIterations()));
         if (r.budgetSeconds() > 0) {

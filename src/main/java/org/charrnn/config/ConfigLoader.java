@@ -285,7 +285,7 @@ public final class ConfigLoader {
         requireKnown(key, "--set");
         String raw = override.substring(eq + 1);
         Key.Kind kind = ConfigSchema.get(key).kind();
-        if (kind == Key.Kind.STRING || kind == Key.Kind.PATH || kind == Key.Kind.ENUM) {
+        if (kind == Key.Kind.STRING || kind == Key.Kind.PATH || kind == Key.Kind.PATHS || kind == Key.Kind.ENUM) {
             given.put(key, TextNode.valueOf(raw)); // text as typed: no YAML reading of '#', '- ', ': ', yes or 040
             return;
         }
@@ -335,6 +335,21 @@ public final class ConfigLoader {
                     throw new ConfigException(bad + (node.isTextual() ? Suggestions.didYouMean(node.asText(), key.choices()) : ""));
                 }
                 return node.asText();
+            }
+            case PATHS -> {
+                List<String> paths = new java.util.ArrayList<>();
+                if (node.isArray()) {
+                    for (JsonNode e : node) {
+                        if (!e.isTextual() || e.asText().isBlank()) throw new ConfigException(bad);
+                        paths.add(homeExpanded(e.asText()));
+                    }
+                } else if (node.isTextual()) {
+                    if (!node.asText().isEmpty()) paths.add(homeExpanded(node.asText()));
+                } else {
+                    throw new ConfigException(bad);
+                }
+                if (paths.isEmpty()) throw new ConfigException(prefix + "an empty value is not allowed; expected " + key.allowed());
+                return List.copyOf(paths);
             }
             case DURATION -> {
                 if (node.isTextual() && node.asText().isBlank()) {

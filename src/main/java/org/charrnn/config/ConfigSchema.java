@@ -94,6 +94,7 @@ public final class ConfigSchema {
                 case STRING -> "text";
                 case BOOL -> "`true`, `false`";
                 case PATH -> "a path";
+                case PATHS -> "a path, or a list of paths";
                 case DURATION -> "`90s`, `10m`, `2h`, `1h30m`";
                 case ENUM -> "`" + String.join("`, `", k.choices()) + "`";
                 default -> k.allowed().replaceFirst("^an? (integer|number) in ", "");
@@ -126,6 +127,9 @@ public final class ConfigSchema {
         } else if (t == double.class) {
             kind = Key.Kind.DOUBLE;
             def = Double.parseDouble(s.value());
+        } else if (t == List.class) {
+            kind = Key.Kind.PATHS;
+            def = s.value().isEmpty() ? List.of() : List.of(s.value());
         } else if (t == boolean.class) {
             kind = Key.Kind.BOOL;
             def = Boolean.parseBoolean(s.value());

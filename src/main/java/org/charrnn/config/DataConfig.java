@@ -1,11 +1,18 @@
 package org.charrnn.config;
 
+import java.util.List;
+
 import static org.charrnn.config.Key.Fixed.DATA_ORDER;
 
 /** Where the text comes from and how it is split (test = what train and val leave). */
 public record DataConfig(
-        @Setting(value = "data/tinyshakespeare/input.txt", path = true,
-                help = "UTF-8 text to train on (the vocabulary is its distinct characters)") String input,
+        @Setting(value = "data/tinyshakespeare/input.txt",
+                help = "UTF-8 text to train on: a file, a directory (its files matching data.glob, in sorted order) or a"
+                        + " list of them; the vocabulary is the distinct characters of all") List<String> input,
+        @Setting(value = "**", help = "which files of a directory in data.input, relative to it: ** for all, **/*.c for C"
+                + " files (hidden files and directories are skipped)") String glob,
+        @Setting(value = "", help = "text put between two files (\"\\n\" for a newline, in double quotes); none by default")
+        String separator,
         @Setting(help = "where to fetch data.input from when it is missing") String downloadUrl,
         @Setting(help = "expected SHA-256 of the downloaded file") String sha256,
         @Setting(value = "0.95", min = 0, minOpen = true, max = 1, fixed = DATA_ORDER,
@@ -18,5 +25,10 @@ public record DataConfig(
 
     public boolean downloadable() {
         return !downloadUrl.isEmpty();
+    }
+
+    /** data.input as a person reads it: the path, or the paths joined with commas. */
+    public String inputShown() {
+        return String.join(", ", input);
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 public record Key(String name, Kind kind, Object defaultValue, double min, boolean minInclusive,
                   double max, boolean maxInclusive, List<String> choices, String help, Fixed fixed) {
 
-    public enum Kind { INT, LONG, DOUBLE, BOOL, STRING, ENUM, PATH, DURATION }
+    public enum Kind { INT, LONG, DOUBLE, BOOL, STRING, ENUM, PATH, PATHS, DURATION }
 
     /** What a checkpoint fixes: a resume refuses to change any of these, each with its own reason. */
     public enum Fixed {
@@ -41,6 +41,7 @@ public record Key(String name, Kind kind, Object defaultValue, double min, boole
             case ENUM -> "one of " + String.join(", ", choices);
             case STRING -> "a string";
             case PATH -> "a file path";
+            case PATHS -> "a file or directory path, or a YAML list of them";
             case DURATION -> "a duration such as 90s, 10m, 2h or 1h30m (0 for none)";
         };
     }
@@ -49,6 +50,7 @@ public record Key(String name, Kind kind, Object defaultValue, double min, boole
     public String shownDefault() {
         if (kind == Kind.DURATION) return (Long) defaultValue == 0 ? "none" : Durations.format((Long) defaultValue);
         if (defaultValue instanceof Double d) return fmt(d);
+        if (defaultValue instanceof java.util.List<?> l) return l.isEmpty() ? "none" : String.join(", ", l.stream().map(String::valueOf).toList());
         String s = String.valueOf(defaultValue);
         return s.isEmpty() ? "none" : s;
     }

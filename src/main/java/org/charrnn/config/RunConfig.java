@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.UncheckedIOException;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /** A fully resolved configuration: every key has a value, defaults included; {@code source} names its file in messages. */
@@ -30,7 +31,9 @@ public record RunConfig(@Setting(help = "run name; checkpoints go to models/<nam
             ObjectNode target = parts.length == 1 ? root : root.with(parts[0]);
             Key key = ConfigSchema.get(e.getKey());
             boolean duration = key != null && key.kind() == Key.Kind.DURATION && e.getValue() instanceof Long;
-            target.putPOJO(parts[parts.length - 1], duration ? Durations.format((Long) e.getValue()) : e.getValue());
+            Object v = duration ? Durations.format((Long) e.getValue()) : e.getValue();
+            if (v instanceof List<?> l && l.size() == 1) v = l.get(0); // one input reads back as the plain path it was
+            target.putPOJO(parts[parts.length - 1], v);
         }
         try {
             return yaml.writeValueAsString(root);

@@ -34,6 +34,8 @@ public record TrainConfig(
                 help = "random seed (weights, dropout, samples)") long seed,
         @Setting(value = "0", min = 0, help = "stop after this many validations without a new best; 0 = never") int patience,
         @Setting(value = "1000", min = 1, help = "validate and checkpoint every N iterations and at each epoch's end") int evalValEvery,
+        @Setting(value = "0", min = 0, help = "score at most this many characters (the start of the val split) at each"
+                + " validation, so a huge text validates in bounded time; 0 = the whole split") long valChars,
         @Setting(value = "1", min = 1, help = "progress line every N iterations (in a pipe)") int printEvery,
         @Setting(path = true, help = "where checkpoints go; default models/<name>") String checkpointDir,
         @Setting(value = "lstm", help = "checkpoint names: lm_<savefile>_epoch<e>_<loss>.zip") String savefile,

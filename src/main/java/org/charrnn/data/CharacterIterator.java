@@ -71,7 +71,7 @@ public class CharacterIterator implements DataSetIterator {
         float[] features = new float[batch * featureRows * len];
         float[] labels = new float[batch * labelRows * len];
         for (int b = 0; b < batch; b++) {
-            int base = layout.offset(b, t0);
+            long base = layout.offset(b, t0);
             for (int t = 0; t < len; t++) {
                 put(features, encoding.features(), featureRows, b, t, len, codes.get(base + t));
                 put(labels, encoding.labels(), labelRows, b, t, len, codes.get(base + t + 1));

@@ -9,12 +9,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * A text as vocabulary indices. Loading makes two passes over a memory-mapped file (find the
- * alphabet, then encode), so the heap holds only the compact {@link CodeArray}.
+ * A text as vocabulary indices. Loading makes two passes over its memory-mapped files (find the
+ * alphabet, then encode), so the heap holds at most the compact {@link CodeArray} of a small
+ * text, and nothing of a large one (its codes are a cached, mapped file).
  */
 public final class Corpus {
     private final Vocabulary vocabulary;
@@ -47,7 +49,7 @@ public final class Corpus {
             try {
                 java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
                 java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
-                for (int i = 0; i < codes.length(); i++) {
+                for (long i = 0; i < codes.length(); i++) {
                     if (buf.remaining() < 4) {
                         md.update(buf.array(), 0, buf.position());
                         buf.clear();
@@ -71,7 +73,7 @@ public final class Corpus {
         return codes;
     }
 
-    public int length() {
+    public long length() {
         return codes.length();
     }
 
@@ -100,63 +102,147 @@ public final class Corpus {
 
     /** As {@link #load(Path, Vocabulary)}, dropping the characters outside {@code given} when {@code skipUnknown}. */
     public static Corpus load(Path file, Vocabulary given, boolean skipUnknown) {
-        boolean skip = skipUnknown && given != null;
-        String name = file.toString();
-        if (Files.isDirectory(file)) throw new DataException(name + ": is a directory; expected a UTF-8 text file");
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw new DataException(name + ": not a regular file (a pipe or a device); expected a UTF-8 text file");
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size == 0) throw new DataException(name + ": the file is empty; expected UTF-8 text to train on");
-            if (size > Integer.MAX_VALUE - 8) {
-                throw new DataException(name + ": " + size + " bytes is more than the 2 GiB one corpus file may hold");
-            }
-            MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            String utf16 = utf16Guess(buf);
-            if (utf16 != null) {
-                throw new DataException(name + ": looks like " + utf16 + " text (a zero byte beside every character), which would"
-                        + " train on the zeros; convert it to UTF-8 first: iconv -f " + utf16 + " -t UTF-8");
-            }
-            BitSet seen = new BitSet();
-            int[] count = {0};
-            java.util.TreeMap<Integer, Long> dropped = new java.util.TreeMap<>();
-            Utf8Scanner.scan(buf, name, cp -> {
-                seen.set(cp);
-                if (!skip || given.indexOf(cp) >= 0) count[0]++;
-                else dropped.merge(cp, 1L, Long::sum);
-            });
-            if (count[0] == 0) {
-                throw new DataException(name + (skip ? ": none of its characters are in the model's vocabulary"
-                        : ": the file holds no characters (only a byte-order mark)"));
-            }
-            Vocabulary vocab = given != null ? given : new Vocabulary(seen.stream().toArray());
-            if (given != null && !skip) {
-                Set<Integer> unknown = new LinkedHashSet<>();
-                seen.stream().filter(cp -> given.indexOf(cp) < 0).forEach(unknown::add);
-                if (!unknown.isEmpty()) {
-                    throw new UnknownCharactersException(name + ": has characters the model's vocabulary lacks: "
-                            + Vocabulary.describe(unknown), unknown);
-                }
-            }
-            CodeArray codes = CodeArray.allocate(count[0], vocab.size());
-            int[] pos = {0};
-            Utf8Scanner.scan(buf, name, cp -> {
-                int index = vocab.indexOf(cp);
-                if (index >= 0) codes.set(pos[0]++, index);
-            });
-            return new Corpus(vocab, codes, java.util.Collections.unmodifiableMap(dropped));
-        } catch (InternalError e) {
-            // A mapped file cut short while it is read faults on the missing pages (SIGBUS) and the JVM reports it so.
-            throw new DataException(name + ": the file changed (it was cut short) while it was being read; read it again when"
-                    + " nothing is writing it");
-        } catch (NoSuchFileException e) {
-            throw new DataException(name + ": file not found");
-        } catch (AccessDeniedException e) {
-            throw new DataException(name + ": permission denied");
+        if (Files.isDirectory(file)) throw new DataException(file + ": is a directory; expected a UTF-8 text file");
+        return load(CorpusSource.file(file), given, skipUnknown);
+    }
+
+    /** Texts this large and larger are encoded once into a cached code file and memory-mapped, not held in the heap. */
+    static final long MAPPED_FROM = 64L << 20;
+    /** Lowers the threshold (tests use 0 to exercise the cache on small files). */
+    public static final String MAPPED_FROM_PROPERTY = "charrnn.corpus.mappedFrom";
+
+    /**
+     * Loads a corpus of one file or many: its vocabulary is the characters of them all (or
+     * {@code given}, whose missing characters are dropped when {@code skipUnknown} and an error
+     * otherwise). A small text is encoded into the heap; a large one into a cached code file beside
+     * the data, mapped, so that it loads at once the next time and never fills the heap.
+     */
+    public static Corpus load(CorpusSource source, Vocabulary given, boolean skipUnknown) {
+        List<Path> files = source.files();
+        String name = source.describe(files.size());
+        long bytes = 0;
+        try {
+            for (Path f : files) bytes += Files.size(f);
         } catch (IOException e) {
             throw new DataException(name + ": cannot read (" + e.getMessage() + ")");
         }
+        if (source.singleFile() && bytes == 0) throw new DataException(name + ": the file is empty; expected UTF-8 text to train on");
+        boolean skip = skipUnknown && given != null;
+        return bytes < Long.getLong(MAPPED_FROM_PROPERTY, MAPPED_FROM) ? inHeap(files, source.separator(), name, given, skip) : mapped(source, files, name, given, skip);
+    }
+
+    /** What a first pass over the text found. */
+    private record Census(BitSet seen, long kept, java.util.TreeMap<Integer, Long> dropped) {}
+
+    private static Census census(List<Path> files, String separator, Vocabulary given, boolean skip, TextReader.FileBytes bytes) {
+        BitSet seen = new BitSet();
+        long[] kept = {0};
+        java.util.TreeMap<Integer, Long> dropped = new java.util.TreeMap<>();
+        TextReader.read(files, separator, cp -> {
+            seen.set(cp);
+            if (!skip || given.indexOf(cp) >= 0) kept[0]++;
+            else dropped.merge(cp, 1L, Long::sum);
+        }, bytes);
+        return new Census(seen, kept[0], dropped);
+    }
+
+    /** The vocabulary the codes index: {@code given}, or the text's own; unknown characters refused unless skipped. */
+    private static Vocabulary vocabulary(Census c, Vocabulary given, boolean skip, String name, boolean single) {
+        if (given != null && !skip) {
+            Set<Integer> unknown = new LinkedHashSet<>();
+            c.seen().stream().filter(cp -> given.indexOf(cp) < 0).forEach(unknown::add);
+            if (!unknown.isEmpty()) {
+                throw new UnknownCharactersException(name + ": has characters the model's vocabulary lacks: "
+                        + Vocabulary.describe(unknown), unknown);
+            }
+        }
+        if (c.kept() == 0) {
+            throw new DataException(name + (skip ? ": none of its characters are in the model's vocabulary"
+                    : single ? ": the file holds no characters (only a byte-order mark)" : ": the files hold no characters"));
+        }
+        return given != null ? given : new Vocabulary(c.seen().stream().toArray());
+    }
+
+    private static Corpus inHeap(List<Path> files, String separator, String name, Vocabulary given, boolean skip) {
+        Census c = census(files, separator, given, skip, null);
+        Vocabulary vocab = vocabulary(c, given, skip, name, files.size() == 1);
+        CodeArray.Heap codes = CodeArray.allocate((int) c.kept(), vocab.size());
+        int[] pos = {0};
+        TextReader.read(files, separator, cp -> {
+            int index = vocab.indexOf(cp);
+            if (index >= 0 && pos[0] < codes.length()) codes.set(pos[0]++, index);
+        }, null);
+        if (pos[0] != c.kept()) throw changed(name);
+        return new Corpus(vocab, codes, java.util.Collections.unmodifiableMap(c.dropped()));
+    }
+
+    private static Corpus mapped(CorpusSource source, List<Path> files, String name, Vocabulary given, boolean skip) {
+        CorpusCache cache = CorpusCache.of(source, given, skip);
+        try {
+            CorpusCache.Header h = cache.valid(files, source.separator());
+            if (h == null) h = encode(cache, files, source.separator(), name, given, skip);
+            Corpus corpus = new Corpus(new Vocabulary(h.codePoints()), CodeArray.Mapped.open(cache.codesFile(), 0, h.length(), h.width()),
+                    h.skipped() == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(h.skipped())));
+            corpus.sha256 = h.textSha256();
+            return corpus;
+        } catch (IOException e) {
+            throw new DataException(name + ": cannot write its encoded copy " + cache.codesFile() + " ("
+                    + org.charrnn.files.FileProblems.why(e, cache.codesFile()) + ")");
+        }
+    }
+
+    /** Two passes: the alphabet (and each file's SHA-256), then the codes and the text's SHA-256, into the cache. */
+    private static CorpusCache.Header encode(CorpusCache cache, List<Path> files, String separator, String name, Vocabulary given,
+                                             boolean skip) throws IOException {
+        TextReader.Digests digests = new TextReader.Digests(files.size());
+        Census c = census(files, separator, given, skip, digests);
+        Vocabulary vocab = vocabulary(c, given, skip, name, files.size() == 1);
+        int width = CodeArray.width(vocab.size());
+        java.security.MessageDigest text = TextReader.sha256();
+        java.nio.ByteBuffer points = java.nio.ByteBuffer.allocate(1 << 16);
+        byte[] out = new byte[1 << 20];
+        int[] fill = {0};
+        long[] written = {0};
+        boolean done = false;
+        try (java.io.OutputStream os = cache.open()) {
+            java.io.IOException[] failure = {null};
+            TextReader.read(files, separator, cp -> {
+                int index = vocab.indexOf(cp);
+                if (index < 0 || failure[0] != null) return;
+                if (points.remaining() < 4) {
+                    text.update(points.array(), 0, points.position());
+                    points.clear();
+                }
+                points.putInt(cp);
+                for (int k = 0; k < width; k++) out[fill[0]++] = (byte) (index >>> (8 * k)); // little-endian
+                written[0]++;
+                if (fill[0] > out.length - 4) {
+                    try {
+                        os.write(out, 0, fill[0]);
+                    } catch (IOException e) {
+                        failure[0] = e;
+                    }
+                    fill[0] = 0;
+                }
+            }, null);
+            if (failure[0] != null) throw failure[0];
+            os.write(out, 0, fill[0]);
+            text.update(points.array(), 0, points.position());
+            if (written[0] != c.kept()) throw changed(name);
+            done = true;
+        } finally {
+            if (!done) cache.abandon();
+        }
+        List<CorpusCache.Source> sources = new java.util.ArrayList<>();
+        for (int i = 0; i < files.size(); i++) sources.add(CorpusCache.source(files.get(i), digests.hex(i)));
+        CorpusCache.Header h = new CorpusCache.Header(CorpusCache.FORMAT, sources, separator, vocab.codePoints(), width, c.kept(),
+                java.util.HexFormat.of().formatHex(text.digest()), c.dropped());
+        cache.commit(h);
+        return h;
+    }
+
+    private static DataException changed(String name) {
+        return new DataException(name + ": the text changed while it was being read; read it again when nothing is writing it");
     }
 
     /**
@@ -180,9 +266,9 @@ public final class Corpus {
     }
 
     /** The text of [start, start+length) — for messages and tests. */
-    public String text(int start, int length) {
+    public String text(long start, int length) {
         StringBuilder sb = new StringBuilder(length);
-        for (int i = start; i < start + length; i++) sb.appendCodePoint(vocabulary.codePoint(codes.get(i)));
+        for (long i = start; i < start + length; i++) sb.appendCodePoint(vocabulary.codePoint(codes.get(i)));
         return sb.toString();
     }
 

@@ -6,13 +6,13 @@ import org.charrnn.config.DataConfig;
 public record Splits(Region train, Region val, Region test) {
 
     /** The splits a run's data section asks of a text of {@code corpusLength} characters. */
-    public static Splits of(DataConfig data, int corpusLength) {
+    public static Splits of(DataConfig data, long corpusLength) {
         return of(corpusLength, data.trainFrac(), data.valFrac());
     }
 
-    public static Splits of(int corpusLength, double trainFrac, double valFrac) {
-        int train = (int) Math.floor(corpusLength * trainFrac);
-        int val = (int) Math.floor(corpusLength * valFrac);
+    public static Splits of(long corpusLength, double trainFrac, double valFrac) {
+        long train = (long) Math.floor(corpusLength * trainFrac);
+        long val = (long) Math.floor(corpusLength * valFrac);
         // Fractions that add up to 1 leave no test split: the rounding remainder is validation's, not a 1-character test.
         if (train + val > corpusLength || trainFrac + valFrac >= 1 - 1e-9) val = corpusLength - train;
         return new Splits(new Region(0, train), new Region(train, val),

@@ -11,17 +11,23 @@ import org.charrnn.config.TrainConfig;
 public record StreamLayout(Region region, int batch, int seqLength, boolean partialLastSegment) {
 
     /** Inputs per stream: every char but the last has a successor to predict. */
-    public int streamLength() {
+    public long streamLength() {
         return region.length() < 1 ? 0 : (region.length() - 1) / batch;
     }
 
+    /** Segments per pass; a layout of more than 2^31 - 1 (a huge text in few, short streams) is refused. */
     public int segments() {
-        int l = streamLength();
-        return partialLastSegment ? (l + seqLength - 1) / seqLength : l / seqLength;
+        long l = streamLength();
+        long n = partialLastSegment ? (l + seqLength - 1) / seqLength : l / seqLength;
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(n + " segments of " + seqLength + " steps in each of " + batch + " streams: more than"
+                    + " 2^31 - 1; use a larger batch or sequence length");
+        }
+        return (int) n;
     }
 
     public int segmentLength(int segment) {
-        return Math.min(seqLength, streamLength() - segment * seqLength);
+        return (int) Math.min(seqLength, streamLength() - (long) segment * seqLength);
     }
 
     /** Characters whose prediction is scored in one full pass. */
@@ -32,7 +38,7 @@ public record StreamLayout(Region region, int batch, int seqLength, boolean part
     }
 
     /** Corpus offset of the input at step t of stream b. */
-    public int offset(int stream, int step) {
+    public long offset(int stream, long step) {
         return region.start() + stream * streamLength() + step;
     }
 
@@ -43,7 +49,7 @@ public record StreamLayout(Region region, int batch, int seqLength, boolean part
 
     /** A layout for scoring a whole region: up to {@code batch} streams, fewer when the region is short. */
     public static StreamLayout forEvaluation(Region region, int batch, int seqLength) {
-        int usable = Math.max(1, Math.min(batch, (region.length() - 1) / Math.max(1, seqLength)));
+        int usable = (int) Math.max(1, Math.min(batch, (region.length() - 1) / Math.max(1, seqLength)));
         return new StreamLayout(region, usable, seqLength, true);
     }
 }

@@ -16,9 +16,19 @@ final class Utf8Scanner {
 
     /** Feeds every code point to the sink; skips a leading byte-order mark. */
     static void scan(ByteBuffer buf, String fileName, CodePointSink sink) {
+        scan(buf, 0, true, true, fileName, sink);
+    }
+
+    /**
+     * Feeds the code points of one chunk of a file to the sink: {@code base} is the file offset of
+     * the chunk's first byte (for messages), {@code first} says the chunk starts the file (a
+     * byte-order mark is skipped), {@code last} that it ends it. A sequence cut by the end of a
+     * chunk that is not the last is left for the next: returns where scanning stopped.
+     */
+    static int scan(ByteBuffer buf, long base, boolean first, boolean last, String fileName, CodePointSink sink) {
         int n = buf.limit();
         int i = 0;
-        if (n >= 3 && (buf.get(0) & 0xff) == 0xEF && (buf.get(1) & 0xff) == 0xBB && (buf.get(2) & 0xff) == 0xBF) i = 3;
+        if (first && n >= 3 && (buf.get(0) & 0xff) == 0xEF && (buf.get(1) & 0xff) == 0xBB && (buf.get(2) & 0xff) == 0xBF) i = 3;
         while (i < n) {
             int b0 = buf.get(i) & 0xff;
             if (b0 < 0x80) {
@@ -40,17 +50,21 @@ final class Utf8Scanner {
                 if (b0 == 0xF0) lo = 0x90;
                 if (b0 == 0xF4) hi = 0x8F; // nothing past U+10FFFF
             } else {
-                throw invalid(fileName, i);
+                throw invalid(fileName, base + i);
             }
-            if (i + len > n) throw invalid(fileName, i);
+            if (i + len > n) {
+                if (!last) return i;
+                throw invalid(fileName, base + i);
+            }
             for (int k = 1; k < len; k++) {
                 int b = buf.get(i + k) & 0xff;
-                if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) throw invalid(fileName, i);
+                if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) throw invalid(fileName, base + i);
                 cp = (cp << 6) | (b & 0x3F);
             }
             sink.accept(cp);
             i += len;
         }
+        return n;
     }
 
     private static DataException invalid(String fileName, long offset) {

@@ -13,5 +13,12 @@ import java.nio.file.Path;
 public record StartReport(String name, String cell, int layers, int rnnSize, double dropout, long parameters,
                           int vocabulary, long trainChars, long valChars, long testChars, int iterationsPerEpoch,
                           long charsPerIteration, long startIteration, long totalIterations, int maxEpochs,
-                          long budgetSeconds, Path checkpointDir) {
+                          long budgetSeconds, Path checkpointDir, long valScored) {
+    /** Without a cap on what a validation scores. */
+    public StartReport(String name, String cell, int layers, int rnnSize, double dropout, long parameters, int vocabulary,
+                       long trainChars, long valChars, long testChars, int iterationsPerEpoch, long charsPerIteration,
+                       long startIteration, long totalIterations, int maxEpochs, long budgetSeconds, Path checkpointDir) {
+        this(name, cell, layers, rnnSize, dropout, parameters, vocabulary, trainChars, valChars, testChars, iterationsPerEpoch,
+                charsPerIteration, startIteration, totalIterations, maxEpochs, budgetSeconds, checkpointDir, valChars);
+    }
 }

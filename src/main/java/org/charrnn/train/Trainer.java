@@ -4,6 +4,7 @@ import org.charrnn.checkpoint.TrainingState;
 import org.charrnn.config.RunConfig;
 import org.charrnn.data.CharacterIterator;
 import org.charrnn.data.Corpus;
+import org.charrnn.data.Region;
 import org.charrnn.data.Splits;
 import org.charrnn.data.StreamLayout;
 import org.charrnn.eval.Evaluator;
@@ -212,6 +213,12 @@ public final class Trainer {
         if (iteration % config.train().printEvery() == 0 || iteration == end) events.progress(p);
     }
 
+    /** The part of the val split a validation scores: all of it, or its first train.val_chars characters. */
+    Region validated() {
+        long cap = config.train().valChars();
+        return cap == 0 || cap >= splits.val().length() ? splits.val() : new Region(splits.val().start(), cap);
+    }
+
     /**
      * Validates on the val split and saves the checkpoints (named, last, and best when it is).
      * Ctrl-C, or a validation that runs well past the budget's end, cancels it
@@ -220,7 +227,7 @@ public final class Trainer {
     private TrainingState validateAndSave(long iteration, History history, RunClock clock, TrainingEvents events) {
         double epoch = (double) iteration / iterationsPerEpoch();
         double grace = Math.max(2, 2 * clock.reserved());
-        Evaluator.Loss val = Evaluator.evaluate(graph, corpus, splits.val(), config.train().batchSize(), config.train().seqLength(),
+        Evaluator.Loss val = Evaluator.evaluate(graph, corpus, validated(), config.train().batchSize(), config.train().seqLength(),
                 (done, total) -> { }, () -> {
                     if (events.stopRequested()) return "validation at iteration " + iteration + " stopped (asked to stop)";
                     if (clock.budgeted() && clock.elapsed() > clock.budgetSeconds() + grace) {
@@ -274,7 +281,8 @@ public final class Trainer {
         return new StartReport(config.name(), config.model().type(), config.model().numLayers(), config.model().rnnSize(),
                 config.model().dropout(), graph.numParams(), corpus.vocabulary().size(), splits.train().length(),
                 splits.val().length(), splits.test().length(), iterationsPerEpoch(), (long) layout.batch() * layout.seqLength(),
-                startIteration, totalIterations(), config.train().maxEpochs(), config.train().maxTimeSeconds(), store.dir());
+                startIteration, totalIterations(), config.train().maxEpochs(), config.train().maxTimeSeconds(), store.dir(),
+                validated().length());
     }
 
     private void advise(TrainingEvents events) {

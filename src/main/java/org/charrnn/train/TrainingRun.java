@@ -86,7 +86,7 @@ public final class TrainingRun implements AutoCloseable {
 
     public static TrainingRun prepare(RunConfig config, Mode mode, Path checkpoint, TrainingEvents events,
                                       CheckpointWriter writer) {
-        Path input = Path.of(config.data().input());
+        org.charrnn.data.CorpusSource input = org.charrnn.data.CorpusSource.of(config.data());
         requirePrecision(config);
         ensureText(config, input, events);
         CheckpointStore store = new CheckpointStore(Path.of(config.train().checkpointDir()), config.train().savefile(),
@@ -108,7 +108,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private static TrainingRun start(RunConfig config, Mode mode, Path checkpoint, TrainingEvents events,
-                                     CheckpointStore store, Path input, RunLock lock) {
+                                     CheckpointStore store, org.charrnn.data.CorpusSource input, RunLock lock) {
         String yaml = config.toYaml();
         switch (mode) {
             case RESUME -> {
@@ -120,7 +120,7 @@ public final class TrainingRun implements AutoCloseable {
                 requireFixedKeysUnchanged(config, ckpt, checkpoint);
                 String trainedOn = ckpt.state().textSha256();
                 if (trainedOn != null && !trainedOn.equals(corpus.sha256())) {
-                    throw new ConfigException("cannot resume " + checkpoint + ": data.input " + input + " is not the text it was"
+                    throw new ConfigException("cannot resume " + checkpoint + ": data.input " + config.data().inputShown() + " is not the text it was"
                             + " trained on (its characters differ; SHA-256 " + corpus.sha256().substring(0, 12) + "… vs "
                             + trainedOn.substring(0, 12) + "…); use --init-from to train on another text from its weights");
                 }
@@ -150,10 +150,10 @@ public final class TrainingRun implements AutoCloseable {
             }
             default -> {
                 requireNoEarlierRun(store, config);
-                Corpus corpus = Corpus.load(input);
+                Corpus corpus = Corpus.load(input, null, false);
                 requireEnoughText(config, corpus);
                 if (corpus.vocabulary().size() < 2) {
-                    throw new org.charrnn.data.DataException(input + ": the text has only one distinct character ("
+                    throw new org.charrnn.data.DataException(config.data().inputShown() + ": the text has only one distinct character ("
                             + org.charrnn.data.Vocabulary.describe(corpus.vocabulary().codePoint(0))
                             + "); there is nothing to learn");
                 }
@@ -166,7 +166,8 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /** The text in a checkpoint's vocabulary: characters it lacks dropped (and said) under data.skip_unknown, else refused. */
-    private static Corpus loadInVocabulary(Path input, Vocabulary vocabulary, RunConfig config, TrainingEvents events) {
+    private static Corpus loadInVocabulary(org.charrnn.data.CorpusSource input, Vocabulary vocabulary, RunConfig config,
+                                           TrainingEvents events) {
         Corpus corpus;
         try {
             corpus = Corpus.load(input, vocabulary, config.data().skipUnknown());
@@ -181,7 +182,7 @@ public final class TrainingRun implements AutoCloseable {
                     .append(Vocabulary.describe(en.getKey())).append(" ×").append(String.format(java.util.Locale.ROOT, "%,d", en.getValue())));
             if (corpus.skipped().size() > 10) which.append(", …");
             events.message(String.format(java.util.Locale.ROOT, "Skipped %,d characters of %s the model's vocabulary lacks: %s",
-                    total, input, which));
+                    total, config.data().inputShown(), which));
         }
         return corpus;
     }
@@ -220,9 +221,13 @@ public final class TrainingRun implements AutoCloseable {
         return MemoryEstimate.of(sized, config.train().optimization(), config.train().batchSize(), config.train().seqLength(), vocabulary);
     }
 
-    private static void ensureText(RunConfig config, Path input, TrainingEvents events) {
+    private static void ensureText(RunConfig config, org.charrnn.data.CorpusSource source, TrainingEvents events) {
+        for (Path input : source.inputs()) ensureText(config, input, source.inputs().size() == 1, events);
+    }
+
+    private static void ensureText(RunConfig config, Path input, boolean downloadable, TrainingEvents events) {
         if (Files.exists(input)) return;
-        if (!config.data().downloadable()) {
+        if (!config.data().downloadable() || !downloadable) {
             String where = input.isAbsolute() ? "" : " (relative to the working directory " + Path.of("").toAbsolutePath() + ")";
             Path beside = Path.of(config.source()).toAbsolutePath().getParent();
             String hint = !input.isAbsolute() && beside != null && Files.exists(beside.resolve(input))
@@ -258,7 +263,7 @@ public final class TrainingRun implements AutoCloseable {
     private static void requirePrimeKnown(RunConfig config, Vocabulary vocabulary) {
         java.util.Set<Integer> unknown = vocabulary.unknownIn(config.sample().prime());
         if (config.sample().every() > 0 && !unknown.isEmpty()) {
-            throw new ConfigException(config.source() + ": sample.prime has characters " + config.data().input() + " does not have: "
+            throw new ConfigException(config.source() + ": sample.prime has characters " + config.data().inputShown() + " does not have: "
                     + Vocabulary.describe(unknown) + "; use only the text's own characters (or sample.every: 0)");
         }
     }
@@ -351,7 +356,7 @@ public final class TrainingRun implements AutoCloseable {
                     "%s: %s has %d characters, so the training split (data.train_frac %.2f) has %d; train.batch_size %d"
                             + " × train.seq_length %d needs at least %d in it (%d in the file). Use a smaller batch_size or"
                             + " seq_length (e.g. --set train.batch_size=%d), or more text",
-                    config.source(), config.data().input(), corpus.length(), config.data().trainFrac(),
+                    config.source(), config.data().inputShown(), corpus.length(), config.data().trainFrac(),
                     splits.train().length(), b, t, (long) b * t + 1, needed,
                     Math.max(1, (splits.train().length() - 1) / t)));
         }

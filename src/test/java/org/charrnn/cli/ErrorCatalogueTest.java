@@ -61,6 +61,8 @@ class ErrorCatalogueTest {
         Files.write(t.resolve("utf16.txt"), "plain words in UTF-16\n".repeat(40).getBytes(StandardCharsets.UTF_16LE));
         Files.createDirectories(t.resolve("foreign"));
         Files.writeString(t.resolve("foreign/metrics.jsonl"), "my own notes, not a run's metrics\n");
+        Files.createDirectories(t.resolve("bin"));
+        Files.write(t.resolve("bin/data.bin"), new byte[]{'P', 'K', 3, 4, (byte) 0x9C, 0, 0, 0}); // the start of a zip
         Files.createDirectories(t.resolve("foreign2"));
         Files.writeString(t.resolve("foreign2/samples.txt"), "a poem I wrote myself\n");
         Files.writeString(t.resolve("notyaml.yaml"), "train: [1, 2\nmodel: {");

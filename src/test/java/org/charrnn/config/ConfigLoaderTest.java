@@ -118,8 +118,9 @@ class ConfigLoaderTest {
     @Test
     void pathsStartingWithATildeAreInTheHomeDirectory() {
         String home = System.getProperty("user.home");
-        assertEquals(home + "/texts/a.txt", parse("data:\n  input: ~/texts/a.txt\n").data().input());
-        assertEquals("a~/b.txt", parse("data:\n  input: a~/b.txt\n").data().input(), "only a leading ~ is the home");
+        assertEquals(List.of(home + "/texts/a.txt"), parse("data:\n  input: ~/texts/a.txt\n").data().input());
+        assertEquals(List.of("a~/b.txt"), parse("data:\n  input: a~/b.txt\n").data().input(), "only a leading ~ is the home");
+        assertEquals(List.of("a.txt", home + "/b"), parse("data:\n  input: [a.txt, ~/b]\n").data().input(), "a list of inputs");
     }
 
     @Test

@@ -42,7 +42,7 @@ class CorpusTest {
         assertInstanceOf(CodeArray.Bytes.class, CodeArray.allocate(10, 256));
         assertInstanceOf(CodeArray.Shorts.class, CodeArray.allocate(10, 257));
         assertInstanceOf(CodeArray.Ints.class, CodeArray.allocate(10, 70000));
-        CodeArray s = CodeArray.allocate(1, 60000);
+        CodeArray.Heap s = CodeArray.allocate(1, 60000);
         s.set(0, 59999);
         assertEquals(59999, s.get(0));
     }

@@ -43,7 +43,7 @@ class StreamingTest {
         Corpus corpus = Corpus.ofText(text);
         StreamLayout layout = new StreamLayout(new Region(0, text.length()), 3, 4, false);
         CharacterIterator it = new CharacterIterator(corpus, layout, Encoding.ONE_HOT, DataType.FLOAT);
-        int l = layout.streamLength();
+        int l = (int) layout.streamLength();
         StringBuilder[] inputs = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
         StringBuilder[] labels = {new StringBuilder(), new StringBuilder(), new StringBuilder()};
         int batches = 0;
