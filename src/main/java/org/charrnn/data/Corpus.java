@@ -177,9 +177,20 @@ public final class Corpus {
     }
 
     private static Corpus mapped(CorpusSource source, List<Path> files, String name, Vocabulary given, boolean skip) {
-        CorpusCache cache = CorpusCache.of(source, given, skip);
+        // The text in its own vocabulary serves a model of that same vocabulary too (a resume, an eval).
+        CorpusCache cache = CorpusCache.of(source, null, false);
+        CorpusCache.Header own = cache.valid(files, source.separator());
+        if (own == null && given != null && !skip) { // most often the model's own text: encode it in its own alphabet first
+            try {
+                own = encode(cache, files, source.separator(), name, null, false);
+            } catch (IOException e) {
+                own = null;
+            }
+        }
+        boolean fits = given == null || own != null && java.util.Arrays.equals(own.codePoints(), given.codePoints());
+        if (!fits) cache = CorpusCache.of(source, given, skip);
         try {
-            CorpusCache.Header h = cache.valid(files, source.separator());
+            CorpusCache.Header h = fits ? own : cache.valid(files, source.separator());
             if (h == null) h = encode(cache, files, source.separator(), name, given, skip);
             Corpus corpus = new Corpus(new Vocabulary(h.codePoints()), CodeArray.Mapped.open(cache.codesFile(), 0, h.length(), h.width()),
                     h.skipped() == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(h.skipped())));
