@@ -11,31 +11,13 @@ public final class Durations {
 
     private Durations() {}
 
-    /** Seconds, not rounded (0.5s is 0.5), or -1 when {@code text} is not a duration. */
+    /**
+     * Seconds, not rounded (0.5s is 0.5), or -1 when {@code text} is not a duration (each unit at
+     * most once, in any order: 1h30m, 90m, 1.5h).
+     */
     public static double exactSeconds(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.matches("\\d+(\\.\\d+)?")) return Double.parseDouble(t);
-        Matcher m = PART.matcher(t);
-        double total = 0;
-        int end = 0;
-        while (m.find()) {
-            if (m.start() != end && !t.substring(end, m.start()).isBlank()) return -1;
-            double v = Double.parseDouble(m.group(1));
-            total += switch (m.group(2)) {
-                case "h" -> v * 3600;
-                case "m" -> v * 60;
-                default -> v;
-            };
-            end = m.end();
-        }
-        return end == 0 || end != t.length() ? -1 : total;
-    }
-
-    /** Seconds, or -1 when {@code text} is not a duration (or longer than ten years). */
-    public static long seconds(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.isEmpty()) return 0;
-        if (t.matches("\\d+")) return t.length() > 12 ? -1 : Long.parseLong(t);
         Matcher m = PART.matcher(t);
         double total = 0;
         int end = 0;
@@ -52,8 +34,16 @@ public final class Durations {
             };
             end = m.end();
         }
-        if (end == 0 || end != t.length() || total > MAX_SECONDS) return -1;
-        return Math.round(total);
+        return end == 0 || end != t.length() ? -1 : total;
+    }
+
+    /** Seconds, rounded, or -1 when {@code text} is not a duration (or longer than ten years); "" is 0. */
+    public static long seconds(String text) {
+        String t = text.trim();
+        if (t.isEmpty()) return 0;
+        if (t.matches("\\d+")) return t.length() > 12 ? -1 : Long.parseLong(t);
+        double total = exactSeconds(t);
+        return total < 0 || total > MAX_SECONDS ? -1 : Math.round(total);
     }
 
     /** 600 → "10m", 5400 → "1h30m", 45 → "45s". */
