@@ -225,14 +225,16 @@ final class TrainCommand extends Command {
 
     /**
      * 'last' and 'best' name those files in the config's checkpoint directory; a run directory
-     * stands for its {@code inDirectory} file (last.zip to resume, best.zip to start from).
+     * stands for its last.zip to resume, and for its best.zip (else last.zip) to start from.
      */
     static Path resolve(String given, RunConfig config, String inDirectory) {
         if (given.equals("last") || given.equals("best")) {
             return Path.of(config.train().checkpointDir()).resolve(given.equals("last") ? CheckpointStore.LAST : CheckpointStore.BEST);
         }
         Path p = Path.of(given);
-        return Files.isDirectory(p) ? p.resolve(inDirectory) : p;
+        if (!Files.isDirectory(p)) return p;
+        // A resume continues from last.zip; a start from weights reads a directory as every command does.
+        return inDirectory.equals(CheckpointStore.LAST) ? p.resolve(inDirectory) : org.charrnn.checkpoint.RunDirectory.checkpointIn(p);
     }
 
     /** A path relative to the working directory when it lies under it, else absolute. */

@@ -12,6 +12,9 @@ import java.util.Arrays;
 final class BeamSearch {
     /** K recurrent states over one network, stepped together. */
     interface Beams {
+        /** The next-character distribution after the context every beam holds at the start. */
+        float[] first();
+
         /** Steps beam i with character {@code chars[i]}; returns each beam's next-character distribution. */
         float[][] step(int[] chars);
 

@@ -68,21 +68,17 @@ public final class Sampler {
         if (remaining <= 0) return Arrays.copyOf(head, o.length());
         BeamSearch.Beams beams = weights != null ? new StepperBeams(weights, o.beam(), context)
                 : new GraphBeams(graph.clone(), o.beam(), context);
-        int[] tail = BeamSearch.search(beams, first(beams), o.beam(), remaining);
+        int[] tail = BeamSearch.search(beams, beams.first(), o.beam(), remaining);
         int[] all = Arrays.copyOf(head, head.length + tail.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);
         return all;
-    }
-
-    private static float[] first(BeamSearch.Beams beams) {
-        return beams instanceof StepperBeams s ? s.first : ((GraphBeams) beams).first;
     }
 
     /** K steppers over the shared weights: the fast path. */
     private static final class StepperBeams implements BeamSearch.Beams {
         private final Stepper[] beams;
         private final float[][] probs;
-        final float[] first;
+        private final float[] first;
 
         StepperBeams(Stepper weights, int k, int[] context) {
             beams = new Stepper[k];
@@ -93,6 +89,11 @@ public final class Sampler {
             first = p.clone();
             float[][] state = beams[0].saveState();
             for (int i = 1; i < k; i++) beams[i].restoreState(state);
+        }
+
+        @Override
+        public float[] first() {
+            return first;
         }
 
         @Override
@@ -113,7 +114,7 @@ public final class Sampler {
     private final class GraphBeams implements BeamSearch.Beams {
         private final ComputationGraph own;
         private final int k;
-        final float[] first;
+        private final float[] first;
 
         GraphBeams(ComputationGraph own, int k, int[] context) {
             this.own = own;
@@ -121,6 +122,11 @@ public final class Sampler {
             own.rnnClearPreviousState();
             first = lastStep(own.rnnTimeStep(encode(context, own))[0]);
             reorder(new int[k]); // the context's one state row, K times
+        }
+
+        @Override
+        public float[] first() {
+            return first;
         }
 
         @Override
