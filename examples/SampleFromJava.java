@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * Samples from a trained checkpoint and scores what it wrote, through charrnn's library API.
  * Run from the repository after a build (./charrnn ... or mvn package):
- *   java -cp 'target/charrnn.jar:target/lib/*' examples/SampleFromJava.java models/tinyshakespeare/best.zip "ROMEO:"
+ *   java -cp 'core/target/charrnn.jar:core/target/lib/*' examples/SampleFromJava.java models/tinyshakespeare/best.zip "ROMEO:"
  */
 public class SampleFromJava {
     public static void main(String[] args) {

@@ -30,11 +30,31 @@ public final class TrainingStep {
             graph.fit(batch);
             return;
         }
+        gradient(batch);
+        apply((int) batch.getFeatures().size(0));
+    }
+
+    /**
+     * Forward and backward over the minibatch, nothing updated: the graph's flattened gradients then
+     * hold the loss's gradient summed over the rows (the update divides by the minibatch), and
+     * {@code graph.score()} the loss averaged over the rows. Whoever holds a part of a minibatch's rows
+     * (a Spark worker) computes its part of the sum this way.
+     */
+    public void gradient(DataSet batch) {
         graph.setInputs(batch.getFeatures());
         graph.setLabels(batch.getLabels());
         graph.computeGradientAndScore();
+    }
+
+    /**
+     * The update for the gradient in the graph's flattened gradients, a sum over {@code batchSize}
+     * rows: as after {@link #fit}, the iteration count advances and the layers' inputs are released.
+     * Only for a fused graph ({@link #fused()}).
+     */
+    public void apply(int batchSize) {
+        if (update == null) throw new IllegalStateException("this graph is fitted by DL4J's updater; there is no separate update");
         int iteration = graph.getIterationCount();
-        update.apply(graph, (int) batch.getFeatures().size(0), iteration, graph.getEpochCount());
+        update.apply(graph, batchSize, iteration, graph.getEpochCount());
         graph.getConfiguration().setIterationCount(iteration + 1);
         graph.clearLayersStates();
     }

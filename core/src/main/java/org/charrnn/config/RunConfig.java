@@ -14,6 +14,7 @@ import java.util.Map;
 /** A fully resolved configuration: every key has a value, defaults included; {@code source} names its file in messages. */
 public record RunConfig(@Setting(help = "run name; checkpoints go to models/<name>; default: the config file's name") String name,
                         DataConfig data, ModelConfig model, TrainConfig train, SampleConfig sample,
+                        DistributedConfig distributed,
                         Map<String, Object> values, String source) {
 
     public RunConfig {

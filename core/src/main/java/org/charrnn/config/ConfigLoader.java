@@ -125,8 +125,24 @@ public final class ConfigLoader {
             throw new ConfigException(where + ": model.precision: 'bf16' is not allowed with model.core 'stock' (bf16 products"
                     + " are our cells' own); expected 'f32', or model.core 'fused'");
         }
+        int workers = (int) values.get("distributed.workers");
+        int batch = (int) values.get("train.batch_size");
+        if (workers > batch) {
+            String where = isOverride("distributed.workers", overrides) || isOverride("train.batch_size", overrides) ? "--set" : source;
+            throw new ConfigException(where + ": distributed.workers: " + workers + " is more than the " + batch
+                    + " streams of train.batch_size; each worker needs at least one stream: expected 0 to " + batch);
+        }
+        String master = (String) values.get("distributed.master");
+        if (!master.isEmpty() && !SPARK_MASTER.matcher(master).matches()) {
+            throw new ConfigException((isOverride("distributed.master", overrides) ? "--set" : source) + ": distributed.master: '"
+                    + master + "' is not a Spark master; expected local[N], spark://host:port, yarn, k8s://https://host:port, or empty");
+        }
         return build(values, source);
     }
+
+    /** The master URLs Spark accepts (its SparkContext and spark-submit docs). */
+    private static final java.util.regex.Pattern SPARK_MASTER = java.util.regex.Pattern.compile(
+            "local(\\[(\\*|[1-9]\\d*)(,\\d+)?])?|spark://[^\\s/]+(:\\d+)?(,[^\\s/]+(:\\d+)?)*|yarn|k8s://\\S+|mesos://\\S+");
 
     private static boolean isHttpsUrl(String url) {
         try {
@@ -387,7 +403,8 @@ public final class ConfigLoader {
         for (ConfigSchema.Section s : ConfigSchema.sections()) sections.put(s.type(), ConfigSchema.instantiate(s, v));
         return new RunConfig((String) v.get("name"), (DataConfig) sections.get(DataConfig.class),
                 (ModelConfig) sections.get(ModelConfig.class), (TrainConfig) sections.get(TrainConfig.class),
-                (SampleConfig) sections.get(SampleConfig.class), v, source);
+                (SampleConfig) sections.get(SampleConfig.class),
+                (DistributedConfig) sections.get(DistributedConfig.class), v, source);
     }
 
     private static String shown(JsonNode node) {

@@ -114,12 +114,14 @@ public final class Trainer {
         appliedRate = Double.NaN;
         budgetGoverns = start.budgetGoverns();
         String stop = iteration < end ? stopRules.before(clock, history) : null;
+        UpdateEngine updates = null;
         try {
+            if (iteration < end && stop == null) updates = UpdateEngine.open(config, graph, step, carried);
             while (stop == null && iteration < end) {
                 DataSet batch = next(batches);
                 double rate = setLearningRate(iteration, clock);
                 if (config.model().dropout() > 0) Nd4j.getRandom().setSeed(mix(config.train().seed(), iteration)); // a resume draws the same masks
-                double loss = update(batch, clock);
+                double loss = update(updates, batch, clock);
                 iteration++;
                 if (iteration % perEpoch == 0) carried.reset(); // the streams start over next epoch
                 history.add(loss);
@@ -155,6 +157,10 @@ public final class Trainer {
             }
             if (stop != null) events.message(stop);
         } finally {
+            if (updates != null) {
+                updates.summary().ifPresent(events::message);
+                updates.close();
+            }
             events.finished();
         }
         // Stopped between validations (stopAt): hand back the exact state without writing anything.
@@ -162,12 +168,11 @@ public final class Trainer {
     }
 
     /** One update: forward and backward over the minibatch, the optimizer's step, the state carried on. Returns the loss per character. */
-    private double update(DataSet batch, RunClock clock) {
+    private double update(UpdateEngine updates, DataSet batch, RunClock clock) {
         long t0 = System.nanoTime();
-        step.fit(batch);
-        carried.advance();
+        double score = updates.update(batch);
         clock.update(batch.getFeatures().size(0) * batch.getFeatures().size(2), System.nanoTime() - t0);
-        return graph.score() / batch.getFeatures().size(2);
+        return score / batch.getFeatures().size(2);
     }
 
     private DataSet next(CharacterIterator batches) {

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Every key a config file may hold, read from the {@link Setting}s on {@link RunConfig}'s
  * components: the top-level {@code name}, then one section per record component (data, model,
- * train, sample), named as in char-rnn (rnn_size, seq_length, learning_rate_decay_after, ...).
+ * train, sample, distributed), named as in char-rnn (rnn_size, seq_length, learning_rate_decay_after, ...).
  */
 public final class ConfigSchema {
     /** A section of the file and the record that holds it. */

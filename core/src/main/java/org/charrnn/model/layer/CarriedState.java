@@ -33,9 +33,27 @@ import java.util.Objects;
 public final class CarriedState {
     /**
      * One layer's state as plain numbers: h (and c, an LSTM's cell state; null for other cells),
-     * each [batch, size] in row-major order.
+     * each [batch, size] in row-major order. Serializable: a distributed run sends each worker its rows.
      */
-    public record Layer(int batch, int size, float[] h, float[] c) {
+    public record Layer(int batch, int size, float[] h, float[] c) implements java.io.Serializable {
+        /** Rows [from, to) of this state: the streams one worker owns. */
+        public Layer rows(int from, int to) {
+            return new Layer(to - from, size, Arrays.copyOfRange(h, from * size, to * size),
+                    c == null ? null : Arrays.copyOfRange(c, from * size, to * size));
+        }
+
+        /** These rows followed by {@code next}'s: the state of streams split among workers, put back together. */
+        public Layer then(Layer next) {
+            if (next.size != size || (next.c == null) != (c == null)) throw new IllegalArgumentException("states of different layers");
+            return new Layer(batch + next.batch, size, concat(h, next.h), c == null ? null : concat(c, next.c));
+        }
+
+        private static float[] concat(float[] a, float[] b) {
+            float[] r = Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, r, a.length, b.length);
+            return r;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Layer a && batch == a.batch && size == a.size && Arrays.equals(h, a.h) && Arrays.equals(c, a.c);

@@ -1,0 +1,14 @@
+package org.charrnn.config;
+
+/**
+ * Data-parallel training on Apache Spark (the spark module): the minibatch's streams split among
+ * workers, their gradients summed into one update, so the run is the same training as on one
+ * machine. Not fixed by a checkpoint: a run may resume on one machine or on many.
+ */
+public record DistributedConfig(
+        @Setting(value = "0", min = 0, max = 4096,
+                help = "Spark workers sharing each minibatch's streams (at most train.batch_size); 0 = this machine alone")
+        int workers,
+        @Setting(help = "Spark master URL, e.g. spark://host:7077 or yarn; empty = spark-submit's, else in-process local[workers]")
+        String master) {
+}

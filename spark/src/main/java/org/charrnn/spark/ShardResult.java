@@ -1,0 +1,46 @@
+package org.charrnn.spark;
+
+import org.charrnn.model.layer.CarriedState;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What workers send back, summed as Spark's tree reduction meets them: the gradient summed over
+ * their rows (not yet divided by the minibatch), the loss summed over their rows, each worker's
+ * carried state for the next step, and how long the slowest of them computed.
+ */
+final class ShardResult implements Serializable {
+    final float[] gradient;
+    double lossSum;
+    final TreeMap<Integer, Map<String, CarriedState.Layer>> carried = new TreeMap<>();
+    long slowestComputeNanos;
+
+    ShardResult(int worker, float[] gradient, double lossSum, Map<String, CarriedState.Layer> carried, long computeNanos) {
+        this.gradient = gradient;
+        this.lossSum = lossSum;
+        this.carried.put(worker, carried);
+        this.slowestComputeNanos = computeNanos;
+    }
+
+    /** Adds {@code other} into this one (reductions may reuse their first argument) and returns it. */
+    ShardResult plus(ShardResult other) {
+        if (other.gradient.length != gradient.length) throw new IllegalStateException("gradients of different models");
+        for (int i = 0; i < gradient.length; i++) gradient[i] += other.gradient[i];
+        lossSum += other.lossSum;
+        carried.putAll(other.carried);
+        slowestComputeNanos = Math.max(slowestComputeNanos, other.slowestComputeNanos);
+        return this;
+    }
+
+    /** The whole minibatch's carried state: every worker's rows, in stream order. */
+    Map<String, CarriedState.Layer> carriedInStreamOrder() {
+        Map<String, CarriedState.Layer> whole = new LinkedHashMap<>();
+        for (Map<String, CarriedState.Layer> part : carried.values()) {
+            part.forEach((name, s) -> whole.merge(name, s, CarriedState.Layer::then));
+        }
+        return whole;
+    }
+}

@@ -1,0 +1,75 @@
+package org.charrnn.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.charrnn.config.RunConfig;
+import org.charrnn.train.TrainingException;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Spark context of a run: the master distributed.master names, else the one spark-submit
+ * passed, else an in-process {@code local[workers]}; and Spark's failures as one line that says
+ * what to check.
+ */
+final class SparkContexts {
+    private static final int CONNECT_MILLIS = 3000;
+
+    private SparkContexts() {}
+
+    static JavaSparkContext start(RunConfig config) {
+        SparkConf conf = new SparkConf(); // spark-submit's settings arrive as spark.* system properties
+        conf.setAppName(conf.get("spark.app.name", "charrnn " + config.name()));
+        String master = config.distributed().master();
+        if (!master.isEmpty()) conf.setMaster(master);
+        else if (!conf.contains("spark.master")) conf.setMaster("local[" + config.distributed().workers() + "]");
+        String chosen = conf.get("spark.master");
+        if (chosen.startsWith("local")) {
+            // In-process: no web UI to serve and no address to look up (a laptop's host name may not resolve).
+            conf.setIfMissing("spark.ui.enabled", "false");
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
+        if (chosen.startsWith("spark://")) requireReachable(chosen);
+        try {
+            return new JavaSparkContext(conf);
+        } catch (RuntimeException e) {
+            throw failure("distributed.master: Spark could not start on '" + chosen + "'", e);
+        }
+    }
+
+    /** Spark's standalone masters retry for a minute before they give up: a master nobody listens at is refused at once. */
+    private static void requireReachable(String master) {
+        List<String> problems = new ArrayList<>();
+        for (String hostPort : master.substring("spark://".length()).split(",")) {
+            URI u = URI.create("spark://" + hostPort);
+            int port = u.getPort() < 0 ? 7077 : u.getPort();
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(u.getHost(), port), CONNECT_MILLIS);
+                return;
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add(u.getHost() + ":" + port + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+            }
+        }
+        throw new TrainingException("distributed.master: '" + master + "' cannot be reached: " + String.join(", ", problems)
+                + "; is the Spark master running, and is this its address?");
+    }
+
+    /** A Spark failure as one line: what was being done and the innermost reason Spark gave. */
+    static TrainingException failure(String doing, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String reason = firstLine(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+        return new TrainingException(doing + " failed: " + reason);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

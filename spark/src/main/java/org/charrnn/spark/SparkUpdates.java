@@ -1,0 +1,124 @@
+package org.charrnn.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.charrnn.config.RunConfig;
+import org.charrnn.model.TrainingStep;
+import org.charrnn.model.kernel.FloatArrays;
+import org.charrnn.model.layer.CarriedState;
+import org.charrnn.train.TrainingException;
+import org.charrnn.train.UpdateEngine;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Exact synchronous data parallelism: every step the driver broadcasts the weights, each worker
+ * computes the gradient of its own streams ({@link StreamShare}) from their carried state
+ * ({@link GradientTask}), Spark's tree reduction sums the gradients, and the driver applies one
+ * update with the trainer's own step — the same training as one machine with the whole batch, up to
+ * the order of float sums. The weights, optimizer state and carried state stay in the driver's graph
+ * between steps, where checkpoints find them; workers keep nothing but buffers.
+ */
+final class SparkUpdates implements UpdateEngine {
+    private final ComputationGraph graph;
+    private final TrainingStep step;
+    private final CarriedState carried;
+    private final boolean dropout;
+    private final List<StreamShare> shares;
+    private final JavaSparkContext spark;
+    private final Broadcast<String> configurationJson;
+    private final String master;
+
+    private long steps;
+    private long stepNanos;
+    private long computeNanos;
+    private long updateNanos;
+    private long bytesOut;
+
+    SparkUpdates(RunConfig config, ComputationGraph graph, TrainingStep step, CarriedState carried) {
+        this.graph = graph;
+        this.step = step;
+        this.carried = carried;
+        this.dropout = config.model().dropout() > 0;
+        this.shares = StreamShare.split(config.train().batchSize(), config.distributed().workers());
+        this.spark = SparkContexts.start(config);
+        this.master = spark.master();
+        this.configurationJson = spark.broadcast(graph.getConfiguration().toJson());
+        if (graph.getFlattenedGradients() == null) graph.initGradientsView();
+    }
+
+    @Override
+    public double update(DataSet batch) {
+        long t0 = System.nanoTime();
+        int rows = (int) batch.getFeatures().size(0);
+        if (rows != shares.get(shares.size() - 1).to()) {
+            throw new IllegalStateException("a minibatch of " + rows + " streams; the workers share " + shares.get(shares.size() - 1).to());
+        }
+        float[] weights = new float[(int) graph.numParams()];
+        FloatArrays.buffer(graph.params()).get(0, weights);
+        Broadcast<float[]> sent = spark.broadcast(weights);
+        long iteration = graph.getIterationCount();
+        long seed = dropout ? Nd4j.getRandom().nextLong() : 0; // the trainer seeded this iteration's generator
+        Map<String, CarriedState.Layer> state = carried.snapshot();
+        List<ShardInput> inputs = new ArrayList<>();
+        long moved = 0;
+        for (StreamShare share : shares) {
+            ShardInput in = ShardInput.of(share, iteration, batch, state, seed + 0x9E3779B97F4A7C15L * share.worker());
+            moved += in.bytes();
+            inputs.add(in);
+        }
+        ShardResult sum;
+        try {
+            sum = spark.parallelize(inputs, inputs.size())
+                    .map(new GradientTask(configurationJson, sent, dropout))
+                    .treeReduce(ShardResult::plus);
+        } catch (RuntimeException e) {
+            throw SparkContexts.failure("a training step on Spark (" + master + ")", e);
+        } finally {
+            sent.destroy();
+        }
+        long u0 = System.nanoTime();
+        FloatArrays.buffer(graph.getFlattenedGradients()).put(0, sum.gradient);
+        step.apply(rows);
+        carried.restore(sum.carriedInStreamOrder());
+        double score = sum.lossSum / rows;
+        graph.setScore(score);
+        long end = System.nanoTime();
+
+        steps++;
+        stepNanos += end - t0;
+        updateNanos += end - u0;
+        computeNanos += sum.slowestComputeNanos;
+        bytesOut += moved;
+        return score;
+    }
+
+    /** Per step: the slowest worker's compute, the driver's update, and the rest (Spark's scheduling, transfers, the sum). */
+    @Override
+    public Optional<String> summary() {
+        if (steps == 0) return Optional.empty();
+        double step = stepNanos / 1e6 / steps;
+        double compute = computeNanos / 1e6 / steps;
+        double update = updateNanos / 1e6 / steps;
+        double weightsMb = 4.0 * graph.numParams() / 1e6;
+        return Optional.of(String.format(Locale.ROOT,
+                "spark: %d workers on %s, %d steps of %.1f ms: the slowest worker's gradient %.1f ms, the update %.1f ms,"
+                        + " Spark's scheduling, transfers and sum %.1f ms; moved per step: the weights (%.2f MB) to each worker,"
+                        + " a gradient (%.2f MB) from each, streams and state %.3f MB",
+                shares.size(), master, steps, step, compute, update, Math.max(0, step - compute - update), weightsMb, weightsMb,
+                bytesOut / 1e6 / steps));
+    }
+
+    @Override
+    public void close() {
+        spark.stop();
+    }
+}
