@@ -176,7 +176,8 @@ final class TrainCommand extends Command {
         }
         io.out().printf(Locale.ROOT, "Done: %d iterations (epoch %.2f), %s in %s%n", end.iteration(), end.epoch(),
                 Double.isFinite(end.bestValLoss()) ? String.format(Locale.ROOT, "best val_loss %.4f", end.bestValLoss())
-                        : "no validation split (data.val_frac 0): checkpoints ranked by train loss", config.train().checkpointDir());
+                        : config.data().valFrac() == 0 ? "no validation split (data.val_frac 0): checkpoints ranked by train loss"
+                        : "no validation finished yet (last.zip holds the run)", config.train().checkpointDir());
         return 0;
     }
 

@@ -17,10 +17,10 @@ final class GradientTask implements Function<ShardInput, ShardResult> {
     static volatile long failFirstAttemptAt = -1;
 
     private final Broadcast<String> configurationJson;
-    private final Broadcast<float[]> weights;
+    private final Broadcast<Floats> weights;
     private final boolean dropout;
 
-    GradientTask(Broadcast<String> configurationJson, Broadcast<float[]> weights, boolean dropout) {
+    GradientTask(Broadcast<String> configurationJson, Broadcast<Floats> weights, boolean dropout) {
         this.configurationJson = configurationJson;
         this.weights = weights;
         this.dropout = dropout;
@@ -32,7 +32,7 @@ final class GradientTask implements Function<ShardInput, ShardResult> {
         String json = configurationJson.value();
         WorkerGraphs.Worker w = WorkerGraphs.borrow(json);
         try {
-            FloatArrays.buffer(w.graph().params()).put(0, weights.value());
+            FloatArrays.buffer(w.graph().params()).put(0, weights.value().values());
             w.carried().restore(in.carried());
             if (dropout) Nd4j.getRandom().setSeed(in.seed());
             w.step().gradient(in.dataSet());

@@ -13,13 +13,13 @@ import java.util.TreeMap;
  * carried state for the next step, and how long the slowest of them computed.
  */
 final class ShardResult implements Serializable {
-    final float[] gradient;
+    private final Floats gradient;
     double lossSum;
     final TreeMap<Integer, Map<String, CarriedState.Layer>> carried = new TreeMap<>();
     long slowestComputeNanos;
 
     ShardResult(int worker, float[] gradient, double lossSum, Map<String, CarriedState.Layer> carried, long computeNanos) {
-        this.gradient = gradient;
+        this.gradient = new Floats(gradient);
         this.lossSum = lossSum;
         this.carried.put(worker, carried);
         this.slowestComputeNanos = computeNanos;
@@ -27,12 +27,18 @@ final class ShardResult implements Serializable {
 
     /** Adds {@code other} into this one (reductions may reuse their first argument) and returns it. */
     ShardResult plus(ShardResult other) {
-        if (other.gradient.length != gradient.length) throw new IllegalStateException("gradients of different models");
-        for (int i = 0; i < gradient.length; i++) gradient[i] += other.gradient[i];
+        float[] sum = gradient.values();
+        float[] more = other.gradient.values();
+        if (more.length != sum.length) throw new IllegalStateException("gradients of different models");
+        for (int i = 0; i < sum.length; i++) sum[i] += more[i];
         lossSum += other.lossSum;
         carried.putAll(other.carried);
         slowestComputeNanos = Math.max(slowestComputeNanos, other.slowestComputeNanos);
         return this;
+    }
+
+    float[] gradient() {
+        return gradient.values();
     }
 
     /** The whole minibatch's carried state: every worker's rows, in stream order. */

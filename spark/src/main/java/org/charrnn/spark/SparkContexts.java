@@ -19,6 +19,8 @@ import java.util.List;
  */
 final class SparkContexts {
     private static final int CONNECT_MILLIS = 3000;
+    /** The jars a cluster's executors need (set by ./charrnn): a comma-separated list. */
+    static final String EXECUTOR_JARS = "charrnn.executor.jars";
 
     private SparkContexts() {}
 
@@ -28,6 +30,10 @@ final class SparkContexts {
         String master = config.distributed().master();
         if (!master.isEmpty()) conf.setMaster(master);
         else if (!conf.contains("spark.master")) conf.setMaster("local[" + config.distributed().workers() + "]");
+        // A step moves the weights out and a gradient back: float noise that compression cannot shrink, and
+        // a result Spark would otherwise park in its block manager and fetch again (above 1 MiB).
+        conf.setIfMissing("spark.broadcast.compress", "false");
+        conf.setIfMissing("spark.task.maxDirectResultSize", "1g"); // Spark caps it at spark.rpc.message.maxSize
         String chosen = conf.get("spark.master");
         if (chosen.startsWith("local")) {
             // In-process: no web UI to serve and no address to look up (a laptop's host name may not resolve).
@@ -36,9 +42,13 @@ final class SparkContexts {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         if (chosen.startsWith("spark://")) requireReachable(chosen);
+        // A cluster's executors have Spark but not us: ./charrnn names our jars (core's runtime and this
+        // module, no Spark) for them; spark-submit's --jars, when given, say it instead.
+        String ours = System.getProperty(EXECUTOR_JARS, "");
+        if (!chosen.startsWith("local") && !ours.isEmpty() && !conf.contains("spark.jars")) conf.set("spark.jars", ours);
         try {
             return new JavaSparkContext(conf);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark throws its checked SparkException undeclared
             throw failure("distributed.master: Spark could not start on '" + chosen + "'", e);
         }
     }

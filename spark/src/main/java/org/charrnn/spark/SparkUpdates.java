@@ -37,6 +37,8 @@ final class SparkUpdates implements UpdateEngine {
     private final Broadcast<String> configurationJson;
     private final String master;
 
+    private final ExecutorWatch executors;
+
     private long steps;
     private long stepNanos;
     private long computeNanos;
@@ -51,6 +53,7 @@ final class SparkUpdates implements UpdateEngine {
         this.shares = StreamShare.split(config.train().batchSize(), config.distributed().workers());
         this.spark = SparkContexts.start(config);
         this.master = spark.master();
+        this.executors = ExecutorWatch.start(spark);
         this.configurationJson = spark.broadcast(graph.getConfiguration().toJson());
         if (graph.getFlattenedGradients() == null) graph.initGradientsView();
     }
@@ -64,7 +67,7 @@ final class SparkUpdates implements UpdateEngine {
         }
         float[] weights = new float[(int) graph.numParams()];
         FloatArrays.buffer(graph.params()).get(0, weights);
-        Broadcast<float[]> sent = spark.broadcast(weights);
+        Broadcast<Floats> sent = spark.broadcast(new Floats(weights));
         long iteration = graph.getIterationCount();
         long seed = dropout ? Nd4j.getRandom().nextLong() : 0; // the trainer seeded this iteration's generator
         Map<String, CarriedState.Layer> state = carried.snapshot();
@@ -80,13 +83,14 @@ final class SparkUpdates implements UpdateEngine {
             sum = spark.parallelize(inputs, inputs.size())
                     .map(new GradientTask(configurationJson, sent, dropout))
                     .treeReduce(ShardResult::plus);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark throws its checked SparkException undeclared
+            if (executors.gaveUp()) throw executors.failure(master);
             throw SparkContexts.failure("a training step on Spark (" + master + ")", e);
         } finally {
             sent.destroy();
         }
         long u0 = System.nanoTime();
-        FloatArrays.buffer(graph.getFlattenedGradients()).put(0, sum.gradient);
+        FloatArrays.buffer(graph.getFlattenedGradients()).put(0, sum.gradient());
         step.apply(rows);
         carried.restore(sum.carriedInStreamOrder());
         double score = sum.lossSum / rows;
@@ -119,6 +123,7 @@ final class SparkUpdates implements UpdateEngine {
 
     @Override
     public void close() {
+        executors.close();
         spark.stop();
     }
 }
