@@ -45,6 +45,12 @@ public abstract class TrainingKernel implements RecurrentKernel {
     private INDArray lastInput;
     private INDArray lastInputRows;
     private Bf16Rows inputCopy; // bf16: the input rows, converted once per new input
+    /**
+     * bf16 only: copies no longer in use, by shape, for the next pass to fill. Allocating them anew
+     * each pass left their native memory to the garbage collector, which the small Java heap rarely
+     * runs: the process grew to JavaCPP's whole off-heap limit.
+     */
+    private final Map<Long, java.util.ArrayDeque<Bf16Rows>> spare = new java.util.HashMap<>();
 
     protected TrainingKernel() {
         this(false);
@@ -98,6 +104,7 @@ public abstract class TrainingKernel implements RecurrentKernel {
         if (x != lastInput) {
             lastInput = x;
             lastInputRows = FloatArrays.contiguous(x).reshape('c', (long) x.size(0) * x.size(1), x.size(2));
+            if (inputCopy != null) recycle(inputCopy);
             inputCopy = null;
         }
         return lastInputRows;
@@ -108,6 +115,8 @@ public abstract class TrainingKernel implements RecurrentKernel {
      * products, converts them once for the pass; with float32, nothing.
      */
     protected final void beginPass(INDArray... operands) {
+        passCopies.values().forEach(this::recycle);
+        passTransposed.values().forEach(this::recycle);
         passCopies.clear();
         passTransposed.clear();
         if (!bf16) return;
@@ -215,13 +224,23 @@ public abstract class TrainingKernel implements RecurrentKernel {
         if (wholeScratch.length < n) wholeScratch = new short[n];
         INDArray c = FloatArrays.contiguous(m);
         if (!transposed) {
-            Bf16Rows r = new Bf16Rows(m.rows(), m.columns());
+            Bf16Rows r = spareOrNew(m.rows(), m.columns());
             r.putAll(c, floatScratch, wholeScratch);
             return r;
         }
-        Bf16Rows r = new Bf16Rows(m.columns(), m.rows());
+        Bf16Rows r = spareOrNew(m.columns(), m.rows());
         r.putTransposed(c, floatScratch, wholeScratch);
         return r;
+    }
+
+    private synchronized Bf16Rows spareOrNew(long rows, long cols) {
+        java.util.ArrayDeque<Bf16Rows> q = spare.get(rows << 32 | cols);
+        Bf16Rows r = q == null ? null : q.poll();
+        return r != null ? r : new Bf16Rows(rows, cols);
+    }
+
+    private synchronized void recycle(Bf16Rows r) {
+        spare.computeIfAbsent(r.rows << 32 | r.cols, k -> new java.util.ArrayDeque<>()).add(r);
     }
 
     private Bf16Matmul matmul(int p, long m, long k, long n, long lda, boolean ta, long ldb, long ldc, boolean accumulate) {
