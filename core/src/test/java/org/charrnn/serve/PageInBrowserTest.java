@@ -76,7 +76,7 @@ class PageInBrowserTest {
         assertEquals(("the cat " + expected).length() * 5, browser.findElements(By.cssSelector("#neurons .guess")).size(),
                 "the top-5 toggle puts five guesses under every character");
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), Path.of("target", "serve-page.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(shot.toPath(), Path.of("core", "target", "serve-page.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
