@@ -32,7 +32,10 @@ final class SparkUpdates implements UpdateEngine {
     private final TrainingStep step;
     private final CarriedState carried;
     private final boolean dropout;
+    private final int batch;
     private final List<StreamShare> shares;
+    /** The weights as this step sends them; reused, as Spark lets go of a step's broadcast when it ends. */
+    private final float[] weights;
     private final JavaSparkContext spark;
     private final Broadcast<String> configurationJson;
     private final String master;
@@ -50,7 +53,9 @@ final class SparkUpdates implements UpdateEngine {
         this.step = step;
         this.carried = carried;
         this.dropout = config.model().dropout() > 0;
-        this.shares = StreamShare.split(config.train().batchSize(), config.distributed().workers());
+        this.batch = config.train().batchSize();
+        this.shares = StreamShare.split(batch, config.distributed().workers());
+        this.weights = new float[(int) graph.numParams()];
         this.spark = SparkContexts.start(config);
         this.master = spark.master();
         this.executors = ExecutorWatch.start(spark);
@@ -59,13 +64,10 @@ final class SparkUpdates implements UpdateEngine {
     }
 
     @Override
-    public double update(DataSet batch) {
+    public double update(DataSet minibatch) {
         long t0 = System.nanoTime();
-        int rows = (int) batch.getFeatures().size(0);
-        if (rows != shares.get(shares.size() - 1).to()) {
-            throw new IllegalStateException("a minibatch of " + rows + " streams; the workers share " + shares.get(shares.size() - 1).to());
-        }
-        float[] weights = new float[(int) graph.numParams()];
+        int rows = (int) minibatch.getFeatures().size(0);
+        if (rows != batch) throw new IllegalStateException("a minibatch of " + rows + " streams; the workers share " + batch);
         FloatArrays.buffer(graph.params()).get(0, weights);
         Broadcast<Floats> sent = spark.broadcast(new Floats(weights));
         long iteration = graph.getIterationCount();
@@ -74,7 +76,7 @@ final class SparkUpdates implements UpdateEngine {
         List<ShardInput> inputs = new ArrayList<>();
         long moved = 0;
         for (StreamShare share : shares) {
-            ShardInput in = ShardInput.of(share, iteration, batch, state, seed + 0x9E3779B97F4A7C15L * share.worker());
+            ShardInput in = ShardInput.of(share, iteration, minibatch, state, seed + 0x9E3779B97F4A7C15L * share.worker());
             moved += in.bytes();
             inputs.add(in);
         }
