@@ -38,6 +38,12 @@ public record TrainingState(long iteration, int iterationsPerEpoch, double learn
         this(iteration, iterationsPerEpoch, learningRate, seed, initialLoss, carried, trainLosses, validations, textSha256, 0.0, false);
     }
 
+    /** This state with {@code seconds} of the budget already spent (a fresh run that measured the machine first). */
+    public TrainingState afterSeconds(double seconds) {
+        return new TrainingState(iteration, iterationsPerEpoch, learningRate, seed, initialLoss, carried, trainLosses, validations,
+                textSha256, trainingSeconds + seconds, budgetGoverns);
+    }
+
     public double epoch() {
         return iterationsPerEpoch == 0 ? 0 : (double) iteration / iterationsPerEpoch;
     }

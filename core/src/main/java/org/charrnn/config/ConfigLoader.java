@@ -132,6 +132,17 @@ public final class ConfigLoader {
             throw new ConfigException(where + ": distributed.workers: " + workers + " is more than the " + batch
                     + " streams of train.batch_size; each worker needs at least one stream: expected 0 to " + batch);
         }
+        if (values.get("model.size").equals("auto")) {
+            String where = isOverride("model.size", overrides) ? "--set" : source;
+            if ((Long) values.get("train.max_time") == 0) {
+                throw new ConfigException(where + ": model.size: 'auto' sizes the model for a budget, and train.max_time is none;"
+                        + " set train.max_time (e.g. --set train.max_time=10m), or model.size: as_set");
+            }
+            if (workers > 0) {
+                throw new ConfigException(where + ": model.size: 'auto' measures this machine's pace, not a Spark cluster's;"
+                        + " with distributed.workers " + workers + " set model.rnn_size and model.dropout, and model.size: as_set");
+            }
+        }
         String master = (String) values.get("distributed.master");
         if (!master.isEmpty() && !SPARK_MASTER.matcher(master).matches()) {
             throw new ConfigException((isOverride("distributed.master", overrides) ? "--set" : source) + ": distributed.master: '"

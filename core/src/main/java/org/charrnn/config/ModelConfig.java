@@ -12,6 +12,10 @@ public record ModelConfig(
                         + " SimpleRnn, state reset every minibatch; no stock gru), for comparison") String core,
         @Setting(value = "128", min = 1, max = 65536, fixed = ARCHITECTURE, help = "hidden units per layer") int rnnSize,
         @Setting(value = "2", min = 1, max = 64, fixed = ARCHITECTURE, help = "stacked recurrent layers") int numLayers,
+        @Setting(value = "as_set", choices = {"as_set", "auto"},
+                help = "as_set: rnn_size and dropout as given; auto: chosen when a budgeted run (train.max_time) starts, from"
+                        + " this machine's measured pace, so the budget buys about six training characters per parameter"
+                        + " (the start report says what it chose and why)") String size,
         @Setting(value = "0", min = 0, max = 1, maxOpen = true, fixed = TRAINING,
                 help = "dropout between layers and before the output") double dropout,
         @Setting(value = "0", min = 0, max = 65536, fixed = ARCHITECTURE,
@@ -23,4 +27,13 @@ public record ModelConfig(
         @Setting(value = "f32", choices = {"f32", "bf16"}, fixed = TRAINING,
                 help = "f32, or bf16: the recurrent layers' training products read bfloat16 copies of their operands (float32"
                         + " results, state and update; twice the products per second where the CPU has AVX512_BF16)") String precision) {
+
+    /** This shape with another width and dropout (the rest as it is). */
+    public ModelConfig resized(int width, double newDropout) {
+        return new ModelConfig(type, core, width, numLayers, size, newDropout, embeddingSize, initRange, forgetBias, precision);
+    }
+
+    public boolean autoSize() {
+        return size.equals("auto");
+    }
 }

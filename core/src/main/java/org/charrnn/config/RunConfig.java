@@ -21,6 +21,11 @@ public record RunConfig(@Setting(help = "run name; checkpoints go to models/<nam
         values = Collections.unmodifiableMap(values);
     }
 
+    /** This config with {@code key=value} settings applied as --set applies them, checked like any config. */
+    public RunConfig with(String... settings) {
+        return ConfigLoader.parse(toYaml(), source, name, List.of(settings));
+    }
+
     /** The resolved config as YAML, sectioned as a user would write it; loads back to an equal config. */
     public String toYaml() {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory()

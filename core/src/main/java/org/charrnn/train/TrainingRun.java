@@ -114,6 +114,8 @@ public final class TrainingRun implements AutoCloseable {
             case RESUME -> {
                 requireSameRunOrEmpty(store, checkpoint);
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, true);
+                config = sizedAsCheckpoint(config, ckpt, events);
+                yaml = config.toYaml();
                 requireSameArchitecture(config, ckpt, checkpoint);
                 Corpus corpus = loadInVocabulary(input, ckpt.vocabulary(), config, events);
                 requireSameLayout(config, ckpt, checkpoint, corpus);
@@ -137,6 +139,8 @@ public final class TrainingRun implements AutoCloseable {
             }
             case INIT_FROM -> {
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, false);
+                config = sizedAsCheckpoint(config, ckpt, events);
+                yaml = config.toYaml();
                 requireSameArchitecture(config, ckpt, checkpoint);
                 requireNoEarlierRun(store, config);
                 Corpus corpus = loadInVocabulary(input, ckpt.vocabulary(), config, events);
@@ -157,12 +161,29 @@ public final class TrainingRun implements AutoCloseable {
                             + org.charrnn.data.Vocabulary.describe(corpus.vocabulary().codePoint(0))
                             + "); there is nothing to learn");
                 }
+                double measuring = 0;
+                if (config.model().autoSize()) {
+                    ModelSizer.Choice choice = ModelSizer.choose(config, corpus, Splits.of(config.data(), corpus.length()).train().length(), 0);
+                    config = config.with("model.rnn_size=" + choice.rnnSize(), "model.dropout=" + choice.dropout());
+                    yaml = config.toYaml();
+                    events.message(choice.describe(config.model(), config.train().maxTimeSeconds()));
+                    measuring = choice.probeSeconds();
+                }
                 requireFits(config, corpus.vocabulary().size());
                 ComputationGraph graph = GraphFactory.build(config.model(), config.train().optimization(), corpus.vocabulary().size());
                 Trainer trainer = new Trainer(config, yaml, corpus, graph, store);
-                return new TrainingRun(trainer, trainer.freshState(), lock);
+                return new TrainingRun(trainer, trainer.freshState().afterSeconds(measuring), lock);
             }
         }
+    }
+
+    /** Under model.size: auto a checkpoint's run already chose its width and dropout: those are kept, and said. */
+    private static RunConfig sizedAsCheckpoint(RunConfig config, Checkpoint ckpt, TrainingEvents events) {
+        if (!config.model().autoSize()) return config;
+        org.charrnn.config.ModelConfig chosen = ckpt.config().model();
+        events.message(String.format(java.util.Locale.ROOT, "model.size auto: keeping the checkpoint's %d × %d, dropout %.2f",
+                chosen.numLayers(), chosen.rnnSize(), chosen.dropout()));
+        return config.with("model.rnn_size=" + chosen.rnnSize(), "model.dropout=" + chosen.dropout());
     }
 
     /** The text in a checkpoint's vocabulary: characters it lacks dropped (and said) under data.skip_unknown, else refused. */
@@ -215,9 +236,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private static MemoryEstimate estimate(RunConfig config, int rnnSize, int vocabulary) {
-        org.charrnn.config.ModelConfig m = config.model();
-        org.charrnn.config.ModelConfig sized = new org.charrnn.config.ModelConfig(m.type(), m.core(), rnnSize, m.numLayers(),
-                m.dropout(), m.embeddingSize(), m.initRange(), m.forgetBias(), m.precision());
+        org.charrnn.config.ModelConfig sized = config.model().resized(rnnSize, config.model().dropout());
         return MemoryEstimate.of(sized, config.train().optimization(), config.train().batchSize(), config.train().seqLength(), vocabulary);
     }
 

@@ -29,7 +29,7 @@ class ConfigLoaderTest {
     @Test
     void defaultsAreCharRnns() {
         RunConfig c = parse("name: x\n");
-        assertEquals(new ModelConfig("lstm", "fused", 128, 2, 0, 0, 0.08, 1.0, "f32"), c.model());
+        assertEquals(new ModelConfig("lstm", "fused", 128, 2, "as_set", 0, 0, 0.08, 1.0, "f32"), c.model());
         assertEquals(50, c.train().batchSize());
         assertEquals(50, c.train().seqLength());
         assertEquals(50, c.train().maxEpochs());

@@ -1,0 +1,142 @@
+package org.charrnn.train;
+
+import org.charrnn.checkpoint.Checkpoint;
+import org.charrnn.checkpoint.CheckpointReader;
+import org.charrnn.checkpoint.TrainingState;
+import org.charrnn.config.ConfigException;
+import org.charrnn.config.ConfigLoader;
+import org.charrnn.config.RunConfig;
+import org.charrnn.testing.TestTexts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntToLongFunction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** model.size: auto — the width chosen from a measured pace, the dropout from the text, kept on resume. */
+class ModelSizerTest {
+    @TempDir
+    Path tmp;
+
+    /** A 2-layer GRU over 65 symbols: 3 gates, input and recurrent weights, biases, then the output layer. */
+    private static final IntToLongFunction GRU_2 = w -> 3L * (65L * w + w * (long) w + 2L * w) + 3L * (w * (long) w * 2 + 2L * w)
+            + 65L * w + 65;
+
+    /** A machine whose seconds per character grow along a straight line in the parameters, as the probes assume. */
+    private static ModelSizer.Pace machine(double fixed, double perParameter, List<Integer> probed) {
+        return new ModelSizer.Pace(w -> {
+            probed.add(w);
+            return fixed + perParameter * GRU_2.applyAsLong(w);
+        });
+    }
+
+    private static ModelSizer.Choice choose(ModelSizer.Pace pace, double budget, long trainChars) {
+        return ModelSizer.choose(pace, GRU_2, w -> true, budget, () -> 0, trainChars);
+    }
+
+    private static double charsPerParameter(int width, double fixed, double perParameter, double budget) {
+        return budget * (1 - ModelSizer.OVERHEAD) / (fixed + perParameter * GRU_2.applyAsLong(width)) / GRU_2.applyAsLong(width);
+    }
+
+    @Test
+    void choosesTheWidestModelTheBudgetBuysSixCharactersAParameterFor() {
+        double fixed = 2e-6;
+        double perParameter = 5e-11; // about 30,000 chars/s at 2×256
+        List<Integer> probed = new ArrayList<>();
+        ModelSizer.Choice c = choose(machine(fixed, perParameter, probed), 580, 1_000_000_000L);
+        assertEquals(0, c.rnnSize() % ModelSizer.GRAIN);
+        assertTrue(charsPerParameter(c.rnnSize(), fixed, perParameter, 580) >= ModelSizer.CHARS_PER_PARAMETER, c.toString());
+        assertTrue(charsPerParameter(c.rnnSize() + ModelSizer.GRAIN, fixed, perParameter, 580) < ModelSizer.CHARS_PER_PARAMETER,
+                "one step wider would not get its characters: " + c);
+        assertTrue(probed.containsAll(List.of(128, 512)) && probed.contains(c.rnnSize()) && probed.size() == 3,
+                "two probes, then the choice itself: " + probed);
+        assertEquals(0.0, c.dropout(), "a text much larger than the model needs no dropout");
+        assertEquals(580 * (1 - ModelSizer.OVERHEAD) / (fixed + perParameter * c.parameters()), c.budgetChars(), 1);
+    }
+
+    @Test
+    void aFasterMachineOrALongerBudgetBuysAWiderModel() {
+        List<Integer> ignored = new ArrayList<>();
+        int slow = choose(machine(4e-6, 1e-10, ignored), 580, 1_000_000_000L).rnnSize();
+        int fast = choose(machine(2e-6, 5e-11, ignored), 580, 1_000_000_000L).rnnSize();
+        int longer = choose(machine(4e-6, 1e-10, ignored), 1800, 1_000_000_000L).rnnSize();
+        assertTrue(fast > slow && longer > slow, "slow " + slow + ", twice as fast " + fast + ", three times the budget " + longer);
+    }
+
+    @Test
+    void aSmallTextCapsTheModelAndRaisesItsDropout() {
+        List<Integer> ignored = new ArrayList<>();
+        long text = 200_000;
+        ModelSizer.Choice c = choose(machine(1e-7, 1e-12, ignored), 3600, text); // a fast machine, an hour: the text is the limit
+        assertTrue(c.parameters() <= ModelSizer.MAX_PARAMETERS_PER_CHAR * text, c.toString());
+        assertTrue(GRU_2.applyAsLong(c.rnnSize() + ModelSizer.GRAIN) > ModelSizer.MAX_PARAMETERS_PER_CHAR * text, c.toString());
+        assertEquals(384_065, c.parameters(), "2×192: 2×224 would be more than 2.5 parameters a training character");
+        assertEquals(0.3, c.dropout(), 1e-12, "1.9 parameters a training character: between 2×384's 0.2 and 2×512's 0.4");
+    }
+
+    @Test
+    void dropoutFollowsTheMeasuredRecipes() {
+        long shakespeare = 1_059_624; // the training split at 95 %
+        List<Integer> ignored = new ArrayList<>();
+        // pace lines chosen so the budget lands on 2×256 and 2×384: 0.1 and 0.2 as the recipe search found
+        for (int[] expect : new int[][]{{256, 10}, {384, 20}}) {
+            int w = expect[0];
+            double perParameter = 580 * (1 - ModelSizer.OVERHEAD) / (6.01 * GRU_2.applyAsLong(w) * GRU_2.applyAsLong(w));
+            ModelSizer.Choice c = choose(machine(0, perParameter, ignored), 580, shakespeare);
+            assertEquals(w, c.rnnSize(), c.toString());
+            assertEquals(expect[1] / 100.0, c.dropout(), 1e-12, c.toString());
+        }
+    }
+
+    @Test
+    void aModelThatWouldNotFitIsNeitherProbedNorChosen() {
+        List<Integer> probed = new ArrayList<>();
+        ModelSizer.Choice c = ModelSizer.choose(machine(1e-7, 1e-12, probed), GRU_2, w -> w <= 200, 3600, () -> 0, 1_000_000_000L);
+        assertEquals(192, c.rnnSize());
+        assertTrue(probed.stream().allMatch(w -> w <= 200), probed.toString());
+    }
+
+    @Test
+    void anAutoSizedRunSaysWhatItChoseRecordsItAndResumesWithIt() {
+        Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(30000, 5));
+        RunConfig auto = TestTexts.smallConfig(text, tmp.resolve("run"), "model.size=auto", "model.num_layers=1",
+                "model.rnn_size=100", "train.max_time=8s", "train.max_epochs=10000", "train.eval_val_every=100000");
+        BudgetScheduleTest.Messages m = new BudgetScheduleTest.Messages();
+        TrainingState end;
+        try (TrainingRun run = TrainingRun.prepare(auto, TrainingRun.Mode.FRESH, null, m)) {
+            end = run.run(m);
+        }
+        String said = m.lines.stream().filter(l -> l.startsWith("model.size auto: 1 × ")).findFirst().orElseThrow(() ->
+                new AssertionError(m.lines.toString()));
+        Checkpoint saved = CheckpointReader.read(tmp.resolve("run/last.zip"), false);
+        int width = saved.config().model().rnnSize();
+        assertTrue(said.startsWith("model.size auto: 1 × " + width + " lstm, dropout "), said);
+        assertEquals(0, width % ModelSizer.GRAIN, said);
+        assertTrue(said.contains(String.format(java.util.Locale.ROOT, "dropout %.2f", saved.config().model().dropout())), said);
+        assertTrue(end.trainingSeconds() < 9, "measuring counts in the budget: " + end.trainingSeconds());
+
+        BudgetScheduleTest.Messages again = new BudgetScheduleTest.Messages();
+        try (TrainingRun resumed = TrainingRun.prepare(auto.with("train.max_time=11s"), TrainingRun.Mode.RESUME,
+                tmp.resolve("run/last.zip"), again)) {
+            assertEquals(width, resumed.trainer().config().model().rnnSize());
+            assertTrue(resumed.run(again).iteration() > end.iteration(), "a resume continues the chosen model");
+        }
+        assertTrue(again.lines.contains(String.format(java.util.Locale.ROOT, "model.size auto: keeping the checkpoint's 1 × %d,"
+                + " dropout %.2f", width, saved.config().model().dropout())), again.lines.toString());
+    }
+
+    @Test
+    void autoNeedsABudgetAndOneMachine() {
+        ConfigException none = assertThrows(ConfigException.class, () -> ConfigLoader.of("model.size=auto"));
+        assertTrue(none.getMessage().contains("train.max_time is none"), none.getMessage());
+        ConfigException spark = assertThrows(ConfigException.class, () -> ConfigLoader.of("model.size=auto",
+                "train.max_time=10m", "distributed.workers=2"));
+        assertTrue(spark.getMessage().contains("not a Spark cluster's"), spark.getMessage());
+    }
+}
