@@ -132,8 +132,17 @@ public final class ConfigLoader {
             throw new ConfigException(where + ": distributed.workers: " + workers + " is more than the " + batch
                     + " streams of train.batch_size; each worker needs at least one stream: expected 0 to " + batch);
         }
+        if (values.get("model.size").equals("auto") && !isOverride("model.size", overrides)
+                && (isOverride("model.rnn_size", overrides) || isOverride("model.dropout", overrides)
+                || (Long) values.get("train.max_time") == 0 || workers > 0)) {
+            values.put("model.size", "as_set"); // a config's auto yields to a size, a dropout, no budget or a cluster given on top of it
+        }
         if (values.get("model.size").equals("auto")) {
             String where = isOverride("model.size", overrides) ? "--set" : source;
+            if (isOverride("model.rnn_size", overrides) || isOverride("model.dropout", overrides)) {
+                throw new ConfigException("--set: model.size: 'auto' chooses model.rnn_size and model.dropout, and --set gives "
+                        + (isOverride("model.rnn_size", overrides) ? "model.rnn_size" : "model.dropout") + " too; give one or the other");
+            }
             if ((Long) values.get("train.max_time") == 0) {
                 throw new ConfigException(where + ": model.size: 'auto' sizes the model for a budget, and train.max_time is none;"
                         + " set train.max_time (e.g. --set train.max_time=10m), or model.size: as_set");

@@ -22,15 +22,21 @@ import java.util.function.IntToDoubleFunction;
 import java.util.function.IntToLongFunction;
 
 /**
- * {@code model.size: auto}: the width and dropout that make a budget (train.max_time) buy what the
- * budgeted recipes in docs/quality-per-minute.md had at their best — about six characters of
- * training per parameter — on the machine the run starts on. The pace is measured, not assumed:
- * a few updates of the configured cell at two or three widths, timed, then a straight line of
- * seconds per character against parameters between them. Depth, cell, batch and segment stay as set.
+ * {@code model.size: auto}: the widest model a budget (train.max_time) can train well on the machine
+ * the run starts on. Well means what the recipe search (docs/quality-per-minute.md) found: on a
+ * small text, about eight epochs (the best 10-minute models on tiny-shakespeare saw 8–9 at one core
+ * and at two; 6.4 epochs of a wider model and 16 of a narrower one both ended worse); on a text too
+ * large for that, 20 characters a parameter (the compute-optimal ratio of the scaling-law
+ * literature; our budgets never reached it on tiny-shakespeare). The pace is measured, not
+ * assumed: a few updates of the configured cell at two widths, timed, a straight line of seconds
+ * per character against parameters through them, and the width it points to timed too. Depth,
+ * cell, batch and segment length stay as set.
  */
 final class ModelSizer {
-    /** Training characters per parameter of the best budgeted recipes (2×384 in 10 minutes, 2×512 in 30: about 6). */
-    static final double CHARS_PER_PARAMETER = 6;
+    /** Epochs of a small text the best budgeted recipes trained for. */
+    static final double EPOCHS = 8;
+    /** Characters a parameter where the text is too large to see EPOCHS times. */
+    static final double CHARS_PER_PARAMETER = 20;
     /** Parameters per training character past which the measured recipes only overfitted (2×512 on tiny-shakespeare: 2.5). */
     static final double MAX_PARAMETERS_PER_CHAR = 2.5;
     /** Dropout per parameter-per-training-character: 0.1 at 2×256, 0.2 at 2×384, 0.4 at 2×512 on tiny-shakespeare. */
@@ -64,6 +70,7 @@ final class ModelSizer {
         java.util.Map<Integer, MemoryEstimate> estimates = new java.util.HashMap<>();
         java.util.function.IntFunction<MemoryEstimate> estimate = w -> estimates.computeIfAbsent(w, x -> estimate(config, x, vocabulary));
         long available = (long) (MemoryEstimate.available() * 0.8); // as TrainingRun.requireFits judges
+        warmUp(config, corpus);
         Pace pace = new Pace(width -> measure(config, corpus, width));
         return choose(pace, w -> estimate.apply(w).parameters(), w -> estimate.apply(w).totalBytes() <= available,
                 config.train().maxTimeSeconds() - spentSeconds, () -> (System.nanoTime() - t0) / 1e9, trainChars);
@@ -90,8 +97,9 @@ final class ModelSizer {
     }
 
     /**
-     * The widest width (a multiple of GRAIN) whose budget buys CHARS_PER_PARAMETER characters a
-     * parameter, that the text can feed (MAX_PARAMETERS_PER_CHAR) and that fits in memory; GRAIN at least.
+     * The widest width (a multiple of GRAIN) whose budget buys EPOCHS of the text or CHARS_PER_PARAMETER
+     * characters a parameter, whichever is fewer, that the text can feed (MAX_PARAMETERS_PER_CHAR) and
+     * that fits in memory; GRAIN at least.
      */
     static int widest(Pace pace, IntToLongFunction parameters, java.util.function.IntPredicate fits, double budgetSeconds,
                       long trainChars) {
@@ -100,7 +108,7 @@ final class ModelSizer {
         for (int w = GRAIN; w <= 65536 && fits.test(w); w += GRAIN) {
             long p = parameters.applyAsLong(w);
             double chars = left / pace.secondsPerChar(w, parameters);
-            if (chars < CHARS_PER_PARAMETER * p || p > MAX_PARAMETERS_PER_CHAR * trainChars) break;
+            if (chars < Math.min(EPOCHS * trainChars, CHARS_PER_PARAMETER * p) || p > MAX_PARAMETERS_PER_CHAR * trainChars) break;
             best = w;
         }
         return best;
@@ -133,40 +141,64 @@ final class ModelSizer {
             double pa = parameters.applyAsLong(a);
             double pb = parameters.applyAsLong(b);
             double slope = (measured.get(b) - measured.get(a)) / (pb - pa);
+            if (!(slope > 0)) { // a wider model cannot be cheaper per character: a probe was disturbed; scale the nearest
+                return measured.get(a) * parameters.applyAsLong(width) / pa;
+            }
             double line = measured.get(a) + slope * (parameters.applyAsLong(width) - pa);
             return Math.max(line, Math.min(measured.get(a), measured.get(b)) * 0.5); // never a pace no probe came near
         }
     }
 
-    /** Seconds per character of a few timed updates at this width, after two untimed ones (the JIT, first allocations). */
+    /**
+     * Seconds per character at this width: the fastest of three timed windows of updates (the JIT only
+     * speeds a window up and a busy neighbour only slows it down), after untimed ones.
+     */
     private static double measure(RunConfig config, Corpus corpus, int width) {
-        ModelConfig m = config.model().resized(width, config.model().dropout());
-        ComputationGraph graph = GraphFactory.build(m, config.train().optimization(), corpus.vocabulary().size());
-        TrainingStep step = new TrainingStep(graph);
-        CarriedState carried = CarriedState.of(graph);
-        int batch = config.train().batchSize();
-        int seq = config.train().seqLength();
-        long length = Math.min(corpus.length(), (long) batch * seq * 4 + 1);
-        StreamLayout layout = new StreamLayout(new Region(0, length), batch, seq, false);
-        CharacterIterator it = new CharacterIterator(corpus, layout, GraphFactory.encoding(graph), graph.params().dataType());
-        List<DataSet> batches = new ArrayList<>();
-        while (it.hasNext()) batches.add(it.next());
-        int next = 0;
-        for (int i = 0; i < 2; i++) {
-            step.fit(batches.get(next++ % batches.size()));
-            carried.advance();
+        Probe probe = new Probe(config, corpus, width);
+        probe.run(0.3, 2);
+        double best = Double.POSITIVE_INFINITY;
+        for (int window = 0; window < 3; window++) best = Math.min(best, probe.run(0.4, 2));
+        return best;
+    }
+
+    /**
+     * Compiles the training step's hot loops before anything is timed: the first probe of a process
+     * would otherwise time the interpreter and the JIT at work (on one core, the JIT takes the core).
+     */
+    private static void warmUp(RunConfig config, Corpus corpus) {
+        new Probe(config, corpus, 64).run(1.5, 10);
+    }
+
+    /** A graph of one width and a few minibatches from the start of the text, updated round and round. */
+    private static final class Probe {
+        private final TrainingStep step;
+        private final CarriedState carried;
+        private final List<DataSet> batches = new ArrayList<>();
+        private int next;
+
+        Probe(RunConfig config, Corpus corpus, int width) {
+            ModelConfig m = config.model().resized(width, config.model().dropout());
+            ComputationGraph graph = GraphFactory.build(m, config.train().optimization(), corpus.vocabulary().size());
+            step = new TrainingStep(graph);
+            carried = CarriedState.of(graph);
+            long length = Math.min(corpus.length(), (long) config.train().batchSize() * config.train().seqLength() * 4 + 1);
+            StreamLayout layout = new StreamLayout(new Region(0, length), config.train().batchSize(), config.train().seqLength(), false);
+            CharacterIterator it = new CharacterIterator(corpus, layout, GraphFactory.encoding(graph), graph.params().dataType());
+            while (it.hasNext()) batches.add(it.next());
         }
-        long t0 = System.nanoTime();
-        int n = 0;
-        long chars = 0;
-        while (n < 3 || System.nanoTime() - t0 < 1_000_000_000L) {
-            DataSet b = batches.get(next++ % batches.size());
-            step.fit(b);
-            carried.advance();
-            chars += b.getFeatures().size(0) * b.getFeatures().size(2);
-            n++;
+
+        /** Updates for at least {@code seconds} and {@code updates}; seconds per character trained. */
+        double run(double seconds, int updates) {
+            long t0 = System.nanoTime();
+            long chars = 0;
+            for (int n = 0; n < updates || System.nanoTime() - t0 < seconds * 1e9; n++) {
+                DataSet b = batches.get(next++ % batches.size());
+                step.fit(b);
+                carried.advance();
+                chars += b.getFeatures().size(0) * b.getFeatures().size(2);
+            }
+            return (System.nanoTime() - t0) / 1e9 / chars;
         }
-        return (System.nanoTime() - t0) / 1e9 / chars;
     }
 
     private static MemoryEstimate estimate(RunConfig config, int width, int vocabulary) {
