@@ -164,7 +164,8 @@ public final class TrainingRun implements AutoCloseable {
                 double measuring = 0;
                 if (config.model().autoSize()) {
                     ModelSizer.Choice choice = ModelSizer.choose(config, corpus, Splits.of(config.data(), corpus.length()).train().length(), 0);
-                    config = config.with("model.rnn_size=" + choice.rnnSize(), "model.dropout=" + choice.dropout());
+                    // the choice is fixed from here on: the run's config (and its checkpoints) say the size it chose
+                    config = config.with("model.size=as_set", "model.rnn_size=" + choice.rnnSize(), "model.dropout=" + choice.dropout());
                     yaml = config.toYaml();
                     events.message(choice.describe(config.model(), config.train().maxTimeSeconds()));
                     measuring = choice.probeSeconds();
@@ -183,7 +184,7 @@ public final class TrainingRun implements AutoCloseable {
         org.charrnn.config.ModelConfig chosen = ckpt.config().model();
         events.message(String.format(java.util.Locale.ROOT, "model.size auto: keeping the checkpoint's %d × %d, dropout %.2f",
                 chosen.numLayers(), chosen.rnnSize(), chosen.dropout()));
-        return config.with("model.rnn_size=" + chosen.rnnSize(), "model.dropout=" + chosen.dropout());
+        return config.with("model.size=as_set", "model.rnn_size=" + chosen.rnnSize(), "model.dropout=" + chosen.dropout());
     }
 
     /** The text in a checkpoint's vocabulary: characters it lacks dropped (and said) under data.skip_unknown, else refused. */

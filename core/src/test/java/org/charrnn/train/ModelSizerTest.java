@@ -139,6 +139,7 @@ class ModelSizerTest {
         int width = saved.config().model().rnnSize();
         assertTrue(said.startsWith("model.size auto: 1 × " + width + " lstm, dropout "), said);
         assertEquals(0, width % ModelSizer.GRAIN, said);
+        assertEquals("as_set", saved.config().model().size(), "the checkpoint's config holds the size chosen, fixed");
         assertTrue(said.contains(String.format(java.util.Locale.ROOT, "dropout %.2f", saved.config().model().dropout())), said);
         assertTrue(end.trainingSeconds() < 9, "measuring counts in the budget: " + end.trainingSeconds());
 
