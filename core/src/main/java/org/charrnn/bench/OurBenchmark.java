@@ -2,22 +2,17 @@ package org.charrnn.bench;
 
 import org.charrnn.config.ConfigLoader;
 import org.charrnn.config.RunConfig;
-import org.charrnn.data.CharacterIterator;
 import org.charrnn.data.CodeArray;
 import org.charrnn.data.Corpus;
-import org.charrnn.data.Region;
-import org.charrnn.data.StreamLayout;
 import org.charrnn.data.Vocabulary;
-import org.charrnn.model.layer.CarriedState;
 import org.charrnn.model.GraphFactory;
-import org.charrnn.model.TrainingStep;
+import org.charrnn.model.RepeatedUpdates;
 import org.charrnn.model.kernel.GemmEngine;
 import org.charrnn.sample.Sampler;
 import org.charrnn.sample.SamplingOptions;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
@@ -53,51 +48,9 @@ public final class OurBenchmark {
         return new Corpus(v, codes);
     }
 
-    /** A network and its minibatches, ready to be timed window after window. */
-    public static final class Session {
-        private final ComputationGraph graph;
-        private final TrainingStep step;
-        private final CarriedState carried;
-        private final List<DataSet> batches = new ArrayList<>();
-        private final long charsPerStep;
-        private int next;
-
-        Session(BenchModel m, Corpus text) {
-            graph = graph(m, text.vocabulary().size());
-            step = new TrainingStep(graph);
-            carried = CarriedState.of(graph);
-            long length = Math.min(text.length(), m.batch() * m.seqLength() * 20L + 1);
-            StreamLayout layout = new StreamLayout(new Region(0, length), m.batch(), m.seqLength(), false);
-            Corpus corpus = text;
-            CharacterIterator it = new CharacterIterator(corpus, layout, GraphFactory.encoding(graph), DataType.FLOAT);
-            while (it.hasNext()) batches.add(it.next());
-            charsPerStep = (long) m.batch() * m.seqLength();
-        }
-
-        public void steps(int n) {
-            for (int i = 0; i < n; i++) step();
-        }
-
-        private void step() {
-            step.fit(batches.get(next++ % batches.size()));
-            carried.advance();
-        }
-
-        /** Chars/s over at least {@code seconds} and at least {@code minSteps} updates. */
-        public double window(double seconds, int minSteps) {
-            long t0 = System.nanoTime();
-            long n = 0;
-            do {
-                step();
-                n++;
-            } while (System.nanoTime() - t0 < seconds * 1e9 || n < minSteps);
-            return n * charsPerStep / ((System.nanoTime() - t0) / 1e9);
-        }
-    }
-
-    /** Minibatches from the start of {@code text} (at most 20 of them, used round and round). */
-    public static Session session(BenchModel m, Corpus text) {
-        return new Session(m, text);
+    /** Our training step on the start of {@code text} (at most 20 minibatches, used round and round), ready to be timed. */
+    public static RepeatedUpdates session(BenchModel m, Corpus text) {
+        return new RepeatedUpdates(graph(m, text.vocabulary().size()), text, m.batch(), m.seqLength(), 20);
     }
 
     /** Sampling chars/s, batch 1, {@code length} characters after a one-character prime. */

@@ -86,15 +86,15 @@ public final class SpeedBenchmark {
     }
 
     private static Summary one(Settings s, BenchModel m, Corpus text, double peak, Report report) throws IOException, InterruptedException {
-        Map<ThreadSetting, OurBenchmark.Session> sessions = new LinkedHashMap<>();
+        Map<ThreadSetting, org.charrnn.model.RepeatedUpdates> sessions = new LinkedHashMap<>();
         Map<ThreadSetting, List<Double>> ours = new LinkedHashMap<>();
         Map<Peer, Map<ThreadSetting, List<Double>>> theirs = new LinkedHashMap<>();
         for (Peer p : s.peers()) if (p.supports(m)) theirs.put(p, new LinkedHashMap<>());
         List<Double> gist = new ArrayList<>();
         for (ThreadSetting t : s.threads()) {
             t.apply();
-            OurBenchmark.Session session = OurBenchmark.session(m, text);
-            session.steps(3);
+            org.charrnn.model.RepeatedUpdates session = OurBenchmark.session(m, text);
+            session.updates(3);
             sessions.put(t, session);
             ours.put(t, new ArrayList<>());
             if (t.uniform()) for (Map<ThreadSetting, List<Double>> byThreads : theirs.values()) byThreads.put(t, new ArrayList<>());

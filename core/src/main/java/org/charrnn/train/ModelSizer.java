@@ -2,17 +2,10 @@ package org.charrnn.train;
 
 import org.charrnn.config.ModelConfig;
 import org.charrnn.config.RunConfig;
-import org.charrnn.data.CharacterIterator;
 import org.charrnn.data.Corpus;
-import org.charrnn.data.Region;
-import org.charrnn.data.StreamLayout;
 import org.charrnn.model.GraphFactory;
 import org.charrnn.model.MemoryEstimate;
-import org.charrnn.model.TrainingStep;
-import org.charrnn.model.layer.CarriedState;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.dataset.DataSet;
+import org.charrnn.model.RepeatedUpdates;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -63,17 +56,17 @@ final class ModelSizer {
 
     private ModelSizer() {}
 
-    /** Measures this machine and chooses; {@code spentSeconds} of the budget are already gone. */
-    static Choice choose(RunConfig config, Corpus corpus, long trainChars, double spentSeconds) {
+    /** Measures this machine and chooses for the whole of train.max_time. */
+    static Choice choose(RunConfig config, Corpus corpus, long trainChars) {
         long t0 = System.nanoTime();
         int vocabulary = corpus.vocabulary().size();
         java.util.Map<Integer, MemoryEstimate> estimates = new java.util.HashMap<>();
-        java.util.function.IntFunction<MemoryEstimate> estimate = w -> estimates.computeIfAbsent(w, x -> estimate(config, x, vocabulary));
-        long available = (long) (MemoryEstimate.available() * 0.8); // as TrainingRun.requireFits judges
+        java.util.function.IntFunction<MemoryEstimate> estimate = w -> estimates.computeIfAbsent(w,
+                x -> TrainingRun.estimate(config, x, vocabulary));
         warmUp(config, corpus);
         Pace pace = new Pace(width -> measure(config, corpus, width));
-        return choose(pace, w -> estimate.apply(w).parameters(), w -> estimate.apply(w).totalBytes() <= available,
-                config.train().maxTimeSeconds() - spentSeconds, () -> (System.nanoTime() - t0) / 1e9, trainChars);
+        return choose(pace, w -> estimate.apply(w).parameters(), w -> TrainingRun.fits(estimate.apply(w)),
+                config.train().maxTimeSeconds(), () -> (System.nanoTime() - t0) / 1e9, trainChars);
     }
 
     /**
@@ -154,11 +147,11 @@ final class ModelSizer {
      * speeds a window up and a busy neighbour only slows it down), after untimed ones.
      */
     private static double measure(RunConfig config, Corpus corpus, int width) {
-        Probe probe = new Probe(config, corpus, width);
-        probe.run(0.3, 2);
-        double best = Double.POSITIVE_INFINITY;
-        for (int window = 0; window < 3; window++) best = Math.min(best, probe.run(0.4, 2));
-        return best;
+        RepeatedUpdates probe = probe(config, corpus, width);
+        probe.window(0.3, 2);
+        double best = 0;
+        for (int window = 0; window < 3; window++) best = Math.max(best, probe.window(0.4, 2));
+        return 1 / best;
     }
 
     /**
@@ -166,43 +159,12 @@ final class ModelSizer {
      * would otherwise time the interpreter and the JIT at work (on one core, the JIT takes the core).
      */
     private static void warmUp(RunConfig config, Corpus corpus) {
-        new Probe(config, corpus, 64).run(1.5, 10);
+        probe(config, corpus, 64).window(1.5, 10);
     }
 
-    /** A graph of one width and a few minibatches from the start of the text, updated round and round. */
-    private static final class Probe {
-        private final TrainingStep step;
-        private final CarriedState carried;
-        private final List<DataSet> batches = new ArrayList<>();
-        private int next;
-
-        Probe(RunConfig config, Corpus corpus, int width) {
-            ModelConfig m = config.model().resized(width, config.model().dropout());
-            ComputationGraph graph = GraphFactory.build(m, config.train().optimization(), corpus.vocabulary().size());
-            step = new TrainingStep(graph);
-            carried = CarriedState.of(graph);
-            long length = Math.min(corpus.length(), (long) config.train().batchSize() * config.train().seqLength() * 4 + 1);
-            StreamLayout layout = new StreamLayout(new Region(0, length), config.train().batchSize(), config.train().seqLength(), false);
-            CharacterIterator it = new CharacterIterator(corpus, layout, GraphFactory.encoding(graph), graph.params().dataType());
-            while (it.hasNext()) batches.add(it.next());
-        }
-
-        /** Updates for at least {@code seconds} and {@code updates}; seconds per character trained. */
-        double run(double seconds, int updates) {
-            long t0 = System.nanoTime();
-            long chars = 0;
-            for (int n = 0; n < updates || System.nanoTime() - t0 < seconds * 1e9; n++) {
-                DataSet b = batches.get(next++ % batches.size());
-                step.fit(b);
-                carried.advance();
-                chars += b.getFeatures().size(0) * b.getFeatures().size(2);
-            }
-            return (System.nanoTime() - t0) / 1e9 / chars;
-        }
-    }
-
-    private static MemoryEstimate estimate(RunConfig config, int width, int vocabulary) {
-        return MemoryEstimate.of(config.model().resized(width, config.model().dropout()), config.train().optimization(),
-                config.train().batchSize(), config.train().seqLength(), vocabulary);
+    private static RepeatedUpdates probe(RunConfig config, Corpus corpus, int width) {
+        ModelConfig m = config.model().resized(width, config.model().dropout());
+        return new RepeatedUpdates(GraphFactory.build(m, config.train().optimization(), corpus.vocabulary().size()), corpus,
+                config.train().batchSize(), config.train().seqLength(), 4);
     }
 }

@@ -163,7 +163,7 @@ public final class TrainingRun implements AutoCloseable {
                 }
                 double measuring = 0;
                 if (config.model().autoSize()) {
-                    ModelSizer.Choice choice = ModelSizer.choose(config, corpus, Splits.of(config.data(), corpus.length()).train().length(), 0);
+                    ModelSizer.Choice choice = ModelSizer.choose(config, corpus, Splits.of(config.data(), corpus.length()).train().length());
                     // the choice is fixed from here on: the run's config (and its checkpoints) say the size it chose
                     config = config.with("model.size=as_set", "model.rnn_size=" + choice.rnnSize(), "model.dropout=" + choice.dropout());
                     yaml = config.toYaml();
@@ -225,9 +225,9 @@ public final class TrainingRun implements AutoCloseable {
     static void requireFits(RunConfig config, int vocabulary) {
         long available = MemoryEstimate.available();
         MemoryEstimate need = estimate(config, config.model().rnnSize(), vocabulary);
-        if (need.totalBytes() <= available * 0.8) return;
+        if (fits(need)) return;
         int fits = config.model().rnnSize();
-        while (fits > 1 && estimate(config, fits, vocabulary).totalBytes() > available * 0.8) fits = fits * 3 / 4;
+        while (fits > 1 && !fits(estimate(config, fits, vocabulary))) fits = fits * 3 / 4;
         throw new ConfigException(String.format(java.util.Locale.ROOT, "%s: model.num_layers %d × model.rnn_size %d has %,d"
                         + " parameters; training it needs about %.1f GB (weights, gradients and optimizer state %.1f GB, a"
                         + " minibatch's activations %.1f GB) but this process may use %.1f GB (CHARRNN_HEAP + CHARRNN_OFFHEAP);"
@@ -236,7 +236,12 @@ public final class TrainingRun implements AutoCloseable {
                 available / 1e9, fits));
     }
 
-    private static MemoryEstimate estimate(RunConfig config, int rnnSize, int vocabulary) {
+    /** Whether training needing {@code need} leaves this process a fifth of what it may hold. */
+    static boolean fits(MemoryEstimate need) {
+        return need.totalBytes() <= MemoryEstimate.available() * 0.8;
+    }
+
+    static MemoryEstimate estimate(RunConfig config, int rnnSize, int vocabulary) {
         org.charrnn.config.ModelConfig sized = config.model().resized(rnnSize, config.model().dropout());
         return MemoryEstimate.of(sized, config.train().optimization(), config.train().batchSize(), config.train().seqLength(), vocabulary);
     }
