@@ -97,7 +97,7 @@ public final class CharRnnModel {
         return new ModelInfo(config.name(), file.toString(), checkpoint.formatVersion(), config.model().type(), checkpoint.core(),
                 coreDescription(checkpoint.core(), config.model().type()), config.model().numLayers(), config.model().rnnSize(),
                 checkpoint.graph().numParams(), vocabulary(), s.epoch(), s.iteration(), s.iterationsPerEpoch(),
-                s.learningRate(), s.bestValLoss(), validations, config.toYaml());
+                s.learningRate(), s.bestValLoss(), validations, config.toYaml(), s.averagedUpdates());
     }
 
     /**

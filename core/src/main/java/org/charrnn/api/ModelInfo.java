@@ -22,11 +22,12 @@ import java.util.List;
  * @param bestValLoss        lowest validation loss, nats/char (+inf before the first validation)
  * @param validations        every validation of the run
  * @param config             the run's config, as YAML
+ * @param averagedUpdates    the updates its weights are the mean over (train.average_from); 0: the weights of its last update
  */
 public record ModelInfo(String name, String checkpoint, int formatVersion, String cell, String core, String coreDescription, int layers,
                         int rnnSize, long parameters, List<String> vocabulary, double epoch, long iteration,
                         int iterationsPerEpoch, double learningRate, double bestValLoss, List<Validation> validations,
-                        String config) {
+                        String config, long averagedUpdates) {
 
     /** One line: what a log or a debugger wants to see (the vocabulary and config are there as fields). */
     @Override

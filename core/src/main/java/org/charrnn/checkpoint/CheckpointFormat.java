@@ -16,6 +16,11 @@ final class CheckpointFormat {
     static final String VOCABULARY = "charrnn/vocabulary.json";
     static final String CONFIG = "charrnn/config.yaml";
     static final String STATE = "charrnn/state.json";
+    /**
+     * The weights training continues from, when the network's coefficients are an average of them
+     * (train.average_from): an ND4J array in its binary form, read only to resume.
+     */
+    static final String TRAINING_WEIGHTS = "charrnn/training-weights.bin";
 
     /** Our JSON/YAML entries are small; anything larger is refused unread. */
     static final long MAX_METADATA_BYTES = 64L << 20;
@@ -49,7 +54,7 @@ final class CheckpointFormat {
      * heap and then copied off-heap, so it may take at most a third of the heap this process has.
      */
     static long limitFor(String entry) {
-        return entry.startsWith("charrnn/") ? MAX_METADATA_BYTES
+        return entry.startsWith("charrnn/") && !entry.equals(TRAINING_WEIGHTS) ? MAX_METADATA_BYTES
                 : Math.min(MAX_NETWORK_BYTES, Runtime.getRuntime().maxMemory() / 3);
     }
 

@@ -7,9 +7,12 @@ import org.charrnn.config.RunConfig;
 import org.charrnn.data.Vocabulary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +63,11 @@ public final class CheckpointReader {
                 throw new CheckpointException(name + ": damaged checkpoint: the manifest has no checksum for " + required);
             }
         }
+        for (String entry : entries.keySet()) {
+            if (!manifest.sha256().containsKey(entry) && !entry.equals(CheckpointFormat.MANIFEST)) {
+                throw new CheckpointException(name + ": damaged checkpoint: the manifest has no checksum for " + entry);
+            }
+        }
         manifest.sha256().forEach((entry, expected) -> {
             byte[] bytes = entries.get(entry);
             if (bytes == null) throw new CheckpointException(name + ": damaged checkpoint: " + entry + " is missing");
@@ -79,7 +87,18 @@ public final class CheckpointReader {
         TrainingState state = parse(name, CheckpointFormat.STATE, entries, TrainingState.class);
         ComputationGraph graph = network(name, entries, withUpdater);
         CheckpointValidator.validate(name, graph, vocabulary, config, state);
-        return new Checkpoint(graph, vocabulary, config, state, manifest.core(), manifest.formatVersion());
+        INDArray mean = null;
+        byte[] trainingWeights = entries.get(CheckpointFormat.TRAINING_WEIGHTS);
+        if ((trainingWeights != null) != (state.averagedUpdates() > 0)) {
+            throw new CheckpointException(name + ": damaged checkpoint: " + CheckpointFormat.STATE + " and "
+                    + CheckpointFormat.TRAINING_WEIGHTS + " disagree on whether its weights are an average");
+        }
+        if (trainingWeights != null && withUpdater) {
+            // to continue training: the weights training left off with, and the mean of them beside
+            mean = graph.params().dup();
+            graph.params().assign(array(name, trainingWeights, graph));
+        }
+        return new Checkpoint(graph, vocabulary, config, state, manifest.core(), manifest.formatVersion(), mean);
     }
 
     private static Map<String, byte[]> readEntries(Path file) {
@@ -201,6 +220,18 @@ public final class CheckpointReader {
             }
             throw new CheckpointException(name + ": the network in this checkpoint cannot be loaded ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())) + ")", e);
+        }
+    }
+
+    /** The training weights beside an averaged network: an array of the network's parameter count. */
+    private static INDArray array(String name, byte[] bytes, ComputationGraph graph) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            INDArray a = Nd4j.read(in);
+            if (a.length() != graph.numParams() || !Double.isFinite(a.sumNumber().doubleValue())) throw new IOException("not the weights");
+            return a;
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(name + ": damaged checkpoint: " + CheckpointFormat.TRAINING_WEIGHTS
+                    + " is not an array of the network's " + graph.numParams() + " finite parameters");
         }
     }
 

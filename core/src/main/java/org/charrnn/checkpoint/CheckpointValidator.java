@@ -80,6 +80,10 @@ final class CheckpointValidator {
             throw new CheckpointException(damaged + "training state has " + s.trainLosses().size() + " losses for "
                     + s.iteration() + " iterations");
         }
+        if (s.averagedUpdates() < 0 || s.averagedUpdates() > s.iteration()) {
+            throw new CheckpointException(damaged + "training state averages " + s.averagedUpdates() + " updates of "
+                    + s.iteration());
+        }
         for (TrainingState.Validation v : s.validations()) {
             if (v == null || v.iteration() < 0 || v.iteration() > s.iteration()) {
                 throw new CheckpointException(damaged + "training state has a validation outside iterations 0.." + s.iteration());

@@ -4,9 +4,12 @@ import org.charrnn.data.Vocabulary;
 import org.charrnn.files.AtomicFiles;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +43,19 @@ public final class CheckpointWriter {
 
     /** The checkpoint as zip bytes, ready to be written under one or more names. */
     public byte[] encode(ComputationGraph graph, Vocabulary vocabulary, String configYaml, TrainingState state, String core) {
+        return encode(graph, vocabulary, configYaml, state, core, null);
+    }
+
+    /**
+     * The checkpoint of a graph whose weights are an average, with {@code trainingWeights} (the
+     * weights its training continues from) kept beside them for a resume; null: the graph's weights
+     * are the training weights.
+     */
+    public byte[] encode(ComputationGraph graph, Vocabulary vocabulary, String configYaml, TrainingState state, String core,
+                         INDArray trainingWeights) {
         try {
             Map<String, byte[]> entries = new LinkedHashMap<>(dl4jEntries(graph));
+            if (trainingWeights != null) entries.put(CheckpointFormat.TRAINING_WEIGHTS, binary(trainingWeights));
             entries.put(CheckpointFormat.VOCABULARY, Json.MAPPER.writeValueAsBytes(
                     Map.of("code_points", vocabulary.codePoints(), "symbols", vocabulary.symbols())));
             entries.put(CheckpointFormat.CONFIG, configYaml.getBytes(StandardCharsets.UTF_8));
@@ -82,6 +96,14 @@ public final class CheckpointWriter {
             }
         }
         return entries;
+    }
+
+    private static byte[] binary(INDArray array) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DataOutputStream data = new DataOutputStream(out)) {
+            Nd4j.write(array, data);
+        }
+        return out.toByteArray();
     }
 
     private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {

@@ -21,27 +21,32 @@ import java.util.Map;
  * @param trainingSeconds    wall-clock seconds of training so far, over every session of the run (train.max_time counts them)
  * @param budgetGoverns      true once train.max_time was found to end the run before max_epochs: from then on a cosine or
  *                           linear schedule follows the time spent (false, or absent in older checkpoints: the iterations)
+ * @param averagedUpdates    updates whose weights the checkpoint's network averages (train.average_from); 0: none, the
+ *                           network holds the training weights
  */
 public record TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed,
                             double initialLoss, Map<String, CarriedState.Layer> carried, List<Float> trainLosses,
-                            List<Validation> validations, String textSha256, Double trainingSeconds, Boolean budgetGoverns) {
+                            List<Validation> validations, String textSha256, Double trainingSeconds, Boolean budgetGoverns,
+                            Long averagedUpdates) {
 
     public TrainingState {
         if (trainingSeconds == null) trainingSeconds = 0.0; // written before the budget was kept
         if (budgetGoverns == null) budgetGoverns = false;
+        if (averagedUpdates == null) averagedUpdates = 0L; // written before weights were averaged
     }
 
     /** A state with no time spent yet. */
     public TrainingState(long iteration, int iterationsPerEpoch, double learningRate, long seed, double initialLoss,
                          Map<String, CarriedState.Layer> carried, List<Float> trainLosses, List<Validation> validations,
                          String textSha256) {
-        this(iteration, iterationsPerEpoch, learningRate, seed, initialLoss, carried, trainLosses, validations, textSha256, 0.0, false);
+        this(iteration, iterationsPerEpoch, learningRate, seed, initialLoss, carried, trainLosses, validations, textSha256, 0.0, false,
+                0L);
     }
 
     /** This state with {@code seconds} of the budget already spent (a fresh run that measured the machine first). */
     public TrainingState afterSeconds(double seconds) {
         return new TrainingState(iteration, iterationsPerEpoch, learningRate, seed, initialLoss, carried, trainLosses, validations,
-                textSha256, trainingSeconds + seconds, budgetGoverns);
+                textSha256, trainingSeconds + seconds, budgetGoverns, averagedUpdates);
     }
 
     public double epoch() {

@@ -41,6 +41,9 @@ final class InspectCommand extends Command {
         out.println("recurrent core:  " + info.core() + " " + info.cell());
         for (String l : ProgressPrinter.wrap("(" + info.coreDescription() + ")", 80 - 17)) out.println("                 " + l.strip());
         out.printf(Locale.ROOT, "parameters:      %,d%n", info.parameters());
+        if (info.averagedUpdates() > 0) {
+            out.printf(Locale.ROOT, "weights:         the mean over the last %,d updates (train.average_from)%n", info.averagedUpdates());
+        }
         out.printf(Locale.ROOT, "progress:        epoch %.2f, iteration %d (%d per epoch)%n", info.epoch(), info.iteration(),
                 info.iterationsPerEpoch());
         out.printf(Locale.ROOT, "learning rate:   %.3e next%n", info.learningRate());

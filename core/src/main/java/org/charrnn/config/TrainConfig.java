@@ -26,6 +26,10 @@ public record TrainConfig(
                         + " the run's end (its last epoch, or where max_time will stop it)") String lrSchedule,
         @Setting(value = "0", min = 0, help = "iterations over which the rate rises linearly to learning_rate") int warmup,
         @Setting(value = "0.1", min = 0, max = 1, help = "where cosine and linear end, as a fraction of learning_rate") double finalLrFrac,
+        @Setting(value = "1", min = 0, max = 1, fixed = TRAINING,
+                help = "from this fraction of the schedule's progress on, validations score and checkpoints hold the mean of"
+                        + " the weights after every update since (tail averaging); training continues from its own; 1 = off")
+        double averageFrom,
         @Setting(value = "0.95", min = 0, minOpen = true, max = 1, maxOpen = true, fixed = TRAINING,
                 help = "rmsprop's moving-average decay") double decayRate,
         @Setting(value = "5", min = 0, maxOpen = true, fixed = TRAINING,

@@ -5,6 +5,7 @@ import org.charrnn.checkpoint.CheckpointWriter;
 import org.charrnn.checkpoint.TrainingState;
 import org.charrnn.data.Vocabulary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,8 +52,14 @@ public final class CheckpointStore {
     /** Saves under the named file (if keep &gt; 0), last.zip, and best.zip when {@code best}; returns the primary path. */
     public Path save(ComputationGraph graph, Vocabulary vocabulary, String configYaml, TrainingState state,
                      String core, double valLoss, boolean best) {
+        return save(graph, null, vocabulary, configYaml, state, core, valLoss, best);
+    }
+
+    /** As above, for a graph holding averaged weights whose training continues from {@code trainingWeights} (null: the graph's). */
+    public Path save(ComputationGraph graph, INDArray trainingWeights, Vocabulary vocabulary, String configYaml, TrainingState state,
+                     String core, double valLoss, boolean best) {
         ensureDirectory();
-        byte[] bytes = writer.encode(graph, vocabulary, configYaml, state, core);
+        byte[] bytes = writer.encode(graph, vocabulary, configYaml, state, core, trainingWeights);
         // last.zip first: a run killed part-way through these writes always has a last.zip to resume.
         writer.write(dir.resolve(LAST), bytes);
         Path primary = dir.resolve(LAST);
@@ -66,10 +73,11 @@ public final class CheckpointStore {
     }
 
     /** Saves last.zip only (a stop between validations: no validation loss to name or rank it by). */
-    public Path saveLast(ComputationGraph graph, Vocabulary vocabulary, String configYaml, TrainingState state, String core) {
+    public Path saveLast(ComputationGraph graph, INDArray trainingWeights, Vocabulary vocabulary, String configYaml, TrainingState state,
+                         String core) {
         ensureDirectory();
         Path last = dir.resolve(LAST);
-        writer.write(last, writer.encode(graph, vocabulary, configYaml, state, core));
+        writer.write(last, writer.encode(graph, vocabulary, configYaml, state, core, trainingWeights));
         return last;
     }
 

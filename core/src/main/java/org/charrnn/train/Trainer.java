@@ -12,6 +12,7 @@ import org.charrnn.model.GraphFactory;
 import org.charrnn.model.TrainingStep;
 import org.charrnn.model.layer.CarriedState;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,12 +20,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.function.Supplier;
 
 /**
  * char-rnn's training loop on a ComputationGraph: minibatches in stream order with the hidden
  * state carried across them ({@link CarriedState}), the learning-rate schedule, validation and a
  * checkpoint every eval_val_every iterations and at every epoch's end, and the stop rules (a time
- * budget, patience, Ctrl-C, divergence). Everything the loop depends on is in {@link TrainingState},
+ * budget, patience, Ctrl-C, divergence), and over the schedule's last part the mean of the weights that
+ * validations score ({@link WeightAverage}). Everything the loop depends on is in {@link TrainingState},
  * so a resumed run repeats an uninterrupted one exactly.
  */
 public final class Trainer {
@@ -42,6 +45,9 @@ public final class Trainer {
     private final StreamLayout layout;
     private final LearningRateSchedule schedule;
     private final StopRules stopRules;
+    private final WeightAverage average;
+    /** A resumed run's mean of its weights, read from its checkpoint, until run() takes it. */
+    private INDArray restoredMean;
 
     public Trainer(RunConfig config, String configYaml, Corpus corpus, ComputationGraph graph, CheckpointStore store) {
         this.config = config;
@@ -55,6 +61,12 @@ public final class Trainer {
         this.layout = StreamLayout.forTraining(splits.train(), config.train());
         this.schedule = LearningRateSchedule.of(config.train());
         this.stopRules = new StopRules(config.train());
+        this.average = new WeightAverage(config.train().averageFrom());
+    }
+
+    /** The mean of the weights a resumed run's checkpoint holds beside its training weights ({@code Checkpoint.averagedWeights}). */
+    public void restoreAverage(INDArray mean) {
+        restoredMean = mean;
     }
 
     public RunConfig config() {
@@ -83,7 +95,7 @@ public final class Trainer {
 
     public TrainingState freshState() {
         return new TrainingState(0, iterationsPerEpoch(), schedule.at(0, iterationsPerEpoch(), totalIterations(), 0),
-                config.train().seed(), Double.NaN, Map.of(), List.of(), List.of(), corpus.sha256(), 0.0, false);
+                config.train().seed(), Double.NaN, Map.of(), List.of(), List.of(), corpus.sha256(), 0.0, false, 0L);
     }
 
     /** Trains from {@code start} to the end of max_epochs. */
@@ -103,6 +115,8 @@ public final class Trainer {
         CharacterIterator batches = new CharacterIterator(corpus, layout, GraphFactory.encoding(graph), graph.params().dataType());
         batches.seek((int) (start.iteration() % perEpoch));
         carried.restore(start.carried());
+        average.startAt(start.averagedUpdates(), restoredMean);
+        restoredMean = null;
         graph.rnnClearPreviousState();
         History history = new History(start);
         RunClock clock = new RunClock(start.trainingSeconds(), config.train().maxTimeSeconds(), start.iteration());
@@ -123,6 +137,10 @@ public final class Trainer {
                 if (config.model().dropout() > 0) Nd4j.getRandom().setSeed(mix(config.train().seed(), iteration)); // a resume draws the same masks
                 double loss = update(updates, batch, clock);
                 iteration++;
+                if (average.add(graph, schedule.progress(iteration, totalIterations(), budgetFraction(clock)))) {
+                    events.message("from iteration " + iteration + " on, validations score and checkpoints hold the mean of the weights"
+                            + " since (train.average_from " + config.train().averageFrom() + ")");
+                }
                 if (iteration % perEpoch == 0) carried.reset(); // the streams start over next epoch
                 history.add(loss);
                 Divergence.check(loss, history, iteration, config.train(), lastGood());
@@ -232,15 +250,25 @@ public final class Trainer {
     private TrainingState validateAndSave(long iteration, History history, RunClock clock, TrainingEvents events) {
         double epoch = (double) iteration / iterationsPerEpoch();
         double grace = Math.max(2, 2 * clock.reserved());
-        Evaluator.Loss val = Evaluator.evaluate(graph, corpus, validated(), config.train().batchSize(), config.train().seqLength(),
-                (done, total) -> { }, () -> {
-                    if (events.stopRequested()) return "validation at iteration " + iteration + " stopped (asked to stop)";
-                    if (clock.budgeted() && clock.elapsed() > clock.budgetSeconds() + grace) {
-                        return "validation at iteration " + iteration + " stopped: it ran past train.max_time "
-                                + org.charrnn.config.Durations.format(clock.budgetSeconds());
-                    }
-                    return null;
-                });
+        Supplier<String> stop = () -> {
+            if (events.stopRequested()) return "validation at iteration " + iteration + " stopped (asked to stop)";
+            if (clock.budgeted() && clock.elapsed() > clock.budgetSeconds() + grace) {
+                return "validation at iteration " + iteration + " stopped: it ran past train.max_time "
+                        + org.charrnn.config.Durations.format(clock.budgetSeconds());
+            }
+            return null;
+        };
+        // Once weights are averaged, the mean is what is scored and saved (the training weights beside it).
+        return average.withMean(graph, trainingWeights -> {
+            Evaluator.Loss val = Evaluator.evaluate(graph, corpus, validated(), config.train().batchSize(), config.train().seqLength(),
+                    (done, total) -> { }, stop);
+            return scoreAndSave(iteration, history, clock, events, epoch, trainingWeights, val);
+        });
+    }
+
+    /** Names, ranks and saves the checkpoint for a validation's loss; the graph holds what was scored. */
+    private TrainingState scoreAndSave(long iteration, History history, RunClock clock, TrainingEvents events, double epoch,
+                                       INDArray trainingWeights, Evaluator.Loss val) {
         double trainLoss = history.meanSinceLastValidation();
         // Without a validation split, checkpoints are named and ranked by the training loss.
         double score = val.characters() > 0 ? val.natsPerChar() : trainLoss;
@@ -252,7 +280,7 @@ public final class Trainer {
         boolean best = score < history.bestScore();
         history.addValidation(new TrainingState.Validation(iteration, epoch, val.natsPerChar(), trainLoss));
         TrainingState state = snapshot(iteration, history, clock);
-        Path saved = store.save(graph, corpus.vocabulary(), configYaml, state, GraphFactory.coreOf(graph), score, best);
+        Path saved = store.save(graph, trainingWeights, corpus.vocabulary(), configYaml, state, GraphFactory.coreOf(graph), score, best);
         events.validated(iteration, epoch, val.natsPerChar(), trainLoss, saved, best);
         return state;
     }
@@ -260,7 +288,8 @@ public final class Trainer {
     /** Saves last.zip at {@code iteration}: no validation to name or rank it by (a stop between validations). */
     private TrainingState saveLast(long iteration, History history, RunClock clock) {
         TrainingState state = snapshot(iteration, history, clock);
-        store.saveLast(graph, corpus.vocabulary(), configYaml, state, GraphFactory.coreOf(graph));
+        average.withMean(graph, trainingWeights -> store.saveLast(graph, trainingWeights, corpus.vocabulary(), configYaml, state,
+                GraphFactory.coreOf(graph)));
         return state;
     }
 
@@ -268,7 +297,7 @@ public final class Trainer {
         return new TrainingState(iteration, iterationsPerEpoch(),
                 schedule.at(iteration, iterationsPerEpoch(), totalIterations(), budgetFraction(clock)), config.train().seed(),
                 history.initialLoss(), carried.snapshot(), history.losses(), history.validations(), corpus.sha256(), clock.elapsed(),
-                budgetGoverns);
+                budgetGoverns, average.count());
     }
 
     /** The budget's part in the schedule: its fraction spent once it governs the run, else nothing. */

@@ -127,6 +127,7 @@ public final class TrainingRun implements AutoCloseable {
                             + trainedOn.substring(0, 12) + "…); use --init-from to train on another text from its weights");
                 }
                 Trainer trainer = new Trainer(config, yaml, corpus, ckpt.graph(), store);
+                trainer.restoreAverage(ckpt.averagedWeights());
                 TrainingState s = ckpt.state();
                 if (s.iterationsPerEpoch() != trainer.iterationsPerEpoch()) {
                     throw new ConfigException("cannot resume " + checkpoint + ": the training split now has "

@@ -173,17 +173,49 @@ class DamagedCheckpointsTest {
             void apply(Map<String, byte[]> e, Random r) {
                 editState(e, s -> s.put("learning_rate", Double.POSITIVE_INFINITY));
             }
+        },
+        MORE_AVERAGED_THAN_UPDATES {
+            void apply(Map<String, byte[]> e, Random r) {
+                editState(e, s -> s.put("averaged_updates", 13));
+                e.put(CheckpointFormat.TRAINING_WEIGHTS, e.get(CheckpointFormat.DL4J_COEFFICIENTS));
+            }
+        },
+        AVERAGED_WITHOUT_TRAINING_WEIGHTS {
+            void apply(Map<String, byte[]> e, Random r) {
+                editState(e, s -> s.put("averaged_updates", 5));
+            }
+        },
+        TRAINING_WEIGHTS_WITHOUT_AN_AVERAGE {
+            void apply(Map<String, byte[]> e, Random r) {
+                e.put(CheckpointFormat.TRAINING_WEIGHTS, e.get(CheckpointFormat.DL4J_COEFFICIENTS));
+            }
+        },
+        TRAINING_WEIGHTS_OF_ANOTHER_LENGTH {
+            void apply(Map<String, byte[]> e, Random r) {
+                editState(e, s -> s.put("averaged_updates", 5));
+                e.put(CheckpointFormat.TRAINING_WEIGHTS, array(Nd4j.rand(1, 7)));
+            }
+        },
+        NAN_TRAINING_WEIGHTS {
+            void apply(Map<String, byte[]> e, Random r) {
+                editState(e, s -> s.put("averaged_updates", 5));
+                e.put(CheckpointFormat.TRAINING_WEIGHTS, coefficientsWith(e, Float.NaN));
+            }
         };
 
         abstract void apply(Map<String, byte[]> e, Random r);
     }
 
     private static byte[] coefficientsWith(Map<String, byte[]> e, float value) {
+        INDArray params = Nd4j.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(e.get(CheckpointFormat.DL4J_COEFFICIENTS))));
+        params.putScalar(3, value);
+        return array(params);
+    }
+
+    private static byte[] array(INDArray a) {
         try {
-            INDArray params = Nd4j.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(e.get(CheckpointFormat.DL4J_COEFFICIENTS))));
-            params.putScalar(3, value);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Nd4j.write(params, new java.io.DataOutputStream(out));
+            Nd4j.write(a, new java.io.DataOutputStream(out));
             return out.toByteArray();
         } catch (IOException ex) {
             throw new IllegalStateException(ex);
