@@ -25,9 +25,11 @@ public record ModelConfig(
                 help = "weights start uniform in [-r, r]") double initRange,
         @Setting(value = "1", min = -100, max = 100, fixed = TRAINING,
                 help = "initial forget-gate bias (lstm)") double forgetBias,
-        @Setting(value = "f32", choices = {"f32", "bf16"}, fixed = TRAINING,
+        @Setting(value = "f32", choices = {"f32", "bf16", "auto"}, fixed = TRAINING,
                 help = "f32, or bf16: the recurrent layers' training products read bfloat16 copies of their operands (float32"
-                        + " results, state and update; twice the products per second where the CPU has AVX512_BF16)") String precision) {
+                        + " results, state and update; twice the products per second where the CPU has AVX512_BF16); auto: bf16"
+                        + " where the CPU multiplies bfloat16 natively (AVX512_BF16, AMX), else f32 (a run records which)")
+        String precision) {
 
     /** This shape with another width and dropout (the rest as it is). */
     public ModelConfig resized(int width, double newDropout) {

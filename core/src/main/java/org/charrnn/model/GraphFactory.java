@@ -110,7 +110,7 @@ public final class GraphFactory {
                 case "rnn" -> new RnnLayerConfig.Builder();
                 default -> throw new IllegalArgumentException("unknown cell " + m.type());
             };
-            layer = b.initRange(m.initRange()).bf16(m.precision().equals("bf16")).backpropToInput(!readsNetworkInput).readsIndices(readsNetworkInput)
+            layer = b.initRange(m.initRange()).bf16(org.charrnn.model.kernel.KernelChoice.bf16(m.precision())).backpropToInput(!readsNetworkInput).readsIndices(readsNetworkInput)
                     .nIn(nIn).nOut(m.rnnSize()).dataFormat(RNNFormat.NCW).build();
         }
         if (dropout > 0) layer.setIDropout(new Dropout(1 - dropout)); // DL4J's argument is the keep probability

@@ -87,6 +87,7 @@ public final class TrainingRun implements AutoCloseable {
     public static TrainingRun prepare(RunConfig config, Mode mode, Path checkpoint, TrainingEvents events,
                                       CheckpointWriter writer) {
         org.charrnn.data.CorpusSource input = org.charrnn.data.CorpusSource.of(config.data());
+        if (mode != Mode.RESUME) config = choosePrecision(config, events);
         requirePrecision(config);
         ensureText(config, input, events);
         CheckpointStore store = new CheckpointStore(Path.of(config.train().checkpointDir()), config.train().savefile(),
@@ -115,6 +116,7 @@ public final class TrainingRun implements AutoCloseable {
                 requireSameRunOrEmpty(store, checkpoint);
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, true);
                 config = sizedAsCheckpoint(config, ckpt, events);
+                requirePrecision(config);
                 yaml = config.toYaml();
                 requireSameArchitecture(config, ckpt, checkpoint);
                 Corpus corpus = loadInVocabulary(input, ckpt.vocabulary(), config, events);
@@ -179,8 +181,21 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /** Under model.size: auto a checkpoint's run already chose its width and dropout: those are kept, and said. */
+    /** model.precision: auto becomes what this machine runs best, said, and recorded in the run's config. */
+    private static RunConfig choosePrecision(RunConfig config, TrainingEvents events) {
+        if (!config.model().precision().equals("auto")) return config;
+        boolean bf16 = config.model().core().equals("fused") && org.charrnn.model.kernel.KernelChoice.nativeBf16();
+        events.message("model.precision auto: " + (bf16 ? "bf16 (this CPU multiplies bfloat16 natively: "
+                + org.charrnn.model.kernel.GemmEngine.ONEDNN.describe() + ")" : "f32 (no native bfloat16 products here)"));
+        return config.with("model.precision=" + (bf16 ? "bf16" : "f32"));
+    }
+
+    /**
+     * What a resumed run's checkpoint already chose under model.size: auto (its width and dropout)
+     * and model.precision: auto is kept (the size said).
+     */
     private static RunConfig sizedAsCheckpoint(RunConfig config, Checkpoint ckpt, TrainingEvents events) {
+        if (config.model().precision().equals("auto")) config = config.with("model.precision=" + ckpt.config().model().precision());
         if (!config.model().autoSize()) return config;
         org.charrnn.config.ModelConfig chosen = ckpt.config().model();
         events.message(String.format(java.util.Locale.ROOT, "model.size auto: keeping the checkpoint's %d × %d, dropout %.2f",

@@ -109,6 +109,13 @@ public enum GemmEngine {
         }
     }
 
+    /** For oneDNN: whether the ISA it runs here has bfloat16 instructions (its ISA masks: avx512_core_bf16 and up). */
+    boolean hasNativeBf16() {
+        if (this != ONEDNN) return false;
+        int avx512CoreBf16 = 231;
+        return (org.bytedeco.dnnl.global.dnnl.dnnl_get_effective_cpu_isa() & avx512CoreBf16) == avx512CoreBf16;
+    }
+
     /**
      * What this engine runs on here, as bench and --verbose print it: "oneDNN avx512_core_bf16",
      * "OpenBLAS (core: OPENBLAS_CORETYPE=Haswell)".

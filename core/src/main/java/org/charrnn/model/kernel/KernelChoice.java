@@ -30,6 +30,19 @@ public final class KernelChoice {
         return null;
     }
 
+    /** Whether a model of this model.precision (f32, bf16, auto) trains with bf16 products here. */
+    public static boolean bf16(String precision) {
+        return precision.equals("bf16") || precision.equals("auto") && nativeBf16();
+    }
+
+    /**
+     * Whether this CPU multiplies bfloat16 in hardware (AVX512_BF16 or AMX, as oneDNN finds it), so
+     * that bf16 products are faster than float32 ones rather than emulated.
+     */
+    public static boolean nativeBf16() {
+        return whyNoBf16() == null && GemmEngine.ONEDNN.hasNativeBf16();
+    }
+
     /** Our code on the CPU backend (any precision), unless the reference is forced. */
     public static boolean ours() {
         return Nd4j.getBackend().getClass().getName().contains(".cpu.") && !"reference".equals(System.getProperty(PROPERTY, ""));
