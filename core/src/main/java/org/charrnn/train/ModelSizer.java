@@ -40,6 +40,8 @@ final class ModelSizer {
     /** What the budget loses to validations, metrics and checkpoints besides the updates themselves. */
     static final double OVERHEAD = 0.05;
     private static final int[] PROBES = {128, 512};
+    /** At most this many 0.3 s windows of warm-up after the first second. */
+    private static final int WARM_UP_WINDOWS = 10;
 
     /** What was chosen and the measurements behind it. */
     record Choice(int rnnSize, double dropout, long parameters, double charsPerSecond, double budgetChars,
@@ -159,7 +161,15 @@ final class ModelSizer {
      * would otherwise time the interpreter and the JIT at work (on one core, the JIT takes the core).
      */
     private static void warmUp(RunConfig config, Corpus corpus) {
-        probe(config, corpus, 64).window(1.5, 10);
+        RepeatedUpdates small = probe(config, corpus, 64);
+        small.window(1.0, 10);
+        // The JIT's compiler threads share the cores with the probe: go on until the pace stops rising.
+        double best = 0;
+        for (int window = 0; window < WARM_UP_WINDOWS; window++) {
+            double pace = small.window(0.3, 2);
+            if (pace < best * 1.05) break;
+            best = Math.max(best, pace);
+        }
     }
 
     private static RepeatedUpdates probe(RunConfig config, Corpus corpus, int width) {
