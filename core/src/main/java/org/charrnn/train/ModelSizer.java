@@ -40,6 +40,10 @@ final class ModelSizer {
     /** What the budget loses to validations, metrics and checkpoints besides the updates themselves. */
     static final double OVERHEAD = 0.05;
     private static final int[] PROBES = {128, 512};
+    /** Past this share of the budget spent measuring, the width is decided on from the line. */
+    private static final double MEASURING_SHARE = 0.03;
+    /** At most this many widths measured after the probes, until the width chosen is one measured. */
+    private static final int MEASURED_ROUNDS = 3;
     /** At most this many 0.3 s windows of warm-up after the first second. */
     private static final int WARM_UP_WINDOWS = 10;
 
@@ -73,7 +77,8 @@ final class ModelSizer {
 
     /**
      * The choice itself, from a pace that can be measured at any width: two probes give the line,
-     * the width it picks is measured too, and the line through that and the nearer probe decides.
+     * the width it picks is measured too, and the line through that and the nearer probe decides —
+     * again, up to MEASURED_ROUNDS times, until the width decided on is one that was measured.
      */
     static Choice choose(Pace pace, IntToLongFunction parameters, java.util.function.IntPredicate fits, double budgetSeconds,
                          java.util.function.DoubleSupplier elapsed, long trainChars) {
@@ -82,8 +87,12 @@ final class ModelSizer {
             pace.at(w);
         }
         int width = widest(pace, parameters, fits, budgetSeconds - elapsed.getAsDouble(), trainChars);
-        pace.at(width);
-        width = widest(pace, parameters, fits, budgetSeconds - elapsed.getAsDouble(), trainChars);
+        // The width trained is a width measured: a line through other widths misjudged some by a third.
+        for (int round = 0; round < MEASURED_ROUNDS && !pace.measured(width) && elapsed.getAsDouble() < budgetSeconds * MEASURING_SHARE;
+             round++) {
+            pace.at(width);
+            width = widest(pace, parameters, fits, budgetSeconds - elapsed.getAsDouble(), trainChars);
+        }
         double left = (budgetSeconds - elapsed.getAsDouble()) * (1 - OVERHEAD);
         double perChar = pace.secondsPerChar(width, parameters);
         long p = parameters.applyAsLong(width);
@@ -123,6 +132,10 @@ final class ModelSizer {
 
         void at(int width) {
             measured.computeIfAbsent(width, measure::applyAsDouble);
+        }
+
+        boolean measured(int width) {
+            return measured.containsKey(width);
         }
 
         double secondsPerChar(int width, IntToLongFunction parameters) {
