@@ -41,15 +41,10 @@ public final class CheckpointWriter {
         this.files = files;
     }
 
-    /** The checkpoint as zip bytes, ready to be written under one or more names. */
-    public byte[] encode(ComputationGraph graph, Vocabulary vocabulary, String configYaml, TrainingState state, String core) {
-        return encode(graph, vocabulary, configYaml, state, core, null);
-    }
-
     /**
-     * The checkpoint of a graph whose weights are an average, with {@code trainingWeights} (the
-     * weights its training continues from) kept beside them for a resume; null: the graph's weights
-     * are the training weights.
+     * The checkpoint as zip bytes, ready to be written under one or more names. When the graph's
+     * weights are an average, {@code trainingWeights} (what its training continues from) are kept
+     * beside them for a resume; null: the graph's weights are the training weights.
      */
     public byte[] encode(ComputationGraph graph, Vocabulary vocabulary, String configYaml, TrainingState state, String core,
                          INDArray trainingWeights) {

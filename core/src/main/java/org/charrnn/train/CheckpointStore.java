@@ -49,13 +49,11 @@ public final class CheckpointStore {
         return String.format(Locale.ROOT, "lm_%s_epoch%.2f_%.4f.zip", savefile, epoch, valLoss);
     }
 
-    /** Saves under the named file (if keep &gt; 0), last.zip, and best.zip when {@code best}; returns the primary path. */
-    public Path save(ComputationGraph graph, Vocabulary vocabulary, String configYaml, TrainingState state,
-                     String core, double valLoss, boolean best) {
-        return save(graph, null, vocabulary, configYaml, state, core, valLoss, best);
-    }
-
-    /** As above, for a graph holding averaged weights whose training continues from {@code trainingWeights} (null: the graph's). */
+    /**
+     * Saves under the named file (if keep &gt; 0), last.zip, and best.zip when {@code best}; returns the
+     * primary path. {@code trainingWeights}: what training continues from when the graph holds averaged
+     * weights (null: the graph's own).
+     */
     public Path save(ComputationGraph graph, INDArray trainingWeights, Vocabulary vocabulary, String configYaml, TrainingState state,
                      String core, double valLoss, boolean best) {
         ensureDirectory();

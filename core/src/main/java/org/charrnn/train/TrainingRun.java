@@ -115,7 +115,7 @@ public final class TrainingRun implements AutoCloseable {
             case RESUME -> {
                 requireSameRunOrEmpty(store, checkpoint);
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, true);
-                config = sizedAsCheckpoint(config, ckpt, events);
+                config = keptFromCheckpoint(config, ckpt, events);
                 requirePrecision(config);
                 yaml = config.toYaml();
                 requireSameArchitecture(config, ckpt, checkpoint);
@@ -142,7 +142,7 @@ public final class TrainingRun implements AutoCloseable {
             }
             case INIT_FROM -> {
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, false);
-                config = sizedAsCheckpoint(config, ckpt, events);
+                config = keptFromCheckpoint(config, ckpt, events);
                 yaml = config.toYaml();
                 requireSameArchitecture(config, ckpt, checkpoint);
                 requireNoEarlierRun(store, config);
@@ -184,17 +184,17 @@ public final class TrainingRun implements AutoCloseable {
     /** model.precision: auto becomes what this machine runs best, said, and recorded in the run's config. */
     private static RunConfig choosePrecision(RunConfig config, TrainingEvents events) {
         if (!config.model().precision().equals("auto")) return config;
-        boolean bf16 = config.model().core().equals("fused") && org.charrnn.model.kernel.KernelChoice.nativeBf16();
+        boolean bf16 = config.model().core().equals("fused") && org.charrnn.model.kernel.KernelChoice.bf16("auto");
         events.message("model.precision auto: " + (bf16 ? "bf16 (this CPU multiplies bfloat16 natively: "
                 + org.charrnn.model.kernel.GemmEngine.ONEDNN.describe() + ")" : "f32 (no native bfloat16 products here)"));
         return config.with("model.precision=" + (bf16 ? "bf16" : "f32"));
     }
 
     /**
-     * What a resumed run's checkpoint already chose under model.size: auto (its width and dropout)
-     * and model.precision: auto is kept (the size said).
+     * What a checkpoint's run already chose under model.size: auto (its width and dropout, said) and
+     * model.precision: auto is kept.
      */
-    private static RunConfig sizedAsCheckpoint(RunConfig config, Checkpoint ckpt, TrainingEvents events) {
+    private static RunConfig keptFromCheckpoint(RunConfig config, Checkpoint ckpt, TrainingEvents events) {
         if (config.model().precision().equals("auto")) config = config.with("model.precision=" + ckpt.config().model().precision());
         if (!config.model().autoSize()) return config;
         org.charrnn.config.ModelConfig chosen = ckpt.config().model();

@@ -56,7 +56,7 @@ class CheckpointFilesTest {
     }
 
     private byte[] encoded() {
-        return new CheckpointWriter().encode(graph, vocab, config.toYaml(), state, "fused");
+        return new CheckpointWriter().encode(graph, vocab, config.toYaml(), state, "fused", null);
     }
 
     private Path write(String name, byte[] bytes) throws IOException {
@@ -98,7 +98,7 @@ class CheckpointFilesTest {
         CheckpointStore store = new CheckpointStore(tmp.resolve("run"), "lstm", 2, new CheckpointWriter());
         for (int i = 1; i <= 4; i++) {
             TrainingState s = new TrainingState(i * 10, 40, 1e-3, 1, 2, Map.of(), List.of(), List.of(), null);
-            store.save(graph, vocab, config.toYaml(), s, "fused", 3.0 - i * 0.1, i == 2);
+            store.save(graph, null, vocab, config.toYaml(), s, "fused", 3.0 - i * 0.1, i == 2);
         }
         List<String> names = new ArrayList<>();
         store.namedCheckpoints().forEach(p -> names.add(p.getFileName().toString()));

@@ -49,7 +49,7 @@ class DamagedCheckpointsTest {
         }
         TrainingState state = new TrainingState(12, 40, 1e-3, 123, 2.3, carried,
                 java.util.Collections.nCopies(12, 2.2f), List.of(new TrainingState.Validation(12, 0.3, 2.1, 2.25)), null);
-        return new CheckpointWriter().encode(graph, vocab, config.toYaml(), state, "fused");
+        return new CheckpointWriter().encode(graph, vocab, config.toYaml(), state, "fused", null);
     }
 
     @Test
