@@ -5,11 +5,12 @@ import java.util.List;
 /**
  * A benchmarked shape: cell, layers × units, minibatch streams × steps, optimizer. The text is
  * random over 65 symbols (tiny-shakespeare's vocabulary size) unless bench is given one. Spelled
- * {@code [CELL:]LAYERSxUNITS[:bBATCH][:sSEQ][:OPTIMIZER][:bf16]}, e.g. {@code 2x128}, {@code gru:3x512},
- * {@code rnn:1x100:b1:s25:adagrad} (min-char-rnn's shape), {@code 3x512:bf16} (model.precision: bf16).
+ * {@code [CELL:]LAYERSxUNITS[:bBATCH][:sSEQ][:OPTIMIZER][:bf16][:ln]}, e.g. {@code 2x128}, {@code gru:3x512},
+ * {@code rnn:1x100:b1:s25:adagrad} (min-char-rnn's shape), {@code 3x512:bf16} (model.precision: bf16),
+ * {@code gru:2x384:b25:ln} (model.layer_norm: true; the peers have no such cell and sit it out).
  */
 public record BenchModel(String name, String cell, int layers, int units, int batch, int seqLength, String optimizer,
-                         String precision) {
+                         String precision, boolean layerNorm) {
     public static final int VOCAB = 65;
     public static final List<String> CELLS = List.of("lstm", "gru", "rnn");
     public static final List<String> OPTIMIZERS = List.of("rmsprop", "adagrad", "adam");
@@ -28,15 +29,19 @@ public record BenchModel(String name, String cell, int layers, int units, int ba
         int seq = 50;
         String optimizer = "rmsprop";
         String precision = "f32";
+        boolean layerNorm = false;
         for (int i = first + 1; i < parts.length; i++) {
             if (OPTIMIZERS.contains(parts[i])) optimizer = parts[i];
             else if (parts[i].equals("bf16")) precision = "bf16";
+            else if (parts[i].equals("ln")) layerNorm = true;
             else if (parts[i].startsWith("b")) batch = Integer.parseInt(parts[i].substring(1));
             else if (parts[i].startsWith("s")) seq = Integer.parseInt(parts[i].substring(1));
             else throw new IllegalArgumentException(parts[i]);
         }
-        BenchModel m = new BenchModel(spec, cell, Integer.parseInt(lu[0]), Integer.parseInt(lu[1]), batch, seq, optimizer, precision);
-        if (m.layers < 1 || m.units < 1 || m.batch < 1 || m.seqLength < 1) throw new IllegalArgumentException(spec);
+        BenchModel m = new BenchModel(spec, cell, Integer.parseInt(lu[0]), Integer.parseInt(lu[1]), batch, seq, optimizer, precision, layerNorm);
+        if (m.layers < 1 || m.units < 1 || m.batch < 1 || m.seqLength < 1 || layerNorm && !cell.equals("gru")) {
+            throw new IllegalArgumentException(spec);
+        }
         return m;
     }
 

@@ -58,7 +58,7 @@ public final class LibtorchPeer implements Peer {
 
     @Override
     public boolean supports(BenchModel m) {
-        return (m.cell().equals("lstm") || m.cell().equals("gru")) && m.optimizer().equals("rmsprop") && m.precision().equals("f32");
+        return (m.cell().equals("lstm") || m.cell().equals("gru")) && m.optimizer().equals("rmsprop") && m.precision().equals("f32") && !m.layerNorm();
     }
 
     @Override

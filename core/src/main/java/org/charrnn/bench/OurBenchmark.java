@@ -33,7 +33,8 @@ public final class OurBenchmark {
     public static ComputationGraph graph(BenchModel m, int vocabulary) {
         RunConfig c = ConfigLoader.of("model.type=" + m.cell(), "model.rnn_size=" + m.units(), "model.num_layers=" + m.layers(),
                 "train.batch_size=" + m.batch(), "train.seq_length=" + m.seqLength(), "train.optimizer=" + m.optimizer(),
-                "train.learning_rate=" + m.learningRate(), "model.precision=" + m.precision());
+                "train.learning_rate=" + m.learningRate(), "model.precision=" + m.precision(),
+                "model.layer_norm=" + m.layerNorm());
         return GraphFactory.build(c.model(), c.train().optimization(), vocabulary);
     }
 

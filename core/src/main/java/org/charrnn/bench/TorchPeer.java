@@ -48,7 +48,7 @@ public final class TorchPeer implements Peer {
 
     @Override
     public boolean supports(BenchModel m) {
-        return m.precision().equals("f32");
+        return m.precision().equals("f32") && !m.layerNorm();
     }
 
     @Override

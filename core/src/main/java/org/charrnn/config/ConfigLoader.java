@@ -125,6 +125,15 @@ public final class ConfigLoader {
             throw new ConfigException(where + ": model.precision: 'bf16' is not allowed with model.core 'stock' (bf16 products"
                     + " are our cells' own); expected 'f32', or model.core 'fused'");
         }
+        if ((Boolean) values.get("model.layer_norm") && !values.get("model.type").equals("gru")
+                && isOverride("model.type", overrides) && !isOverride("model.layer_norm", overrides)) {
+            values.put("model.layer_norm", false); // a config's layer norm yields to another cell given on top of it
+        }
+        if ((Boolean) values.get("model.layer_norm") && !values.get("model.type").equals("gru")) {
+            String where = isOverride("model.layer_norm", overrides) || isOverride("model.type", overrides) ? "--set" : source;
+            throw new ConfigException(where + ": model.layer_norm: true is not allowed with model.type '" + values.get("model.type")
+                    + "' (layer normalisation is built for the gru); expected false, or model.type 'gru'");
+        }
         int workers = (int) values.get("distributed.workers");
         int batch = (int) values.get("train.batch_size");
         if (workers > batch) {

@@ -29,11 +29,15 @@ public record ModelConfig(
                 help = "f32, or bf16: the recurrent layers' training products read bfloat16 copies of their operands (float32"
                         + " results, state and update; twice the products per second where the CPU has AVX512_BF16); auto: bf16"
                         + " where the CPU multiplies bfloat16 natively (AVX512_BF16, AMX), else f32 (a run records which)")
-        String precision) {
+        String precision,
+        @Setting(value = "false", fixed = ARCHITECTURE,
+                help = "gru: layer normalisation (Ba et al. 2016) of the input-side and the recurrent pre-activations, each"
+                        + " with its own learned gains: more learned per update, for some more work per character")
+        boolean layerNorm) {
 
     /** This shape with another width and dropout (the rest as it is). */
     public ModelConfig resized(int width, double newDropout) {
-        return new ModelConfig(type, core, width, numLayers, size, newDropout, embeddingSize, initRange, forgetBias, precision);
+        return new ModelConfig(type, core, width, numLayers, size, newDropout, embeddingSize, initRange, forgetBias, precision, layerNorm);
     }
 
     public boolean autoSize() {

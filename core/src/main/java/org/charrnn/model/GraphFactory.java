@@ -106,7 +106,7 @@ public final class GraphFactory {
         } else {
             RecurrentLayerConfig.Builder<?> b = switch (m.type()) {
                 case "lstm" -> new LstmLayerConfig.Builder().forgetGateBiasInit(m.forgetBias());
-                case "gru" -> new GruLayerConfig.Builder();
+                case "gru" -> new GruLayerConfig.Builder().layerNorm(m.layerNorm());
                 case "rnn" -> new RnnLayerConfig.Builder();
                 default -> throw new IllegalArgumentException("unknown cell " + m.type());
             };

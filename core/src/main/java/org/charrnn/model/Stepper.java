@@ -58,7 +58,7 @@ public final class Stepper {
             Layer l = graph.getLayer(name);
             if (l instanceof RecurrentLayer f) {
                 cells.add(f.cell().newSamplingStep(f.getParam(RecurrentParams.INPUT_WEIGHTS), f.getParam(RecurrentParams.RECURRENT_WEIGHTS),
-                        f.getParam(RecurrentParams.BIAS)));
+                        f.biasAndGains()));
                 cellNames.add(f.cell().cellName());
             }
         }
@@ -147,6 +147,7 @@ public final class Stepper {
         ExecutorService h = cell.workPerStep() >= splitWork ? helper() : null;
         if (h == null) {
             cell.step(index, x, 0, cell.units());
+            cell.finish();
         } else {
             int half = cell.units() / 2;
             Future<?> upper = h.submit(() -> cell.step(index, x, half, cell.units()));
@@ -159,6 +160,7 @@ public final class Stepper {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while sampling", e);
             }
+            cell.finish();
         }
         cell.advance();
     }

@@ -44,7 +44,8 @@ class ConfigDocsTest {
         assertEquals("train.learning_rate_decay_after", ConfigSchema.get("train.learning_rate_decay_after").name());
         assertEquals("train.max_time", ConfigSchema.get("train.max_time").name());
         assertEquals(Key.Kind.DURATION, ConfigSchema.get("train.max_time").kind());
-        assertEquals(List.of("model.type", "model.core", "model.rnn_size", "model.num_layers", "model.embedding_size"),
+        assertEquals(List.of("model.type", "model.core", "model.rnn_size", "model.num_layers", "model.embedding_size",
+                        "model.layer_norm"),
                 ConfigSchema.fixed(Key.Fixed.ARCHITECTURE).stream().map(Key::name).toList());
         assertEquals(List.of("data.train_frac", "data.val_frac", "data.skip_unknown", "train.batch_size", "train.seq_length", "train.seed"),
                 ConfigSchema.fixed(Key.Fixed.DATA_ORDER).stream().map(Key::name).toList());

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,7 @@ class ConfigLoaderTest {
     @Test
     void defaultsAreCharRnns() {
         RunConfig c = parse("name: x\n");
-        assertEquals(new ModelConfig("lstm", "fused", 128, 2, "as_set", 0, 0, 0.08, 1.0, "f32"), c.model());
+        assertEquals(new ModelConfig("lstm", "fused", 128, 2, "as_set", 0, 0, 0.08, 1.0, "f32", false), c.model());
         assertEquals(50, c.train().batchSize());
         assertEquals(50, c.train().seqLength());
         assertEquals(50, c.train().maxEpochs());
@@ -159,5 +160,22 @@ class ConfigLoaderTest {
         assertEquals(1, min.train().batchSize());
         assertEquals("adagrad", min.train().optimizer());
         assertEquals(0.1, min.train().learningRate());
+    }
+
+    /** model.layer_norm is the GRU's: a config's yields to another cell given on top of it; asked for with one, it is refused. */
+    @Test
+    void aConfigsLayerNormYieldsToAnotherCellOnTheCommandLine() {
+        String file = "model:\n  type: gru\n  layer_norm: true\n";
+        assertTrue(ConfigLoader.parse(file, "q.yaml", "q", java.util.List.of()).model().layerNorm());
+        RunConfig lstm = ConfigLoader.parse(file, "q.yaml", "q", java.util.List.of("model.type=lstm"));
+        assertEquals("lstm", lstm.model().type());
+        assertFalse(lstm.model().layerNorm());
+        ConfigException both = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(file, "q.yaml", "q", java.util.List.of("model.type=rnn", "model.layer_norm=true")));
+        assertEquals("--set: model.layer_norm: true is not allowed with model.type 'rnn' (layer normalisation is built for the gru);"
+                + " expected false, or model.type 'gru'", both.getMessage());
+        ConfigException inFile = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("model:\n  type: lstm\n  layer_norm: true\n", "l.yaml", "l", java.util.List.of()));
+        assertTrue(inFile.getMessage().startsWith("l.yaml: model.layer_norm: true is not allowed"), inFile.getMessage());
     }
 }

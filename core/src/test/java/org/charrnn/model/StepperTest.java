@@ -19,17 +19,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The sampler's single-step path gives DL4J's rnnTimeStep distributions, step after step. */
 class StepperTest {
     @ParameterizedTest
-    @ValueSource(strings = {"lstm", "gru", "rnn"})
+    @ValueSource(strings = {"lstm", "gru", "rnn", "gru+layer_norm"})
     void matchesRnnTimeStepOverALongStream(String cell) {
         assertMatchesRnnTimeStep(cell, 30, 24, 3, 200, 0.4);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lstm", "gru", "rnn"})
+    @ValueSource(strings = {"lstm", "gru", "rnn", "gru+layer_norm"})
     void bigLayersSplitBetweenTwoThreadsGiveTheSameBitsAsOneThread(String cell) {
         int vocab = 30;
         int units = cell.equals("rnn") ? 1024 : 600;
-        ComputationGraph g = graph(vocab, "model.type=" + cell, "model.rnn_size=" + units);
+        ComputationGraph g = graph(vocab, cellSettings(cell, "model.rnn_size=" + units));
         Stepper stepper = new Stepper(g);
         assertTrue(g.getLayer("rnn0") instanceof org.charrnn.model.layer.RecurrentLayer f
                 && (long) (vocab + units) * f.cell().gateBlocks() * units >= Stepper.SPLIT_WORK, "both layers take the split path");
@@ -47,7 +47,23 @@ class StepperTest {
     private static ComputationGraph graph(int vocab, String... settings) {
         RunConfig c = ConfigLoader.of(java.util.stream.Stream.concat(java.util.stream.Stream.of("train.seed=11"),
                 java.util.stream.Stream.of(settings)).toArray(String[]::new));
-        return GraphFactory.build(c.model(), c.train().optimization(), vocab);
+        ComputationGraph g = GraphFactory.build(c.model(), c.train().optimization(), vocab);
+        Random r = new Random(13);
+        for (org.deeplearning4j.nn.api.Layer l : g.getLayers()) {
+            // Layer-norm gains away from their initial 1, so that a gain applied in the wrong place shows.
+            INDArray gains = l.paramTable().get("g");
+            if (gains != null) for (long k = 0; k < gains.length(); k++) gains.putScalar(k, 0.5 + r.nextDouble());
+        }
+        return g;
+    }
+
+    /** "gru+layer_norm" is a GRU with model.layer_norm; any other name is a cell alone. */
+    private static String[] cellSettings(String cell, String... more) {
+        String[] parts = cell.split("\\+");
+        java.util.List<String> s = new java.util.ArrayList<>(java.util.List.of("model.type=" + parts[0]));
+        for (int i = 1; i < parts.length; i++) s.add("model." + parts[i] + "=true");
+        s.addAll(java.util.List.of(more));
+        return s.toArray(String[]::new);
     }
 
     private static float[][] steps(Stepper stepper, int vocab, int steps) {
@@ -58,8 +74,8 @@ class StepperTest {
     }
 
     private static void assertMatchesRnnTimeStep(String cell, int vocab, int units, int layers, int steps, double initRange) {
-        ComputationGraph g = graph(vocab, "model.type=" + cell, "model.rnn_size=" + units, "model.num_layers=" + layers,
-                "model.init_range=" + initRange);
+        ComputationGraph g = graph(vocab, cellSettings(cell, "model.rnn_size=" + units, "model.num_layers=" + layers,
+                "model.init_range=" + initRange));
         Stepper stepper = new Stepper(g);
         g.rnnClearPreviousState();
         Random r = new Random(3);

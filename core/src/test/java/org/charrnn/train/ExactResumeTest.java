@@ -24,13 +24,14 @@ class ExactResumeTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"lstm", "gru", "rnn"})
+    @ValueSource(strings = {"lstm", "gru", "rnn", "gru+layer_norm"})
     void resumedRunRepeatsTheUninterruptedOneExactly(String cell) {
         Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(8000, 1));
         // Mid-epoch checkpoints (every 7 of 45 iterations), dropout on (the RNG must resume too),
         // Adam (its bias correction depends on the restored iteration count), LR decay after epoch 1.
-        String[] knobs = {"model.type=" + cell, "train.eval_val_every=7", "model.dropout=0.25", "train.optimizer=adam",
-                "train.max_epochs=2", "train.learning_rate_decay=0.5", "train.learning_rate_decay_after=1"};
+        String[] knobs = {"model.type=" + cell.split("\\+")[0], "model.layer_norm=" + cell.endsWith("+layer_norm"),
+                "train.eval_val_every=7", "model.dropout=0.25", "train.optimizer=adam", "train.max_epochs=2",
+                "train.learning_rate_decay=0.5", "train.learning_rate_decay_after=1"};
 
         RunConfig straight = TestTexts.smallConfig(text, tmp.resolve("straight"), knobs);
         TrainingState aEnd;

@@ -21,9 +21,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * char-rnn's GRU.lua differs there: it applies r before the product, n = tanh(x·W + (r ⊙ h)·U),
  * which needs a second, dependent GEMM per step. Both are GRUs of the same size and power; this
  * one matches the PyTorch peer. State {h}.
+ * <p>
+ * With layer normalisation (Ba, Kiros and Hinton 2016, as their LN-GRU and LMNT's haste apply it),
+ * each side's pre-activations are normalised over the whole row of 3n before the gates:
+ * <pre>
+ *   gx = γx ⊙ LN(x·Wx) + b_r|b_z|b_n      gh = γh ⊙ LN(h·Wr)      LN(u) = (u − mean(u)) / √(var(u) + ε)
+ * </pre>
+ * and gx, gh take the places of x·Wx + b and h·Wr above (b_hn is still added to gh's n block). The
+ * gains g [6n] = γx | γh (blocks r|z|n each) start at 1; their shift is the biases the cell has.
  */
 public class GruLayerConfig extends RecurrentLayerConfig {
     private static final String[] STATE = {"h"};
+    private boolean layerNorm = false;
 
     /** For DL4J's JSON deserialisation. */
     public GruLayerConfig() {
@@ -31,6 +40,20 @@ public class GruLayerConfig extends RecurrentLayerConfig {
 
     private GruLayerConfig(Builder b) {
         super(b);
+        this.layerNorm = b.layerNorm;
+    }
+
+    public boolean isLayerNorm() {
+        return layerNorm;
+    }
+
+    public void setLayerNorm(boolean layerNorm) {
+        this.layerNorm = layerNorm;
+    }
+
+    @Override
+    public long gainLength(long n) {
+        return layerNorm ? 6 * n : 0;
     }
 
     @Override
@@ -55,15 +78,34 @@ public class GruLayerConfig extends RecurrentLayerConfig {
 
     @Override
     public RecurrentKernel newKernel(DataType dataType, boolean training) {
-        return KernelChoice.trainingKernel(dataType) ? new GruTrainingKernel(training && isBf16()) : new GruReferenceKernel();
+        return KernelChoice.trainingKernel(dataType) ? new GruTrainingKernel(training && isBf16(), layerNorm)
+                : new GruReferenceKernel(layerNorm);
     }
 
     @Override
     public SamplingStep newSamplingStep(INDArray wx, INDArray wr, INDArray b) {
-        return new GruSamplingStep(wx, wr, b);
+        return new GruSamplingStep(wx, wr, b, layerNorm);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o) && ((GruLayerConfig) o).layerNorm == layerNorm;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + (layerNorm ? 1 : 0);
     }
 
     public static class Builder extends RecurrentLayerConfig.Builder<Builder> {
+        private boolean layerNorm = false;
+
+        /** Layer normalisation of both sides' pre-activations (model.layer_norm). */
+        public Builder layerNorm(boolean v) {
+            this.layerNorm = v;
+            return this;
+        }
+
         @Override
         @SuppressWarnings("unchecked")
         public GruLayerConfig build() {

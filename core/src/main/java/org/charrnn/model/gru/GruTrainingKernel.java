@@ -4,6 +4,7 @@ import org.charrnn.model.kernel.FloatActivations;
 import org.charrnn.model.kernel.TrainingKernel;
 import org.charrnn.model.kernel.InputProjection;
 import org.charrnn.model.kernel.RecurrentKernel;
+import org.charrnn.model.kernel.RowNorm;
 import org.charrnn.model.kernel.Gemm;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -25,16 +26,24 @@ import static org.charrnn.model.kernel.FloatArrays.write;
  * arithmetic, the streams in groups that step on their own cores; the input side of all steps at once ({@link InputProjection}); dWr = Hprevᵀ·dGh as one
  * GEMM over the segment. Gates, candidate and hidden states are kept for the backward pass. The Java
  * loops all run k over [0, B·n) on per-gate arrays so that C2 vectorises them (see LstmTrainingKernel).
+ * With layer normalisation ({@link GruLayerConfig}) the input side's rows are normalised over the
+ * segment at once after the projection, the recurrent product's rows step by step ({@link RowNorm}).
  * Exact to float rounding against a plain reference (tests). Not thread-safe: one instance per layer.
  */
 public final class GruTrainingKernel extends TrainingKernel {
+    private final boolean layerNorm;
+
     public GruTrainingKernel() {
-        this(false);
+        this(false, false);
     }
 
-    /** With {@code bf16}, the products read bfloat16 copies of their operands (model.precision: bf16). */
-    public GruTrainingKernel(boolean bf16) {
+    /**
+     * With {@code bf16}, the products read bfloat16 copies of their operands (model.precision: bf16);
+     * with {@code layerNorm}, b is followed by the gains γx | γh (model.layer_norm).
+     */
+    public GruTrainingKernel(boolean bf16, boolean layerNorm) {
         super(bf16);
+        this.layerNorm = layerNorm;
     }
 
     private INDArray inputGates;     // [T·B, 3n]: x·Wx + b_x, blocks r|z|n
@@ -62,7 +71,23 @@ public final class GruTrainingKernel extends TrainingKernel {
     private float[] dhn;
     private float[] recurrent;
     private float[][] biasRows;      // r, z, n (input side), hn: Σ over steps, still per stream
-    private float[] biasGrad;        // [4n]
+    private float[] biasGrad;        // [4n], then the gains' [6n] with layer normalisation
+    // Layer normalisation only:
+    private float[] inputNorm;       // [T·B·3n]: LN(x·Wx), row by row
+    private float[] inputInv;        // [T·B]: 1/σ of each input-side row
+    private float[][] normR;         // per step [B·n]: the r block of LN(h·Wr), likewise z and n
+    private float[][] normZ;
+    private float[][] normN;
+    private float[][] hiddenInv;     // per step [B]: 1/σ of each stream's recurrent row
+    private float[] gainR;           // γh's blocks tiled over the streams
+    private float[] gainZ;
+    private float[] gainN;
+    private float[] rowValues;       // [B·3n] scratch: an input-side row per stream
+    private float[] inputGainRows;   // [B·3n]: dγx, Σ over steps, still per stream
+    private float[][] gainRows;      // dγh's blocks r, z, n: Σ over steps, still per stream
+    private float[] normGradR;       // [B·n] scratch: dL/d(h·Wr)'s blocks
+    private float[] normGradZ;
+    private float[] normGradN;
 
     @Override
     public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray[] state0, INDArray hOut, INDArray[] stateLast) {
@@ -74,14 +99,71 @@ public final class GruTrainingKernel extends TrainingKernel {
             ensureBuffers(t, bs, (int) x.size(2), n);
             INDArray weights = contiguous(wr);
             beginPass(weights);
-            projection.forward(inputRows(x), wx, b, inputGates);
-            read(b, biasValues, 0, 4 * n);
+            requireParameters(b, n);
+            read(b, biasValues, 0, biasValues.length);
+            if (layerNorm) {
+                projection.forward(inputRows(x), wx, null, inputGates);
+                for (int r = 0; r < bs; r++) {
+                    System.arraycopy(biasValues, 7 * n, gainR, r * n, n);
+                    System.arraycopy(biasValues, 8 * n, gainZ, r * n, n);
+                    System.arraycopy(biasValues, 9 * n, gainN, r * n, n);
+                }
+            } else {
+                projection.forward(inputRows(x), wx, b, inputGates);
+            }
             for (int r = 0; r < bs; r++) System.arraycopy(biasValues, 3 * n, hiddenBias, r * n, n);
             setInitialHidden(state0[0]);
             read(state0[0], h[0], 0, m);
-            forEachGroup(p -> forwardSteps(p, weights));
+            forEachGroup(p -> {
+                if (layerNorm) normaliseInputRows(p);
+                forwardSteps(p, weights);
+            });
             copyOutput(hOut);
             write(stateLast[0], h[t], 0, m);
+        }
+    }
+
+    private void requireParameters(INDArray b, int n) {
+        long expected = (layerNorm ? 10L : 4L) * n;
+        if (b.length() != expected) {
+            throw new IllegalArgumentException("GRU parameters b of length " + b.length() + ", expected " + expected
+                    + (layerNorm ? " (bias 4n, then layer-norm gains 6n)" : " (bias 4n)"));
+        }
+    }
+
+    /** Input side, the rows of group {@code p}'s streams in every step: x·Wx (in inputGates) becomes γx ⊙ LN(x·Wx) + b. */
+    private void normaliseInputRows(int p) {
+        int g = 3 * units;
+        FloatBuffer xg = buffer(inputGates);
+        for (int r = firstStream(p); r < endStream(p); r++) {
+            int at = r * g;
+            for (int step = 0; step < time; step++) {
+                int i = step * batch + r;
+                xg.get(i * g, rowValues, at, g);
+                inputInv[i] = RowNorm.forward(rowValues, null, null, at, g, inputNorm, null, null, i * g);
+                for (int k = 0; k < g; k++) rowValues[at + k] = biasValues[4 * units + k] * inputNorm[i * g + k] + biasValues[k];
+                xg.put(i * g, rowValues, at, g);
+            }
+        }
+    }
+
+    /**
+     * Input side, the rows of group {@code p}'s streams: dL/dgx (in inputGrads) becomes dL/d(x·Wx),
+     * and γx's gradient is summed per stream; after the steps have written those rows.
+     */
+    private void inputRowsBackward(int p) {
+        int g = 3 * units;
+        FloatBuffer xGrad = buffer(inputGrads);
+        for (int r = firstStream(p); r < endStream(p); r++) {
+            int at = r * g;
+            for (int step = 0; step < time; step++) {
+                int i = step * batch + r;
+                xGrad.get(i * g, rowValues, at, g);
+                for (int k = 0; k < g; k++) inputGainRows[at + k] += rowValues[at + k] * inputNorm[i * g + k];
+                for (int k = 0; k < g; k++) rowValues[at + k] *= biasValues[4 * units + k];
+                RowNorm.backward(rowValues, null, null, at, g, inputNorm, null, null, i * g, inputInv[i]);
+                putRow(p, xGrad, inputGrads, (long) i * g, rowValues, at, g);
+            }
         }
     }
 
@@ -112,6 +194,13 @@ public final class GruTrainingKernel extends TrainingKernel {
                 hg.get(row + n, sz, r * n, n);
                 hg.get(row + 2 * n, hn, r * n, n);
             }
+            if (layerNorm) {
+                float[] nr = normR[step], nz = normZ[step], nh = normN[step], inv = hiddenInv[step];
+                for (int r = r0; r < r1; r++) inv[r] = RowNorm.forward(sr, sz, hn, r * n, n, nr, nz, nh);
+                for (int k = lo; k < hi; k++) sr[k] = gainR[k] * nr[k];
+                for (int k = lo; k < hi; k++) sz[k] = gainZ[k] * nz[k];
+                for (int k = lo; k < hi; k++) hn[k] = gainN[k] * nh[k];
+            }
             for (int k = lo; k < hi; k++) rr[k] += sr[k];
             FloatActivations.sigmoidInPlace(rr, lo, hi);
             for (int k = lo; k < hi; k++) zz[k] += sz[k];
@@ -137,11 +226,22 @@ public final class GruTrainingKernel extends TrainingKernel {
             INDArray outputGrad = contiguous(dLdh);
             Arrays.fill(dh, 0f);
             for (float[] rows : biasRows) Arrays.fill(rows, 0f);
-            forEachGroup(p -> backwardSteps(p, outputGrad, wrT));
+            if (layerNorm) {
+                for (float[] rows : gainRows) Arrays.fill(rows, 0f);
+                Arrays.fill(inputGainRows, 0f);
+            }
+            forEachGroup(p -> {
+                backwardSteps(p, outputGrad, wrT);
+                if (layerNorm) inputRowsBackward(p);
+            });
             for (int q = 0; q < 4; q++) sumOverStreams(biasRows[q], bs, n, biasGrad, q * n);
+            if (layerNorm) {
+                sumOverStreams(inputGainRows, bs, 3 * n, biasGrad, 4 * n);
+                for (int q = 0; q < 3; q++) sumOverStreams(gainRows[q], bs, n, biasGrad, (7 + q) * n);
+            }
             projection.weightGradient(inputRows(x), inputGrads, dWx);
             product(previousHidden, true, hiddenGrads, false, dWr);
-            write(db, biasGrad, 0, 4 * n);
+            write(db, biasGrad, 0, biasGrad.length);
             if (dx != null) projection.inputGradient(inputGrads, wx, dx.reshape('c', (long) t * bs, inputs));
         }
     }
@@ -176,15 +276,36 @@ public final class GruTrainingKernel extends TrainingKernel {
             for (int k = lo; k < hi; k++) accZ[k] += dZ[k];
             for (int k = lo; k < hi; k++) accN[k] += dN[k];
             for (int k = lo; k < hi; k++) accHn[k] += dHn[k];
+            float[] hR = dR, hZ = dZ, hN = dHn; // what the recurrent product's rows receive
+            if (layerNorm) {
+                float[] nr = normR[step], nz = normZ[step], nh = normN[step], inv = hiddenInv[step];
+                float[] gR = gainRows[0], gZ = gainRows[1], gN = gainRows[2];
+                for (int k = lo; k < hi; k++) gR[k] += dR[k] * nr[k];
+                for (int k = lo; k < hi; k++) gZ[k] += dZ[k] * nz[k];
+                for (int k = lo; k < hi; k++) gN[k] += dHn[k] * nh[k];
+                hR = normGradR;
+                hZ = normGradZ;
+                hN = normGradN;
+                for (int k = lo; k < hi; k++) hR[k] = dR[k] * gainR[k];
+                for (int k = lo; k < hi; k++) hZ[k] = dZ[k] * gainZ[k];
+                for (int k = lo; k < hi; k++) hN[k] = dHn[k] * gainN[k];
+                for (int r = r0; r < r1; r++) RowNorm.backward(hR, hZ, hN, r * n, n, nr, nz, nh, inv[r]);
+            }
             for (int r = r0; r < r1; r++) {
                 int row = (step * bs + r) * g;
                 int at = r * n;
-                putRow(p, xGrad, inputGrads, row, dR, at, n);
-                putRow(p, xGrad, inputGrads, row + n, dZ, at, n);
-                putRow(p, xGrad, inputGrads, row + 2 * n, dN, at, n);
-                putRow(p, hGrad, hiddenGrads, row, dR, at, n);
-                putRow(p, hGrad, hiddenGrads, row + n, dZ, at, n);
-                putRow(p, hGrad, hiddenGrads, row + 2 * n, dHn, at, n);
+                if (layerNorm) { // dL/dgx: inputRowsBackward turns these rows into what the products read
+                    xGrad.put(row, dR, at, n);
+                    xGrad.put(row + n, dZ, at, n);
+                    xGrad.put(row + 2 * n, dN, at, n);
+                } else {
+                    putRow(p, xGrad, inputGrads, row, dR, at, n);
+                    putRow(p, xGrad, inputGrads, row + n, dZ, at, n);
+                    putRow(p, xGrad, inputGrads, row + 2 * n, dN, at, n);
+                }
+                putRow(p, hGrad, hiddenGrads, row, hR, at, n);
+                putRow(p, hGrad, hiddenGrads, row + n, hZ, at, n);
+                putRow(p, hGrad, hiddenGrads, row + 2 * n, hN, at, n);
             }
             if (step > 0) {
                 // The carried h0 is a constant: no gradient flows into it.
@@ -213,7 +334,7 @@ public final class GruTrainingKernel extends TrainingKernel {
         h = new float[t + 1][m];
         fromHiddenR = new float[m];
         fromHiddenZ = new float[m];
-        biasValues = new float[4 * n];
+        biasValues = new float[(layerNorm ? 10 : 4) * n];
         hiddenBias = new float[m];
         dh = new float[m];
         dhTotal = new float[m];
@@ -223,6 +344,23 @@ public final class GruTrainingKernel extends TrainingKernel {
         dhn = new float[m];
         recurrent = new float[m];
         biasRows = new float[4][m];
-        biasGrad = new float[4 * n];
+        biasGrad = new float[(layerNorm ? 10 : 4) * n];
+        if (layerNorm) {
+            inputNorm = new float[t * bs * 3 * n];
+            inputInv = new float[t * bs];
+            normR = new float[t][m];
+            normZ = new float[t][m];
+            normN = new float[t][m];
+            hiddenInv = new float[t][bs];
+            gainR = new float[m];
+            gainZ = new float[m];
+            gainN = new float[m];
+            rowValues = new float[bs * 3 * n];
+            inputGainRows = new float[bs * 3 * n];
+            gainRows = new float[3][m];
+            normGradR = new float[m];
+            normGradZ = new float[m];
+            normGradN = new float[m];
+        }
     }
 }

@@ -41,8 +41,8 @@ public final class InputProjection {
     }
 
     /**
-     * gates [R, width] = x·Wx + b, where b's first {@code width} values are the input-side bias and x
-     * is [R, nIn] rows, or [R, 1] character indices when Wx has more than one row.
+     * gates [R, width] = x·Wx + b, where b's first {@code width} values are the input-side bias (b
+     * null: none) and x is [R, nIn] rows, or [R, 1] character indices when Wx has more than one row.
      */
     public void forward(INDArray x, INDArray wx, INDArray b, INDArray gates) {
         int r = (int) x.rows();
@@ -50,7 +50,8 @@ public final class InputProjection {
         int w = (int) gates.columns();
         ensure(r, nIn, w);
         FloatBuffer gatesBuf = FloatArrays.buffer(gates);
-        FloatArrays.read(b, bias, 0, w);
+        if (b != null) FloatArrays.read(b, bias, 0, w);
+        else Arrays.fill(bias, 0f);
         if (x.columns() == nIn) {
             oneHot = OneHotRows.codes(FloatArrays.buffer(x), r, nIn, codes);
         } else if (x.columns() == 1) {

@@ -19,6 +19,13 @@ public interface SamplingStep {
      */
     void step(int oneHot, float[] x, int j0, int j1);
 
+    /**
+     * Completes the step once every unit range has run: what needs the whole layer at once (a layer
+     * norm's statistics over all its units). Nothing for most cells.
+     */
+    default void finish() {
+    }
+
     /** Makes the state the last {@link #step} computed the current one. */
     void advance();
 

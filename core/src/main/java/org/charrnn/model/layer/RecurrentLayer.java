@@ -103,7 +103,7 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
             // The kernel writes straight into the flattened gradient's views (C-order, contiguous).
             trainingKernel().backward(lastX, weight(RecurrentParams.INPUT_WEIGHTS), weight(RecurrentParams.RECURRENT_WEIGHTS),
                     bias(), lastState0, dLdh, dx, gradientViews.get(RecurrentParams.INPUT_WEIGHTS),
-                    gradientViews.get(RecurrentParams.RECURRENT_WEIGHTS), gradientViews.get(RecurrentParams.BIAS));
+                    gradientViews.get(RecurrentParams.RECURRENT_WEIGHTS), RecurrentParams.biasAndGains(layerConf(), gradientsFlattened));
         }
         Gradient g = new DefaultGradient(gradientsFlattened);
         for (String key : RecurrentParams.getInstance().paramKeys(layerConf())) {
@@ -259,8 +259,12 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
         return getParam(key).castTo(dataType);
     }
 
+    /** The bias, then the gains of a cell with layer normalisation: the vector a kernel reads as its b. */
+    public INDArray biasAndGains() {
+        return RecurrentParams.biasAndGains(layerConf(), params());
+    }
+
     private INDArray bias() {
-        INDArray b = getParam(RecurrentParams.BIAS).castTo(dataType);
-        return b.reshape(b.length());
+        return biasAndGains().castTo(dataType);
     }
 }

@@ -51,6 +51,11 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
     /** Length of b for n units. */
     public abstract long biasLength(long n);
 
+    /** Length of the layer-normalisation gains g for n units: 0 for a cell without it. */
+    public long gainLength(long n) {
+        return 0;
+    }
+
     /** State arrays carried from step to step: {h} or {h, c}. */
     public abstract String[] stateNames();
 
@@ -60,7 +65,7 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
      */
     public abstract RecurrentKernel newKernel(DataType dataType, boolean training);
 
-    /** A single-step inference cell holding copies of the given parameters. */
+    /** A single-step inference cell holding copies of the given parameters (b: the bias, then any gains). */
     public abstract SamplingStep newSamplingStep(INDArray wx, INDArray wr, INDArray b);
 
     /** Called after the uniform init: a cell's special bias values (an LSTM's forget gate). */

@@ -1,0 +1,130 @@
+package org.charrnn.model.kernel;
+
+/**
+ * Layer normalisation's arithmetic over one row held in up to three segments (a cell's gate blocks
+ * live in separate per-gate arrays): the forward û = (u − mean) / √(var + ε), and the backward
+ * du = (dû − mean(dû) − û · mean(dû ⊙ û)) / √(var + ε) for dû = dL/dû. A row is one stream's
+ * pre-activations of one step; callers pass the same segments to both passes.
+ */
+public final class RowNorm {
+    /** PyTorch's LayerNorm default. */
+    public static final float EPSILON = 1e-5f;
+
+    private RowNorm() {}
+
+    /**
+     * Normalises the row u = a[off, off+len) ++ b[…] ++ c[…] into ha, hb, hc at the same offsets
+     * (b, c null for a one-segment row) and returns 1 / √(var + ε).
+     */
+    public static float forward(float[] a, float[] b, float[] c, int off, int len, float[] ha, float[] hb, float[] hc) {
+        return forward(a, b, c, off, len, ha, hb, hc, off);
+    }
+
+    /** As above, the normalised values written from {@code hatOff} on. */
+    public static float forward(float[] a, float[] b, float[] c, int off, int len, float[] ha, float[] hb, float[] hc, int hatOff) {
+        int count = len * (b == null ? 1 : c == null ? 2 : 3);
+        // One pass for both moments, of u − u₀ (the row's first value): shifted, the sum of squares
+        // does not cancel against the mean even where the mean is large against the spread.
+        float shift = a[off];
+        double[] m = new double[2];
+        moments(a, off, len, shift, m);
+        moments(b, off, len, shift, m);
+        moments(c, off, len, shift, m);
+        double meanShifted = m[0] / count;
+        double var = Math.max(0, m[1] / count - meanShifted * meanShifted);
+        float inv = (float) (1 / Math.sqrt(var + EPSILON));
+        float mean = (float) (shift + meanShifted);
+        scale(a, off, len, mean, inv, ha, hatOff);
+        scale(b, off, len, mean, inv, hb, hatOff);
+        scale(c, off, len, mean, inv, hc, hatOff);
+        return inv;
+    }
+
+    /**
+     * Turns dû (in da, db, dc, overwritten) into du for the row whose normalised values are ha, hb,
+     * hc and whose forward returned {@code inv}.
+     */
+    public static void backward(float[] da, float[] db, float[] dc, int off, int len, float[] ha, float[] hb, float[] hc, float inv) {
+        backward(da, db, dc, off, len, ha, hb, hc, off, inv);
+    }
+
+    /** As above, the normalised values read from {@code hatOff} on. */
+    public static void backward(float[] da, float[] db, float[] dc, int off, int len, float[] ha, float[] hb, float[] hc, int hatOff,
+                                float inv) {
+        int count = len * (db == null ? 1 : dc == null ? 2 : 3);
+        double[] m = new double[2];
+        sumAndDot(da, ha, off, hatOff, len, m);
+        sumAndDot(db, hb, off, hatOff, len, m);
+        sumAndDot(dc, hc, off, hatOff, len, m);
+        float meanGrad = (float) (m[0] / count);
+        float meanProduct = (float) (m[1] / count);
+        project(da, ha, off, hatOff, len, meanGrad, meanProduct, inv);
+        project(db, hb, off, hatOff, len, meanGrad, meanProduct, inv);
+        project(dc, hc, off, hatOff, len, meanGrad, meanProduct, inv);
+    }
+
+    // Reductions in four float chains each (C2 does not vectorise float sums; independent chains
+    // keep the adders busy), added to the caller's double totals.
+
+    /** m[0] += Σ (a − shift), m[1] += Σ (a − shift)² over a[off, off+len); nothing for a null segment. */
+    private static void moments(float[] a, int off, int len, float shift, double[] m) {
+        if (a == null) return;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        int k = off;
+        int end = off + len;
+        for (; k + 3 < end; k += 4) {
+            float v0 = a[k] - shift, v1 = a[k + 1] - shift, v2 = a[k + 2] - shift, v3 = a[k + 3] - shift;
+            s0 += v0;
+            s1 += v1;
+            s2 += v2;
+            s3 += v3;
+            q0 += v0 * v0;
+            q1 += v1 * v1;
+            q2 += v2 * v2;
+            q3 += v3 * v3;
+        }
+        for (; k < end; k++) {
+            float v = a[k] - shift;
+            s0 += v;
+            q0 += v * v;
+        }
+        m[0] += (double) s0 + s1 + s2 + s3;
+        m[1] += (double) q0 + q1 + q2 + q3;
+    }
+
+    /** m[0] += Σ d[off + k], m[1] += Σ d[off + k]·hat[hatOff + k] over k in [0, len); nothing for a null segment. */
+    private static void sumAndDot(float[] d, float[] hat, int off, int hatOff, int len, double[] m) {
+        if (d == null) return;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+        int shift = hatOff - off;
+        int k = off;
+        int end = off + len;
+        for (; k + 3 < end; k += 4) {
+            float d0 = d[k], d1 = d[k + 1], d2 = d[k + 2], d3 = d[k + 3];
+            s0 += d0;
+            s1 += d1;
+            s2 += d2;
+            s3 += d3;
+            p0 += d0 * hat[k + shift];
+            p1 += d1 * hat[k + 1 + shift];
+            p2 += d2 * hat[k + 2 + shift];
+            p3 += d3 * hat[k + 3 + shift];
+        }
+        for (; k < end; k++) {
+            s0 += d[k];
+            p0 += d[k] * hat[k + shift];
+        }
+        m[0] += (double) s0 + s1 + s2 + s3;
+        m[1] += (double) p0 + p1 + p2 + p3;
+    }
+
+    private static void scale(float[] a, int off, int len, float mean, float inv, float[] out, int outOff) {
+        if (a == null) return;
+        for (int k = 0; k < len; k++) out[outOff + k] = (a[off + k] - mean) * inv;
+    }
+
+    private static void project(float[] d, float[] hat, int off, int hatOff, int len, float meanGrad, float meanProduct, float inv) {
+        if (d == null) return;
+        for (int k = 0; k < len; k++) d[off + k] = inv * (d[off + k] - meanGrad - hat[hatOff + k] * meanProduct);
+    }
+}
