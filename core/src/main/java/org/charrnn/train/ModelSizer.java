@@ -34,6 +34,8 @@ final class ModelSizer {
     static final double MAX_PARAMETERS_PER_CHAR = 2.5;
     /** Dropout per parameter-per-training-character: 0.1 at 2×256, 0.2 at 2×384, 0.4 at 2×512 on tiny-shakespeare. */
     static final double DROPOUT_PER_PARAMETERS_PER_CHAR = 0.16;
+    /** Layer normalisation learns more per update and overfits sooner: at 2×320 dropout 0.15 ended 0.007–0.012 behind 2×384 with 0.25. */
+    static final double LAYER_NORM_EXTRA_DROPOUT = 0.05;
     static final double MAX_DROPOUT = 0.5;
     /** Widths are multiples of this (the kernels' vectors divide it). */
     static final int GRAIN = 32;
@@ -50,6 +52,10 @@ final class ModelSizer {
     /** What was chosen and the measurements behind it. */
     record Choice(int rnnSize, double dropout, long parameters, double charsPerSecond, double budgetChars,
                   long trainChars, double probeSeconds) {
+        Choice withDropout(double d) {
+            return new Choice(rnnSize, d, parameters, charsPerSecond, budgetChars, trainChars, probeSeconds);
+        }
+
         String describe(ModelConfig m, long budgetSeconds) {
             return String.format(Locale.ROOT, "model.size auto: %d × %d %s, dropout %.2f (%,d parameters): this machine trains it"
                             + " at about %,.0f chars/s, so the %s budget buys about %.1f M characters, %.1f per parameter"
@@ -71,8 +77,9 @@ final class ModelSizer {
                 x -> TrainingRun.estimate(config, x, vocabulary));
         warmUp(config, corpus);
         Pace pace = new Pace(width -> measure(config, corpus, width));
-        return choose(pace, w -> estimate.apply(w).parameters(), w -> TrainingRun.fits(estimate.apply(w)),
+        Choice c = choose(pace, w -> estimate.apply(w).parameters(), w -> TrainingRun.fits(estimate.apply(w)),
                 config.train().maxTimeSeconds(), () -> (System.nanoTime() - t0) / 1e9, trainChars);
+        return config.model().layerNorm() ? c.withDropout(Math.min(MAX_DROPOUT, c.dropout() + LAYER_NORM_EXTRA_DROPOUT)) : c;
     }
 
     /**

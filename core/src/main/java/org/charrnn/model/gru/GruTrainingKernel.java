@@ -61,7 +61,7 @@ public final class GruTrainingKernel extends TrainingKernel {
     // Scratch, [B·n] (each group of streams uses its own elements):
     private float[] fromHiddenR;
     private float[] fromHiddenZ;
-    private float[] biasValues;      // [4n]: b as floats
+    private float[] biasValues;      // [4n]: b as floats, then the gains [6n] with layer normalisation
     private float[] hiddenBias;      // b_hn tiled over the streams
     private float[] dh;              // dL/dh_{t-1} carried to the step before
     private float[] dhTotal;
