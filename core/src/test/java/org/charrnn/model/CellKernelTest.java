@@ -114,7 +114,8 @@ class CellKernelTest {
                 : new INDArray[]{nd(d, r.h), nd(d, r.hLast), nd(d, r.dx), nd(d, r.dWx), nd(d, r.dWr), db};
     }
 
-    private static void assertClose(String what, INDArray[] expected, INDArray[] actual, double tolerance) {
+    /** Each actual output (null: not computed) within {@code tolerance} of the expected one, relative to its largest magnitude. */
+    static void assertClose(String what, INDArray[] expected, INDArray[] actual, double tolerance) {
         for (int i = 0; i < expected.length; i++) {
             if (actual[i] == null) continue;
             INDArray e = expected[i].castTo(DataType.DOUBLE);

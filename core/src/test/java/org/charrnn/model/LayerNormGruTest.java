@@ -70,23 +70,13 @@ class LayerNormGruTest {
         return new INDArray[]{h, last[0], dx, dWx, dWr, db};
     }
 
-    private static void assertClose(String what, INDArray[] expected, INDArray[] actual, double tolerance) {
-        for (int i = 0; i < expected.length; i++) {
-            INDArray e = expected[i].castTo(DataType.DOUBLE);
-            INDArray a = actual[i].castTo(DataType.DOUBLE).reshape(e.shape());
-            double scale = Math.max(e.amaxNumber().doubleValue(), 1e-3);
-            double err = e.sub(a).amaxNumber().doubleValue() / scale;
-            assertTrue(err < tolerance, what + ", output " + i + ": max error relative to max magnitude " + err);
-        }
-    }
-
     private static void fastMatches(int t, int bs, int nIn, int n, boolean oneHot, boolean bf16, double tolerance) {
         Case c = Case.random(t, bs, nIn, n, oneHot, 17L * t + 5L * bs + n + (oneHot ? 1 : 0));
         INDArray[] expected = run(new GruReferenceKernel(true), c, DataType.DOUBLE);
         RecurrentKernel k = new GruTrainingKernel(bf16, true);
         run(k, c, DataType.FLOAT);
         INDArray[] got = run(k, c, DataType.FLOAT); // buffers reused
-        assertClose("T=" + t + " B=" + bs + " nIn=" + nIn + " n=" + n + (oneHot ? " one-hot" : " dense") + (bf16 ? " bf16" : ""),
+        CellKernelTest.assertClose("T=" + t + " B=" + bs + " nIn=" + nIn + " n=" + n + (oneHot ? " one-hot" : " dense") + (bf16 ? " bf16" : ""),
                 expected, got, tolerance);
     }
 
