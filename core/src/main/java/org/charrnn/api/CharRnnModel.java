@@ -95,7 +95,7 @@ public final class CharRnnModel {
         List<ModelInfo.Validation> validations = s.validations().stream()
                 .map(v -> new ModelInfo.Validation(v.iteration(), v.epoch(), v.trainLoss(), v.loss())).toList();
         return new ModelInfo(config.name(), file.toString(), checkpoint.formatVersion(), config.model().type(), checkpoint.core(),
-                coreDescription(checkpoint.core(), config.model().type()), config.model().numLayers(), config.model().rnnSize(),
+                coreDescription(checkpoint.core(), config.model().type(), config.model().layerNorm()), config.model().numLayers(), config.model().rnnSize(),
                 checkpoint.graph().numParams(), vocabulary(), s.epoch(), s.iteration(), s.iterationsPerEpoch(),
                 s.learningRate(), s.bestValLoss(), validations, config.toYaml(), s.averagedUpdates());
     }
@@ -245,14 +245,15 @@ public final class CharRnnModel {
         return kept.toString();
     }
 
-    private static String coreDescription(String core, String cell) {
+    private static String coreDescription(String core, String cell, boolean layerNorm) {
         String ours = switch (cell) {
             case "gru" -> "GruLayerConfig";
             case "rnn" -> "RnnLayerConfig";
             default -> "LstmLayerConfig";
         };
         return switch (core) {
-            case "fused" -> "charrnn " + ours + ": exact truncated BPTT, state carried across minibatches";
+            case "fused" -> "charrnn " + ours + (layerNorm ? ", layer-normalised" : "")
+                    + ": exact truncated BPTT, state carried across minibatches";
             case "stock" -> "DL4J " + (cell.equals("rnn") ? "SimpleRnn" : "LSTM") + ": state reset every minibatch";
             default -> "";
         };

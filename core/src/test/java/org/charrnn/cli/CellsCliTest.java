@@ -18,11 +18,13 @@ class CellsCliTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"gru", "rnn"})
-    void trainInspectSampleAndVisualize(String cell) throws IOException {
+    @ValueSource(strings = {"gru", "rnn", "gru+layer_norm"})
+    void trainInspectSampleAndVisualize(String variant) throws IOException {
+        String cell = variant.split("\\+")[0];
+        boolean layerNorm = variant.endsWith("+layer_norm");
         Path text = TestTexts.write(tmp, "grammar.txt", TestTexts.grammar(6000, 8));
         Path cfg = Files.writeString(tmp.resolve("c.yaml"), String.join("\n", "data:", "  input: " + text,
-                "model:", "  type: " + cell, "  rnn_size: 16", "  num_layers: 2", "train:", "  batch_size: 8",
+                "model:", "  type: " + cell, "  layer_norm: " + layerNorm, "  rnn_size: 16", "  num_layers: 2", "train:", "  batch_size: 8",
                 "  seq_length: 20", "  max_epochs: 1", "  eval_val_every: 100", "  print_every: 100",
                 "  checkpoint_dir: " + tmp.resolve("run"), "sample:", "  every: 0", ""));
         CliRunner.Result t = CliRunner.run("train", cfg.toString());
@@ -31,7 +33,7 @@ class CellsCliTest {
 
         CliRunner.Result i = CliRunner.run("inspect", best);
         assertEquals(0, i.code(), i.err());
-        String name = cell.equals("gru") ? "GruLayerConfig" : "RnnLayerConfig";
+        String name = (cell.equals("gru") ? "GruLayerConfig" : "RnnLayerConfig") + (layerNorm ? ", layer-normalised" : "");
         assertTrue(i.out().replaceAll("\n +", " ").contains("recurrent core:  fused " + cell + " (charrnn " + name
                 + ": exact truncated BPTT, state carried across minibatches)"), i.out());
 
