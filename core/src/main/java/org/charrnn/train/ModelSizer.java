@@ -52,10 +52,6 @@ final class ModelSizer {
     /** What was chosen and the measurements behind it. */
     record Choice(int rnnSize, double dropout, long parameters, double charsPerSecond, double budgetChars,
                   long trainChars, double probeSeconds) {
-        Choice withDropout(double d) {
-            return new Choice(rnnSize, d, parameters, charsPerSecond, budgetChars, trainChars, probeSeconds);
-        }
-
         String describe(ModelConfig m, long budgetSeconds) {
             return String.format(Locale.ROOT, "model.size auto: %d × %d %s, dropout %.2f (%,d parameters): this machine trains it"
                             + " at about %,.0f chars/s, so the %s budget buys about %.1f M characters, %.1f per parameter"
@@ -77,18 +73,19 @@ final class ModelSizer {
                 x -> TrainingRun.estimate(config, x, vocabulary));
         warmUp(config, corpus);
         Pace pace = new Pace(width -> measure(config, corpus, width));
-        Choice c = choose(pace, w -> estimate.apply(w).parameters(), w -> TrainingRun.fits(estimate.apply(w)),
-                config.train().maxTimeSeconds(), () -> (System.nanoTime() - t0) / 1e9, trainChars);
-        return config.model().layerNorm() ? c.withDropout(Math.min(MAX_DROPOUT, c.dropout() + LAYER_NORM_EXTRA_DROPOUT)) : c;
+        return choose(pace, w -> estimate.apply(w).parameters(), w -> TrainingRun.fits(estimate.apply(w)),
+                config.train().maxTimeSeconds(), () -> (System.nanoTime() - t0) / 1e9, trainChars,
+                config.model().layerNorm() ? LAYER_NORM_EXTRA_DROPOUT : 0);
     }
 
     /**
      * The choice itself, from a pace that can be measured at any width: two probes give the line,
      * the width it picks is measured too, and the line through that and the nearer probe decides —
-     * again, up to MEASURED_ROUNDS times, until the width decided on is one that was measured.
+     * again, up to MEASURED_ROUNDS times, until the width decided on is one that was measured. The
+     * dropout is the rule's plus {@code extraDropout} (a layer-normalised cell's).
      */
     static Choice choose(Pace pace, IntToLongFunction parameters, java.util.function.IntPredicate fits, double budgetSeconds,
-                         java.util.function.DoubleSupplier elapsed, long trainChars) {
+                         java.util.function.DoubleSupplier elapsed, long trainChars, double extraDropout) {
         for (int w : PROBES) {
             while (w > GRAIN && !fits.test(w)) w /= 2;
             pace.at(w);
@@ -103,7 +100,7 @@ final class ModelSizer {
         double left = (budgetSeconds - elapsed.getAsDouble()) * (1 - OVERHEAD);
         double perChar = pace.secondsPerChar(width, parameters);
         long p = parameters.applyAsLong(width);
-        double dropout = Math.min(MAX_DROPOUT, Math.round(DROPOUT_PER_PARAMETERS_PER_CHAR * p / trainChars * 20) / 20.0);
+        double dropout = Math.min(MAX_DROPOUT, Math.round(DROPOUT_PER_PARAMETERS_PER_CHAR * p / trainChars * 20) / 20.0 + extraDropout);
         return new Choice(width, dropout, p, 1 / perChar, left / perChar, trainChars, elapsed.getAsDouble());
     }
 

@@ -37,7 +37,7 @@ class ModelSizerTest {
     }
 
     private static ModelSizer.Choice choose(ModelSizer.Pace pace, double budget, long trainChars) {
-        return ModelSizer.choose(pace, GRU_2, w -> true, budget, () -> 0, trainChars);
+        return ModelSizer.choose(pace, GRU_2, w -> true, budget, () -> 0, trainChars, 0);
     }
 
     private static double charsPerParameter(int width, double fixed, double perParameter, double budget) {
@@ -116,7 +116,7 @@ class ModelSizerTest {
     @Test
     void aModelThatWouldNotFitIsNeitherProbedNorChosen() {
         List<Integer> probed = new ArrayList<>();
-        ModelSizer.Choice c = ModelSizer.choose(machine(1e-7, 1e-12, probed), GRU_2, w -> w <= 200, 3600, () -> 0, 1_000_000_000L);
+        ModelSizer.Choice c = ModelSizer.choose(machine(1e-7, 1e-12, probed), GRU_2, w -> w <= 200, 3600, () -> 0, 1_000_000_000L, 0);
         assertEquals(192, c.rnnSize());
         assertTrue(probed.stream().allMatch(w -> w <= 200), probed.toString());
     }
@@ -175,5 +175,16 @@ class ModelSizerTest {
             assertEquals("as_set", c.model().size(), given);
         }
         assertEquals(64, ConfigLoader.parse(file, "q.yaml", "q", List.of("model.rnn_size=64")).model().rnnSize());
+    }
+
+    /** A layer-normalised cell overfits sooner: the same width, with the rule's dropout plus its share. */
+    @Test
+    void layerNormAddsItsDropoutToTheRulesAndKeepsTheWidth() {
+        ModelSizer.Choice plain = choose(machine(2e-6, 5e-11, new ArrayList<>()), 580, 1_000_000L);
+        ModelSizer.Choice normalised = ModelSizer.choose(machine(2e-6, 5e-11, new ArrayList<>()), GRU_2, w -> true, 580, () -> 0,
+                1_000_000L, ModelSizer.LAYER_NORM_EXTRA_DROPOUT);
+        assertEquals(plain.rnnSize(), normalised.rnnSize());
+        assertTrue(plain.dropout() > 0, plain.toString());
+        assertEquals(plain.dropout() + ModelSizer.LAYER_NORM_EXTRA_DROPOUT, normalised.dropout(), 1e-12);
     }
 }

@@ -26,12 +26,9 @@ public final class RowNorm {
         // One pass for both moments, of u − u₀ (the row's first value): shifted, the sum of squares
         // does not cancel against the mean even where the mean is large against the spread.
         float shift = a[off];
-        double[] m = new double[2];
-        moments(a, off, len, shift, m);
-        moments(b, off, len, shift, m);
-        moments(c, off, len, shift, m);
-        double meanShifted = m[0] / count;
-        double var = Math.max(0, m[1] / count - meanShifted * meanShifted);
+        long ma = moments(a, off, len, shift), mb = moments(b, off, len, shift), mc = moments(c, off, len, shift);
+        double meanShifted = ((double) first(ma) + first(mb) + first(mc)) / count;
+        double var = Math.max(0, ((double) second(ma) + second(mb) + second(mc)) / count - meanShifted * meanShifted);
         float inv = (float) (1 / Math.sqrt(var + EPSILON));
         float mean = (float) (shift + meanShifted);
         scale(a, off, len, mean, inv, ha, hatOff);
@@ -52,23 +49,33 @@ public final class RowNorm {
     public static void backward(float[] da, float[] db, float[] dc, int off, int len, float[] ha, float[] hb, float[] hc, int hatOff,
                                 float inv) {
         int count = len * (db == null ? 1 : dc == null ? 2 : 3);
-        double[] m = new double[2];
-        sumAndDot(da, ha, off, hatOff, len, m);
-        sumAndDot(db, hb, off, hatOff, len, m);
-        sumAndDot(dc, hc, off, hatOff, len, m);
-        float meanGrad = (float) (m[0] / count);
-        float meanProduct = (float) (m[1] / count);
+        long ma = sumAndDot(da, ha, off, hatOff, len), mb = sumAndDot(db, hb, off, hatOff, len), mc = sumAndDot(dc, hc, off, hatOff, len);
+        float meanGrad = (float) (((double) first(ma) + first(mb) + first(mc)) / count);
+        float meanProduct = (float) (((double) second(ma) + second(mb) + second(mc)) / count);
         project(da, ha, off, hatOff, len, meanGrad, meanProduct, inv);
         project(db, hb, off, hatOff, len, meanGrad, meanProduct, inv);
         project(dc, hc, off, hatOff, len, meanGrad, meanProduct, inv);
     }
 
     // Reductions in four float chains each (C2 does not vectorise float sums; independent chains
-    // keep the adders busy), added to the caller's double totals.
+    // keep the adders busy). Each returns its two sums packed in one long: an array for them, one per
+    // row and step, was allocated on the hot path (escape analysis did not remove it).
 
-    /** m[0] += Σ (a − shift), m[1] += Σ (a − shift)² over a[off, off+len); nothing for a null segment. */
-    private static void moments(float[] a, int off, int len, float shift, double[] m) {
-        if (a == null) return;
+    private static long pair(float x, float y) {
+        return (long) Float.floatToRawIntBits(x) << 32 | Float.floatToRawIntBits(y) & 0xffffffffL;
+    }
+
+    private static float first(long pair) {
+        return Float.intBitsToFloat((int) (pair >>> 32));
+    }
+
+    private static float second(long pair) {
+        return Float.intBitsToFloat((int) pair);
+    }
+
+    /** Σ (a − shift) and Σ (a − shift)² over a[off, off+len); zeros for a null segment. */
+    private static long moments(float[] a, int off, int len, float shift) {
+        if (a == null) return pair(0f, 0f);
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
         int k = off;
         int end = off + len;
@@ -88,13 +95,12 @@ public final class RowNorm {
             s0 += v;
             q0 += v * v;
         }
-        m[0] += (double) s0 + s1 + s2 + s3;
-        m[1] += (double) q0 + q1 + q2 + q3;
+        return pair(s0 + s1 + s2 + s3, q0 + q1 + q2 + q3);
     }
 
-    /** m[0] += Σ d[off + k], m[1] += Σ d[off + k]·hat[hatOff + k] over k in [0, len); nothing for a null segment. */
-    private static void sumAndDot(float[] d, float[] hat, int off, int hatOff, int len, double[] m) {
-        if (d == null) return;
+    /** Σ d[off + k] and Σ d[off + k]·hat[hatOff + k] over k in [0, len); zeros for a null segment. */
+    private static long sumAndDot(float[] d, float[] hat, int off, int hatOff, int len) {
+        if (d == null) return pair(0f, 0f);
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, p0 = 0, p1 = 0, p2 = 0, p3 = 0;
         int shift = hatOff - off;
         int k = off;
@@ -114,8 +120,7 @@ public final class RowNorm {
             s0 += d[k];
             p0 += d[k] * hat[k + shift];
         }
-        m[0] += (double) s0 + s1 + s2 + s3;
-        m[1] += (double) p0 + p1 + p2 + p3;
+        return pair(s0 + s1 + s2 + s3, p0 + p1 + p2 + p3);
     }
 
     private static void scale(float[] a, int off, int len, float mean, float inv, float[] out, int outOff) {
