@@ -26,8 +26,9 @@ import static org.charrnn.model.kernel.FloatArrays.write;
  * arithmetic, the streams in groups that step on their own cores; the input side of all steps at once ({@link InputProjection}); dWr = Hprevᵀ·dGh as one
  * GEMM over the segment. Gates, candidate and hidden states are kept for the backward pass. The Java
  * loops all run k over [0, B·n) on per-gate arrays so that C2 vectorises them (see LstmTrainingKernel).
- * With layer normalisation ({@link GruLayerConfig}) the input side's rows are normalised over the
- * segment at once after the projection, the recurrent product's rows step by step ({@link RowNorm}).
+ * With layer normalisation ({@link GruLayerConfig}) both sides' rows are normalised in the step that
+ * reads them ({@link RowNorm}): a separate pass over the segment's input rows would stream them
+ * through memory once more each way.
  * Exact to float rounding against a plain reference (tests). Not thread-safe: one instance per layer.
  */
 public final class GruTrainingKernel extends TrainingKernel {
@@ -73,21 +74,27 @@ public final class GruTrainingKernel extends TrainingKernel {
     private float[][] biasRows;      // r, z, n (input side), hn: Σ over steps, still per stream
     private float[] biasGrad;        // [4n], then the gains' [6n] with layer normalisation
     // Layer normalisation only:
-    private float[] inputNorm;       // [T·B·3n]: LN(x·Wx), row by row
-    private float[] inputInv;        // [T·B]: 1/σ of each input-side row
+    private float[][] inputNormR;    // per step [B·n]: the r block of LN(x·Wx), likewise z and n
+    private float[][] inputNormZ;
+    private float[][] inputNormN;
+    private float[][] inputInv;      // per step [B]: 1/σ of each stream's input-side row
     private float[][] normR;         // per step [B·n]: the r block of LN(h·Wr), likewise z and n
     private float[][] normZ;
     private float[][] normN;
     private float[][] hiddenInv;     // per step [B]: 1/σ of each stream's recurrent row
+    private float[][] inputGain;     // γx's blocks r, z, n tiled over the streams
+    private float[][] inputBias;     // b's input-side blocks r, z, n tiled over the streams
     private float[] gainR;           // γh's blocks tiled over the streams
     private float[] gainZ;
     private float[] gainN;
-    private float[] rowValues;       // [B·3n] scratch: an input-side row per stream
-    private float[] inputGainRows;   // [B·3n]: dγx, Σ over steps, still per stream
+    private float[][] inputGainRows; // dγx's blocks r, z, n: Σ over steps, still per stream
     private float[][] gainRows;      // dγh's blocks r, z, n: Σ over steps, still per stream
     private float[] normGradR;       // [B·n] scratch: dL/d(h·Wr)'s blocks
     private float[] normGradZ;
     private float[] normGradN;
+    private float[] inputNormGradR;  // [B·n] scratch: dL/d(x·Wx)'s blocks
+    private float[] inputNormGradZ;
+    private float[] inputNormGradN;
 
     @Override
     public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray[] state0, INDArray hOut, INDArray[] stateLast) {
@@ -104,6 +111,10 @@ public final class GruTrainingKernel extends TrainingKernel {
             if (layerNorm) {
                 projection.forward(inputRows(x), wx, null, inputGates);
                 for (int r = 0; r < bs; r++) {
+                    for (int q = 0; q < 3; q++) {
+                        System.arraycopy(biasValues, q * n, inputBias[q], r * n, n);
+                        System.arraycopy(biasValues, (4 + q) * n, inputGain[q], r * n, n);
+                    }
                     System.arraycopy(biasValues, 7 * n, gainR, r * n, n);
                     System.arraycopy(biasValues, 8 * n, gainZ, r * n, n);
                     System.arraycopy(biasValues, 9 * n, gainN, r * n, n);
@@ -114,10 +125,7 @@ public final class GruTrainingKernel extends TrainingKernel {
             for (int r = 0; r < bs; r++) System.arraycopy(biasValues, 3 * n, hiddenBias, r * n, n);
             setInitialHidden(state0[0]);
             read(state0[0], h[0], 0, m);
-            forEachGroup(p -> {
-                if (layerNorm) normaliseInputRows(p);
-                forwardSteps(p, weights);
-            });
+            forEachGroup(p -> forwardSteps(p, weights));
             copyOutput(hOut);
             write(stateLast[0], h[t], 0, m);
         }
@@ -128,42 +136,6 @@ public final class GruTrainingKernel extends TrainingKernel {
         if (b.length() != expected) {
             throw new IllegalArgumentException("GRU parameters b of length " + b.length() + ", expected " + expected
                     + (layerNorm ? " (bias 4n, then layer-norm gains 6n)" : " (bias 4n)"));
-        }
-    }
-
-    /** Input side, the rows of group {@code p}'s streams in every step: x·Wx (in inputGates) becomes γx ⊙ LN(x·Wx) + b. */
-    private void normaliseInputRows(int p) {
-        int g = 3 * units;
-        FloatBuffer xg = buffer(inputGates);
-        for (int r = firstStream(p); r < endStream(p); r++) {
-            int at = r * g;
-            for (int step = 0; step < time; step++) {
-                int i = step * batch + r;
-                xg.get(i * g, rowValues, at, g);
-                inputInv[i] = RowNorm.forward(rowValues, null, null, at, g, inputNorm, null, null, i * g);
-                for (int k = 0; k < g; k++) rowValues[at + k] = biasValues[4 * units + k] * inputNorm[i * g + k] + biasValues[k];
-                xg.put(i * g, rowValues, at, g);
-            }
-        }
-    }
-
-    /**
-     * Input side, the rows of group {@code p}'s streams: dL/dgx (in inputGrads) becomes dL/d(x·Wx),
-     * and γx's gradient is summed per stream; after the steps have written those rows.
-     */
-    private void inputRowsBackward(int p) {
-        int g = 3 * units;
-        FloatBuffer xGrad = buffer(inputGrads);
-        for (int r = firstStream(p); r < endStream(p); r++) {
-            int at = r * g;
-            for (int step = 0; step < time; step++) {
-                int i = step * batch + r;
-                xGrad.get(i * g, rowValues, at, g);
-                for (int k = 0; k < g; k++) inputGainRows[at + k] += rowValues[at + k] * inputNorm[i * g + k];
-                for (int k = 0; k < g; k++) rowValues[at + k] *= biasValues[4 * units + k];
-                RowNorm.backward(rowValues, null, null, at, g, inputNorm, null, null, i * g, inputInv[i]);
-                putRow(p, xGrad, inputGrads, (long) i * g, rowValues, at, g);
-            }
         }
     }
 
@@ -195,6 +167,12 @@ public final class GruTrainingKernel extends TrainingKernel {
                 hg.get(row + 2 * n, hn, r * n, n);
             }
             if (layerNorm) {
+                // Input side: x·Wx becomes γx ⊙ LN(x·Wx) + b.
+                float[] xr = inputNormR[step], xz = inputNormZ[step], xn = inputNormN[step], xInv = inputInv[step];
+                for (int r = r0; r < r1; r++) xInv[r] = RowNorm.forward(rr, zz, nn, r * n, n, xr, xz, xn);
+                for (int k = lo; k < hi; k++) rr[k] = inputGain[0][k] * xr[k] + inputBias[0][k];
+                for (int k = lo; k < hi; k++) zz[k] = inputGain[1][k] * xz[k] + inputBias[1][k];
+                for (int k = lo; k < hi; k++) nn[k] = inputGain[2][k] * xn[k] + inputBias[2][k];
                 float[] nr = normR[step], nz = normZ[step], nh = normN[step], inv = hiddenInv[step];
                 for (int r = r0; r < r1; r++) inv[r] = RowNorm.forward(sr, sz, hn, r * n, n, nr, nz, nh);
                 for (int k = lo; k < hi; k++) sr[k] = gainR[k] * nr[k];
@@ -228,15 +206,12 @@ public final class GruTrainingKernel extends TrainingKernel {
             for (float[] rows : biasRows) Arrays.fill(rows, 0f);
             if (layerNorm) {
                 for (float[] rows : gainRows) Arrays.fill(rows, 0f);
-                Arrays.fill(inputGainRows, 0f);
+                for (float[] rows : inputGainRows) Arrays.fill(rows, 0f);
             }
-            forEachGroup(p -> {
-                backwardSteps(p, outputGrad, wrT);
-                if (layerNorm) inputRowsBackward(p);
-            });
+            forEachGroup(p -> backwardSteps(p, outputGrad, wrT));
             for (int q = 0; q < 4; q++) sumOverStreams(biasRows[q], bs, n, biasGrad, q * n);
             if (layerNorm) {
-                sumOverStreams(inputGainRows, bs, 3 * n, biasGrad, 4 * n);
+                for (int q = 0; q < 3; q++) sumOverStreams(inputGainRows[q], bs, n, biasGrad, (4 + q) * n);
                 for (int q = 0; q < 3; q++) sumOverStreams(gainRows[q], bs, n, biasGrad, (7 + q) * n);
             }
             projection.weightGradient(inputRows(x), inputGrads, dWx);
@@ -277,6 +252,7 @@ public final class GruTrainingKernel extends TrainingKernel {
             for (int k = lo; k < hi; k++) accN[k] += dN[k];
             for (int k = lo; k < hi; k++) accHn[k] += dHn[k];
             float[] hR = dR, hZ = dZ, hN = dHn; // what the recurrent product's rows receive
+            float[] xR = dR, xZ = dZ, xN = dN;  // what the input products' rows receive
             if (layerNorm) {
                 float[] nr = normR[step], nz = normZ[step], nh = normN[step], inv = hiddenInv[step];
                 float[] gR = gainRows[0], gZ = gainRows[1], gN = gainRows[2];
@@ -290,19 +266,25 @@ public final class GruTrainingKernel extends TrainingKernel {
                 for (int k = lo; k < hi; k++) hZ[k] = dZ[k] * gainZ[k];
                 for (int k = lo; k < hi; k++) hN[k] = dHn[k] * gainN[k];
                 for (int r = r0; r < r1; r++) RowNorm.backward(hR, hZ, hN, r * n, n, nr, nz, nh, inv[r]);
+                float[] xr = inputNormR[step], xz = inputNormZ[step], xn = inputNormN[step], xInv = inputInv[step];
+                float[][] gx = inputGainRows;
+                for (int k = lo; k < hi; k++) gx[0][k] += dR[k] * xr[k];
+                for (int k = lo; k < hi; k++) gx[1][k] += dZ[k] * xz[k];
+                for (int k = lo; k < hi; k++) gx[2][k] += dN[k] * xn[k];
+                xR = inputNormGradR;
+                xZ = inputNormGradZ;
+                xN = inputNormGradN;
+                for (int k = lo; k < hi; k++) xR[k] = dR[k] * inputGain[0][k];
+                for (int k = lo; k < hi; k++) xZ[k] = dZ[k] * inputGain[1][k];
+                for (int k = lo; k < hi; k++) xN[k] = dN[k] * inputGain[2][k];
+                for (int r = r0; r < r1; r++) RowNorm.backward(xR, xZ, xN, r * n, n, xr, xz, xn, xInv[r]);
             }
             for (int r = r0; r < r1; r++) {
                 int row = (step * bs + r) * g;
                 int at = r * n;
-                if (layerNorm) { // dL/dgx: inputRowsBackward turns these rows into what the products read
-                    xGrad.put(row, dR, at, n);
-                    xGrad.put(row + n, dZ, at, n);
-                    xGrad.put(row + 2 * n, dN, at, n);
-                } else {
-                    putRow(p, xGrad, inputGrads, row, dR, at, n);
-                    putRow(p, xGrad, inputGrads, row + n, dZ, at, n);
-                    putRow(p, xGrad, inputGrads, row + 2 * n, dN, at, n);
-                }
+                putRow(p, xGrad, inputGrads, row, xR, at, n);
+                putRow(p, xGrad, inputGrads, row + n, xZ, at, n);
+                putRow(p, xGrad, inputGrads, row + 2 * n, xN, at, n);
                 putRow(p, hGrad, hiddenGrads, row, hR, at, n);
                 putRow(p, hGrad, hiddenGrads, row + n, hZ, at, n);
                 putRow(p, hGrad, hiddenGrads, row + 2 * n, hN, at, n);
@@ -346,21 +328,27 @@ public final class GruTrainingKernel extends TrainingKernel {
         biasRows = new float[4][m];
         biasGrad = new float[(layerNorm ? 10 : 4) * n];
         if (layerNorm) {
-            inputNorm = new float[t * bs * 3 * n];
-            inputInv = new float[t * bs];
+            inputNormR = new float[t][m];
+            inputNormZ = new float[t][m];
+            inputNormN = new float[t][m];
+            inputInv = new float[t][bs];
             normR = new float[t][m];
             normZ = new float[t][m];
             normN = new float[t][m];
             hiddenInv = new float[t][bs];
+            inputGain = new float[3][m];
+            inputBias = new float[3][m];
             gainR = new float[m];
             gainZ = new float[m];
             gainN = new float[m];
-            rowValues = new float[bs * 3 * n];
-            inputGainRows = new float[bs * 3 * n];
+            inputGainRows = new float[3][m];
             gainRows = new float[3][m];
             normGradR = new float[m];
             normGradZ = new float[m];
             normGradN = new float[m];
+            inputNormGradR = new float[m];
+            inputNormGradZ = new float[m];
+            inputNormGradN = new float[m];
         }
     }
 }
