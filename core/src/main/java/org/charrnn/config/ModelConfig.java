@@ -15,7 +15,7 @@ public record ModelConfig(
         @Setting(value = "as_set", choices = {"as_set", "auto"},
                 help = "as_set: rnn_size and dropout as given; auto: chosen when a budgeted run (train.max_time) starts, from"
                         + " this machine's measured pace: the widest model the budget trains for about 8 epochs of the text"
-                        + " (or 20 characters a parameter on a text too large for that; the start report says what it chose"
+                        + " (6 with layer_norm; or 20 characters a parameter on a text too large for that; the start report says what it chose"
                         + " and why)") String size,
         @Setting(value = "0", min = 0, max = 1, maxOpen = true, fixed = TRAINING,
                 help = "dropout between layers and before the output") double dropout,

@@ -18,7 +18,8 @@ import java.util.function.IntToLongFunction;
  * {@code model.size: auto}: the widest model a budget (train.max_time) can train well on the machine
  * the run starts on. Well means what the recipe search (docs/quality-per-minute.md) found: on a
  * small text, about eight epochs (the best 10-minute models on tiny-shakespeare saw 8–9 at one core
- * and at two; 6.4 epochs of a wider model and 16 of a narrower one both ended worse); on a text too
+ * and at two; 6.4 epochs of a wider model and 16 of a narrower one both ended worse), six for a
+ * layer-normalised cell, which learns more per update and overfits sooner; on a text too
  * large for that, 20 characters a parameter (the compute-optimal ratio of the scaling-law
  * literature; our budgets never reached it on tiny-shakespeare). The pace is measured, not
  * assumed: a few updates of the configured cell at two widths, timed, a straight line of seconds
@@ -28,14 +29,17 @@ import java.util.function.IntToLongFunction;
 final class ModelSizer {
     /** Epochs of a small text the best budgeted recipes trained for. */
     static final double EPOCHS = 8;
+    /**
+     * The same for a layer-normalised cell: ten minutes of 2×384 (7.2–7.9 epochs) ended at 1.4732–1.4904,
+     * of 2×416 (6.7) at 1.4730, of 2×448 (6.0) at 1.4714, of 2×512 (4.9) at 1.4758.
+     */
+    static final double LAYER_NORM_EPOCHS = 6;
     /** Characters a parameter where the text is too large to see EPOCHS times. */
     static final double CHARS_PER_PARAMETER = 20;
     /** Parameters per training character past which the measured recipes only overfitted (2×512 on tiny-shakespeare: 2.5). */
     static final double MAX_PARAMETERS_PER_CHAR = 2.5;
     /** Dropout per parameter-per-training-character: 0.1 at 2×256, 0.2 at 2×384, 0.4 at 2×512 on tiny-shakespeare. */
     static final double DROPOUT_PER_PARAMETERS_PER_CHAR = 0.16;
-    /** Layer normalisation learns more per update and overfits sooner: at 2×320 dropout 0.15 ended 0.007–0.012 behind 2×384 with 0.25. */
-    static final double LAYER_NORM_EXTRA_DROPOUT = 0.05;
     static final double MAX_DROPOUT = 0.5;
     /** Widths are multiples of this (the kernels' vectors divide it). */
     static final int GRAIN = 32;
@@ -75,48 +79,48 @@ final class ModelSizer {
         Pace pace = new Pace(width -> measure(config, corpus, width));
         return choose(pace, w -> estimate.apply(w).parameters(), w -> TrainingRun.fits(estimate.apply(w)),
                 config.train().maxTimeSeconds(), () -> (System.nanoTime() - t0) / 1e9, trainChars,
-                config.model().layerNorm() ? LAYER_NORM_EXTRA_DROPOUT : 0);
+                config.model().layerNorm() ? LAYER_NORM_EPOCHS : EPOCHS);
     }
 
     /**
      * The choice itself, from a pace that can be measured at any width: two probes give the line,
      * the width it picks is measured too, and the line through that and the nearer probe decides —
      * again, up to MEASURED_ROUNDS times, until the width decided on is one that was measured. The
-     * dropout is the rule's plus {@code extraDropout} (a layer-normalised cell's).
+     * width buys {@code epochs} of a small text (EPOCHS, or LAYER_NORM_EPOCHS for a layer-normalised cell).
      */
     static Choice choose(Pace pace, IntToLongFunction parameters, java.util.function.IntPredicate fits, double budgetSeconds,
-                         java.util.function.DoubleSupplier elapsed, long trainChars, double extraDropout) {
+                         java.util.function.DoubleSupplier elapsed, long trainChars, double epochs) {
         for (int w : PROBES) {
             while (w > GRAIN && !fits.test(w)) w /= 2;
             pace.at(w);
         }
-        int width = widest(pace, parameters, fits, budgetSeconds - elapsed.getAsDouble(), trainChars);
+        int width = widest(pace, parameters, fits, budgetSeconds - elapsed.getAsDouble(), trainChars, epochs);
         // The width trained is a width measured: a line through other widths misjudged some by a third.
         for (int round = 0; round < MEASURED_ROUNDS && !pace.measured(width) && elapsed.getAsDouble() < budgetSeconds * MEASURING_SHARE;
              round++) {
             pace.at(width);
-            width = widest(pace, parameters, fits, budgetSeconds - elapsed.getAsDouble(), trainChars);
+            width = widest(pace, parameters, fits, budgetSeconds - elapsed.getAsDouble(), trainChars, epochs);
         }
         double left = (budgetSeconds - elapsed.getAsDouble()) * (1 - OVERHEAD);
         double perChar = pace.secondsPerChar(width, parameters);
         long p = parameters.applyAsLong(width);
-        double dropout = Math.min(MAX_DROPOUT, Math.round(DROPOUT_PER_PARAMETERS_PER_CHAR * p / trainChars * 20) / 20.0 + extraDropout);
+        double dropout = Math.min(MAX_DROPOUT, Math.round(DROPOUT_PER_PARAMETERS_PER_CHAR * p / trainChars * 20) / 20.0);
         return new Choice(width, dropout, p, 1 / perChar, left / perChar, trainChars, elapsed.getAsDouble());
     }
 
     /**
-     * The widest width (a multiple of GRAIN) whose budget buys EPOCHS of the text or CHARS_PER_PARAMETER
+     * The widest width (a multiple of GRAIN) whose budget buys {@code epochs} of the text or CHARS_PER_PARAMETER
      * characters a parameter, whichever is fewer, that the text can feed (MAX_PARAMETERS_PER_CHAR) and
      * that fits in memory; GRAIN at least.
      */
     static int widest(Pace pace, IntToLongFunction parameters, java.util.function.IntPredicate fits, double budgetSeconds,
-                      long trainChars) {
+                      long trainChars, double epochs) {
         double left = budgetSeconds * (1 - OVERHEAD);
         int best = GRAIN;
         for (int w = GRAIN; w <= 65536 && fits.test(w); w += GRAIN) {
             long p = parameters.applyAsLong(w);
             double chars = left / pace.secondsPerChar(w, parameters);
-            if (chars < Math.min(EPOCHS * trainChars, CHARS_PER_PARAMETER * p) || p > MAX_PARAMETERS_PER_CHAR * trainChars) break;
+            if (chars < Math.min(epochs * trainChars, CHARS_PER_PARAMETER * p) || p > MAX_PARAMETERS_PER_CHAR * trainChars) break;
             best = w;
         }
         return best;
