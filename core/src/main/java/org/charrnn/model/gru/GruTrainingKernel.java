@@ -47,7 +47,7 @@ public final class GruTrainingKernel extends TrainingKernel {
         this.layerNorm = layerNorm;
     }
 
-    private INDArray inputGates;     // [T·B, 3n]: x·Wx + b_x, blocks r|z|n
+    private INDArray inputGates;     // [T·B, 3n]: x·Wx + b_x (x·Wx alone with layer norm, which adds b_x after), blocks r|z|n
     private INDArray hiddenGates;    // [T·B, 3n]: h_{t-1}·Wr, blocks r|z|n (the product target)
     private INDArray inputGrads;     // [T·B, 3n]: dL/d(input-side pre-activations)
     private INDArray hiddenGrads;    // [T·B, 3n]: dL/d(hidden-side pre-activations)
