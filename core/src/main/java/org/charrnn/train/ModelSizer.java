@@ -29,10 +29,7 @@ import java.util.function.IntToLongFunction;
 final class ModelSizer {
     /** Epochs of a small text the best budgeted recipes trained for. */
     static final double EPOCHS = 8;
-    /**
-     * The same for a layer-normalised cell: ten minutes of 2×384 (7.2–7.9 epochs) ended at 1.4732–1.4904,
-     * of 2×416 (6.7) at 1.4730, of 2×448 (6.0) at 1.4714, of 2×512 (4.9) at 1.4758.
-     */
+    /** The same for a layer-normalised cell, which learns more per update and overfits sooner (docs/quality-per-minute.md). */
     static final double LAYER_NORM_EPOCHS = 6;
     /** Characters a parameter where the text is too large to see EPOCHS times. */
     static final double CHARS_PER_PARAMETER = 20;

@@ -84,11 +84,9 @@ public final class GruTrainingKernel extends TrainingKernel {
     private float[][] hiddenInv;     // per step [B]: 1/σ of each stream's recurrent row
     private float[][] inputGain;     // γx's blocks r, z, n tiled over the streams
     private float[][] inputBias;     // b's input-side blocks r, z, n tiled over the streams
-    private float[] gainR;           // γh's blocks tiled over the streams
-    private float[] gainZ;
-    private float[] gainN;
+    private float[][] hiddenGain;    // γh's blocks r, z, n tiled over the streams
     private float[][] inputGainRows; // dγx's blocks r, z, n: Σ over steps, still per stream
-    private float[][] gainRows;      // dγh's blocks r, z, n: Σ over steps, still per stream
+    private float[][] hiddenGainRows; // dγh's blocks r, z, n: Σ over steps, still per stream
     private float[] normGradR;       // [B·n] scratch: dL/d(h·Wr)'s blocks
     private float[] normGradZ;
     private float[] normGradN;
@@ -114,10 +112,8 @@ public final class GruTrainingKernel extends TrainingKernel {
                     for (int q = 0; q < 3; q++) {
                         System.arraycopy(biasValues, q * n, inputBias[q], r * n, n);
                         System.arraycopy(biasValues, (4 + q) * n, inputGain[q], r * n, n);
+                        System.arraycopy(biasValues, (7 + q) * n, hiddenGain[q], r * n, n);
                     }
-                    System.arraycopy(biasValues, 7 * n, gainR, r * n, n);
-                    System.arraycopy(biasValues, 8 * n, gainZ, r * n, n);
-                    System.arraycopy(biasValues, 9 * n, gainN, r * n, n);
                 }
             } else {
                 projection.forward(inputRows(x), wx, b, inputGates);
@@ -170,14 +166,17 @@ public final class GruTrainingKernel extends TrainingKernel {
                 // Input side: x·Wx becomes γx ⊙ LN(x·Wx) + b.
                 float[] xr = inputNormR[step], xz = inputNormZ[step], xn = inputNormN[step], xInv = inputInv[step];
                 for (int r = r0; r < r1; r++) xInv[r] = RowNorm.forward(rr, zz, nn, r * n, n, xr, xz, xn);
-                for (int k = lo; k < hi; k++) rr[k] = inputGain[0][k] * xr[k] + inputBias[0][k];
-                for (int k = lo; k < hi; k++) zz[k] = inputGain[1][k] * xz[k] + inputBias[1][k];
-                for (int k = lo; k < hi; k++) nn[k] = inputGain[2][k] * xn[k] + inputBias[2][k];
+                float[] gxr = inputGain[0], gxz = inputGain[1], gxn = inputGain[2];
+                float[] bxr = inputBias[0], bxz = inputBias[1], bxn = inputBias[2];
+                for (int k = lo; k < hi; k++) rr[k] = gxr[k] * xr[k] + bxr[k];
+                for (int k = lo; k < hi; k++) zz[k] = gxz[k] * xz[k] + bxz[k];
+                for (int k = lo; k < hi; k++) nn[k] = gxn[k] * xn[k] + bxn[k];
                 float[] nr = normR[step], nz = normZ[step], nh = normN[step], inv = hiddenInv[step];
                 for (int r = r0; r < r1; r++) inv[r] = RowNorm.forward(sr, sz, hn, r * n, n, nr, nz, nh);
-                for (int k = lo; k < hi; k++) sr[k] = gainR[k] * nr[k];
-                for (int k = lo; k < hi; k++) sz[k] = gainZ[k] * nz[k];
-                for (int k = lo; k < hi; k++) hn[k] = gainN[k] * nh[k];
+                float[] ghr = hiddenGain[0], ghz = hiddenGain[1], ghn = hiddenGain[2];
+                for (int k = lo; k < hi; k++) sr[k] = ghr[k] * nr[k];
+                for (int k = lo; k < hi; k++) sz[k] = ghz[k] * nz[k];
+                for (int k = lo; k < hi; k++) hn[k] = ghn[k] * nh[k];
             }
             for (int k = lo; k < hi; k++) rr[k] += sr[k];
             FloatActivations.sigmoidInPlace(rr, lo, hi);
@@ -205,14 +204,14 @@ public final class GruTrainingKernel extends TrainingKernel {
             Arrays.fill(dh, 0f);
             for (float[] rows : biasRows) Arrays.fill(rows, 0f);
             if (layerNorm) {
-                for (float[] rows : gainRows) Arrays.fill(rows, 0f);
+                for (float[] rows : hiddenGainRows) Arrays.fill(rows, 0f);
                 for (float[] rows : inputGainRows) Arrays.fill(rows, 0f);
             }
             forEachGroup(p -> backwardSteps(p, outputGrad, wrT));
             for (int q = 0; q < 4; q++) sumOverStreams(biasRows[q], bs, n, biasGrad, q * n);
             if (layerNorm) {
                 for (int q = 0; q < 3; q++) sumOverStreams(inputGainRows[q], bs, n, biasGrad, (4 + q) * n);
-                for (int q = 0; q < 3; q++) sumOverStreams(gainRows[q], bs, n, biasGrad, (7 + q) * n);
+                for (int q = 0; q < 3; q++) sumOverStreams(hiddenGainRows[q], bs, n, biasGrad, (7 + q) * n);
             }
             projection.weightGradient(inputRows(x), inputGrads, dWx);
             product(previousHidden, true, hiddenGrads, false, dWr);
@@ -255,28 +254,30 @@ public final class GruTrainingKernel extends TrainingKernel {
             float[] xR = dR, xZ = dZ, xN = dN;  // what the input products' rows receive
             if (layerNorm) {
                 float[] nr = normR[step], nz = normZ[step], nh = normN[step], inv = hiddenInv[step];
-                float[] gR = gainRows[0], gZ = gainRows[1], gN = gainRows[2];
+                float[] gR = hiddenGainRows[0], gZ = hiddenGainRows[1], gN = hiddenGainRows[2];
+                float[] ghr = hiddenGain[0], ghz = hiddenGain[1], ghn = hiddenGain[2];
                 for (int k = lo; k < hi; k++) gR[k] += dR[k] * nr[k];
                 for (int k = lo; k < hi; k++) gZ[k] += dZ[k] * nz[k];
                 for (int k = lo; k < hi; k++) gN[k] += dHn[k] * nh[k];
                 hR = normGradR;
                 hZ = normGradZ;
                 hN = normGradN;
-                for (int k = lo; k < hi; k++) hR[k] = dR[k] * gainR[k];
-                for (int k = lo; k < hi; k++) hZ[k] = dZ[k] * gainZ[k];
-                for (int k = lo; k < hi; k++) hN[k] = dHn[k] * gainN[k];
+                for (int k = lo; k < hi; k++) hR[k] = dR[k] * ghr[k];
+                for (int k = lo; k < hi; k++) hZ[k] = dZ[k] * ghz[k];
+                for (int k = lo; k < hi; k++) hN[k] = dHn[k] * ghn[k];
                 for (int r = r0; r < r1; r++) RowNorm.backward(hR, hZ, hN, r * n, n, nr, nz, nh, inv[r]);
                 float[] xr = inputNormR[step], xz = inputNormZ[step], xn = inputNormN[step], xInv = inputInv[step];
-                float[][] gx = inputGainRows;
-                for (int k = lo; k < hi; k++) gx[0][k] += dR[k] * xr[k];
-                for (int k = lo; k < hi; k++) gx[1][k] += dZ[k] * xz[k];
-                for (int k = lo; k < hi; k++) gx[2][k] += dN[k] * xn[k];
+                float[] gxR = inputGainRows[0], gxZ = inputGainRows[1], gxN = inputGainRows[2];
+                for (int k = lo; k < hi; k++) gxR[k] += dR[k] * xr[k];
+                for (int k = lo; k < hi; k++) gxZ[k] += dZ[k] * xz[k];
+                for (int k = lo; k < hi; k++) gxN[k] += dN[k] * xn[k];
                 xR = inputNormGradR;
                 xZ = inputNormGradZ;
                 xN = inputNormGradN;
-                for (int k = lo; k < hi; k++) xR[k] = dR[k] * inputGain[0][k];
-                for (int k = lo; k < hi; k++) xZ[k] = dZ[k] * inputGain[1][k];
-                for (int k = lo; k < hi; k++) xN[k] = dN[k] * inputGain[2][k];
+                float[] gxr = inputGain[0], gxz = inputGain[1], gxn = inputGain[2];
+                for (int k = lo; k < hi; k++) xR[k] = dR[k] * gxr[k];
+                for (int k = lo; k < hi; k++) xZ[k] = dZ[k] * gxz[k];
+                for (int k = lo; k < hi; k++) xN[k] = dN[k] * gxn[k];
                 for (int r = r0; r < r1; r++) RowNorm.backward(xR, xZ, xN, r * n, n, xr, xz, xn, xInv[r]);
             }
             for (int r = r0; r < r1; r++) {
@@ -338,11 +339,9 @@ public final class GruTrainingKernel extends TrainingKernel {
             hiddenInv = new float[t][bs];
             inputGain = new float[3][m];
             inputBias = new float[3][m];
-            gainR = new float[m];
-            gainZ = new float[m];
-            gainN = new float[m];
+            hiddenGain = new float[3][m];
             inputGainRows = new float[3][m];
-            gainRows = new float[3][m];
+            hiddenGainRows = new float[3][m];
             normGradR = new float[m];
             normGradZ = new float[m];
             normGradN = new float[m];
