@@ -150,6 +150,28 @@ final class ProgressPrinter implements TrainingEvents {
         return lines;
     }
 
+    private Session session;
+
+    @Override
+    public void ended(Session s) {
+        session = s;
+    }
+
+    /** The session's wall clock once the run ended, or null before. */
+    Session session() {
+        return session;
+    }
+
+    /**
+     * What the Done line adds, within 80 columns: "14,802 chars/s in 9m38s: updates 91%, validation 6%,
+     * saving 1%, other 2%", the pace from the session's start to its last update as a watch times it.
+     */
+    static String paceLine(Session s) {
+        return String.format(Locale.ROOT, "%,.0f chars/s in %s: updates %.0f%%, validation %.0f%%, saving %.0f%%, other %.0f%%",
+                s.charsPerSecond(), duration(s.wallSeconds()), 100 * s.share(s.updateSeconds()),
+                100 * s.share(s.validationSeconds()), 100 * s.share(s.checkpointSeconds()), 100 * s.share(s.otherSeconds()));
+    }
+
     @Override
     public void finished() {
         if (bar != null) {

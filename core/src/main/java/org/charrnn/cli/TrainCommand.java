@@ -178,6 +178,9 @@ final class TrainCommand extends Command {
                 Double.isFinite(end.bestValLoss()) ? String.format(Locale.ROOT, "best val_loss %.4f", end.bestValLoss())
                         : config.data().valFrac() == 0 ? "no validation split (data.val_frac 0): checkpoints ranked by train loss"
                         : "no validation finished yet (last.zip holds the run)", config.train().checkpointDir());
+        if (printer.session() != null && printer.session().iterations() > 0) {
+            io.out().println("  " + ProgressPrinter.paceLine(printer.session()));
+        }
         return 0;
     }
 

@@ -26,6 +26,12 @@ public class CharacterIterator implements DataSetIterator {
     private final DataType dataType;
     private int nextSegment;
     private DataSetPreProcessor preProcessor;
+    /** With {@link #reusingArrays()}: the arrays the last minibatch was written into, refilled by the next. */
+    private boolean reuse;
+    private float[] featureValues;
+    private float[] labelValues;
+    private INDArray features;
+    private INDArray labels;
 
     public CharacterIterator(Corpus corpus, StreamLayout layout, Encoding encoding, DataType dataType) {
         this.codes = corpus.codes();
@@ -36,6 +42,16 @@ public class CharacterIterator implements DataSetIterator {
         if (layout.region().start() + layout.region().length() > codes.length()) {
             throw new IllegalArgumentException("region past the end of the corpus");
         }
+    }
+
+    /**
+     * Writes every minibatch into the same two arrays, so the loop allocates nothing per update (a
+     * native array costs its allocation, its shape buffers and a reference for the collector to find):
+     * for a caller done with each minibatch before it asks for the next.
+     */
+    public CharacterIterator reusingArrays() {
+        reuse = true;
+        return this;
     }
 
     public StreamLayout layout() {
@@ -68,20 +84,38 @@ public class CharacterIterator implements DataSetIterator {
         int len = layout.segmentLength(segment);
         int featureRows = rows(encoding.features());
         int labelRows = rows(encoding.labels());
-        float[] features = new float[batch * featureRows * len];
-        float[] labels = new float[batch * labelRows * len];
+        boolean refill = reuse && dataType == DataType.FLOAT && features != null && features.size(2) == len;
+        float[] fv = refill ? featureValues : new float[batch * featureRows * len];
+        float[] lv = refill ? labelValues : new float[batch * labelRows * len];
+        if (refill && encoding.features() == InputEncoding.ONE_HOT) java.util.Arrays.fill(fv, 0f);
+        if (refill && encoding.labels() == InputEncoding.ONE_HOT) java.util.Arrays.fill(lv, 0f);
         for (int b = 0; b < batch; b++) {
             long base = layout.offset(b, t0);
             for (int t = 0; t < len; t++) {
-                put(features, encoding.features(), featureRows, b, t, len, codes.get(base + t));
-                put(labels, encoding.labels(), labelRows, b, t, len, codes.get(base + t + 1));
+                put(fv, encoding.features(), featureRows, b, t, len, codes.get(base + t));
+                put(lv, encoding.labels(), labelRows, b, t, len, codes.get(base + t + 1));
             }
         }
-        INDArray f = Nd4j.create(features, new long[]{batch, featureRows, len}, 'c');
-        INDArray l = Nd4j.create(labels, new long[]{batch, labelRows, len}, 'c');
-        if (dataType != DataType.FLOAT) {
-            f = f.castTo(dataType);
-            l = l.castTo(dataType);
+        INDArray f;
+        INDArray l;
+        if (refill) {
+            f = features;
+            l = labels;
+            f.data().asNioFloat().put(0, fv);
+            l.data().asNioFloat().put(0, lv);
+        } else {
+            f = Nd4j.create(fv, new long[]{batch, featureRows, len}, 'c');
+            l = Nd4j.create(lv, new long[]{batch, labelRows, len}, 'c');
+            if (dataType != DataType.FLOAT) {
+                f = f.castTo(dataType);
+                l = l.castTo(dataType);
+            }
+            if (reuse) {
+                features = f;
+                labels = l;
+                featureValues = fv;
+                labelValues = lv;
+            }
         }
         DataSet ds = new DataSet(f, l);
         if (preProcessor != null) preProcessor.preProcess(ds);

@@ -5,7 +5,7 @@ import org.charrnn.data.Corpus;
 import org.charrnn.data.Encoding;
 import org.charrnn.data.InputEncoding;
 import org.charrnn.model.GraphFactory;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.charrnn.model.kernel.FloatArrays;
 import org.charrnn.data.Region;
 import org.charrnn.data.StreamLayout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -13,16 +13,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.nio.FloatBuffer;
 import java.util.concurrent.CancellationException;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
  * Mean cross-entropy (nats per character) of a model over a whole region, streamed like training:
- * parallel streams, state carried through the region with rnnTimeStep, no dropout.
+ * parallel streams, state carried through the region with rnnTimeStep, no dropout. The streams are
+ * training's (train.batch_size of them); each call reads a long stretch of them, not a training
+ * segment: with the state carried the loss is the same, and a call's fixed costs (DL4J's graph, the
+ * native calls' set-up) are paid once per {@link #ROWS_PER_CALL} characters instead of once per
+ * segment, which at min-char-rnn's batch 1 made validating cost more than training. A call's rows
+ * are bounded by {@link #VALUES_PER_CALL} too: the kernels keep every step's activations, so a
+ * wide layer's long stretch would hold hundreds of MB.
  */
 public final class Evaluator {
     private static final double LN2 = Math.log(2);
+    /** Characters scored per call: a stretch of each stream, batch × steps about this many. */
+    static final int ROWS_PER_CALL = 8192;
+    /** Rows × the widest layer's units per call at most (4 MB per activation array the kernels keep). */
+    static final long VALUES_PER_CALL = 1 << 20;
 
     private Evaluator() {}
 
@@ -43,10 +54,13 @@ public final class Evaluator {
      */
     public static Loss evaluate(ComputationGraph graph, Corpus corpus, Region region, int batch, int seqLength,
                                 BiConsumer<Integer, Integer> progress, Supplier<String> stop) {
-        StreamLayout layout = StreamLayout.forEvaluation(region, batch, seqLength);
-        if (layout.streamLength() < 1) return new Loss(Double.NaN, 0);
+        StreamLayout streams = StreamLayout.forEvaluation(region, batch, seqLength);
+        if (streams.streamLength() < 1) return new Loss(Double.NaN, 0);
+        long rows = Math.min(ROWS_PER_CALL, VALUES_PER_CALL / widestLayer(graph));
+        int steps = (int) Math.min(streams.streamLength(), Math.max(seqLength, rows / streams.batch()));
+        StreamLayout layout = new StreamLayout(region, streams.batch(), steps, true);
         Encoding encoding = GraphFactory.encoding(graph);
-        CharacterIterator it = new CharacterIterator(corpus, layout, encoding, graph.params().dataType());
+        CharacterIterator it = new CharacterIterator(corpus, layout, encoding, graph.params().dataType()).reusingArrays();
         graph.rnnClearPreviousState();
         double total = 0;
         long count = 0;
@@ -66,24 +80,32 @@ public final class Evaluator {
         return new Loss(total / count, count);
     }
 
+    private static long widestLayer(ComputationGraph graph) {
+        long widest = 1;
+        for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
+            if (l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer f) widest = Math.max(widest, f.getNOut());
+        }
+        return widest;
+    }
+
     /** Σ −log p(label) for probabilities [B, V, T] and one-hot labels [B, V, T]. */
     private static double natsOneHot(INDArray probs, INDArray labels) {
         INDArray logp = Transforms.log(Transforms.max(probs, 1e-30, true), false);
         return -logp.muli(labels).sumNumber().doubleValue();
     }
 
-    /** Σ −log p(label) for probabilities [B, V, T] and index labels [B, 1, T]. */
+    /** Σ −log p(label) for probabilities [B, V, T] and index labels [B, 1, T], read in place (a copy of p is 2 MB a call). */
     private static double nats(INDArray probs, INDArray labels) {
         long batch = probs.size(0);
         long v = probs.size(1);
         long time = probs.size(2);
-        float[] p = probs.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[] y = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        FloatBuffer p = FloatArrays.buffer(FloatArrays.contiguous(probs));
+        FloatBuffer y = FloatArrays.buffer(FloatArrays.contiguous(labels));
         double total = 0;
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < time; t++) {
-                int c = (int) y[(int) (b * time + t)];
-                total -= Math.log(Math.max(p[(int) ((b * v + c) * time + t)], 1e-30));
+                int c = (int) y.get((int) (b * time + t));
+                total -= Math.log(Math.max(p.get((int) ((b * v + c) * time + t)), 1e-30));
             }
         }
         return total;

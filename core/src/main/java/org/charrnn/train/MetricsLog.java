@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * metrics.jsonl in the checkpoint directory: one JSON object per update (iteration, epoch,
- * train_loss, learning_rate, chars_per_s, elapsed_s) and one per validation (with val_loss).
+ * train_loss, learning_rate, chars_per_s: the wall-clock pace, update_chars_per_s: the updates' own,
+ * elapsed_s: the run's training time) and one per validation (with val_loss).
  * Lines reach the file whole (each flush appends complete lines), at least every
  * {@link #FLUSH_NANOS} and at every validation, so a reader (plot) can follow a live run and a
  * crash never leaves a cut line. A resumed run's history past its checkpoint (iterations that will
@@ -29,8 +30,9 @@ public final class MetricsLog implements TrainingEvents, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long FLUSH_NANOS = 2_000_000_000L;
     private final Path file;
-    private final long startNanos = System.nanoTime();
-    private final double elapsedBefore;
+    /** The run's elapsed seconds as the last update reported them, and when. */
+    private double elapsedAt;
+    private long nanosAt = System.nanoTime();
     /** The lines to keep when the pending cut is made; null once the file holds only the kept history. */
     private List<String> keptBeforeCut;
     private final StringBuilder pending = new StringBuilder();
@@ -38,7 +40,7 @@ public final class MetricsLog implements TrainingEvents, AutoCloseable {
 
     private MetricsLog(Path file, double elapsedBefore, List<String> keptBeforeCut) {
         this.file = file;
-        this.elapsedBefore = elapsedBefore;
+        this.elapsedAt = elapsedBefore;
         this.keptBeforeCut = keptBeforeCut;
     }
 
@@ -101,20 +103,32 @@ public final class MetricsLog implements TrainingEvents, AutoCloseable {
         }
     }
 
+    /** The run's training seconds: the trainer's clock at the last update, moved on by this process's since. */
     private double elapsed() {
-        return elapsedBefore + (System.nanoTime() - startNanos) / 1e9;
+        return elapsedAt + (System.nanoTime() - nanosAt) / 1e9;
     }
 
+    /** One line per update, written by hand: a JSON tree per update cost more than the rest of the loop's bookkeeping. */
     @Override
     public void iteration(Progress p, ComputationGraph graph) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("iteration", p.iteration());
-        n.put("epoch", round(p.epoch(), 6));
-        n.put("train_loss", round(p.trainLoss(), 6));
-        n.put("learning_rate", p.learningRate());
-        n.put("chars_per_s", Math.round(p.charsPerSecond()));
-        n.put("elapsed_s", round(elapsed(), 3));
-        write(n);
+        elapsedAt = p.elapsedSeconds();
+        nanosAt = System.nanoTime();
+        pending.append("{\"iteration\":").append(p.iteration());
+        number(",\"epoch\":", round(p.epoch(), 6));
+        number(",\"train_loss\":", round(p.trainLoss(), 6));
+        number(",\"learning_rate\":", p.learningRate());
+        pending.append(",\"chars_per_s\":").append(Math.round(p.charsPerSecond()));
+        pending.append(",\"update_chars_per_s\":").append(Math.round(p.updateCharsPerSecond()));
+        number(",\"elapsed_s\":", round(p.elapsedSeconds(), 3));
+        pending.append("}\n");
+        flushIfDue();
+    }
+
+    /** A number as JSON has it (Jackson's form: Double.toString; not-a-number and infinities as strings). */
+    private void number(String key, double v) {
+        pending.append(key);
+        if (Double.isFinite(v)) pending.append(v);
+        else pending.append('"').append(v).append('"');
     }
 
     @Override
@@ -126,16 +140,15 @@ public final class MetricsLog implements TrainingEvents, AutoCloseable {
         n.put("mean_train_loss", round(trainLoss, 6));
         n.put("checkpoint", checkpoint == null ? null : checkpoint.getFileName().toString());
         n.put("elapsed_s", round(elapsed(), 3));
-        write(n);
-        flush();
-    }
-
-    private void write(ObjectNode n) {
         try {
             pending.append(JSON.writeValueAsString(n)).append('\n');
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a line of " + FILE, e);
         }
+        flush();
+    }
+
+    private void flushIfDue() {
         if (System.nanoTime() - lastFlush > FLUSH_NANOS && keptBeforeCut == null) flush();
     }
 

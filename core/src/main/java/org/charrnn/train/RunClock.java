@@ -1,21 +1,39 @@
 package org.charrnn.train;
 
 /**
- * A run's training time over all its sessions (a resumed run counts the time already spent), its
- * budget (train.max_time) and how far through it the run is; the ETA.
+ * A run's wall clock: its training time over all its sessions (a resumed run counts the time already
+ * spent), its budget (train.max_time) and how far through it the run is; the pace a user can check
+ * with a watch, the ETA, and where this session's time went.
+ * <p>
+ * The pace is wall-clock characters per second between updates, everything the loop does counted
+ * (data, metrics, progress, validations, checkpoints), over the last {@link #WINDOW_SECONDS}: the
+ * iterations and {@code elapsed_s} of metrics.jsonl give the same figure. The time inside the
+ * updates alone is kept apart ({@link #updateCharsPerSecond()}) and never stands in for it.
  */
 final class RunClock {
+    /** The pace is measured over the last this many seconds (all of the session, when shorter). */
+    static final double WINDOW_SECONDS = 30;
+    private static final long MARK_NANOS = 100_000_000L;
+
     private final double secondsBefore;
     private final long budgetSeconds;
     private final long sessionStart = System.nanoTime();
     private final long firstIteration;
-    private final Throughput recent = new Throughput();
+    private final long charsPerIteration;
+    private final Window window = new Window();
+    private long updateNanos;
+    private long validationNanos;
+    private long checkpointNanos;
+    private long lastIteration;
     private double reserved;
 
-    RunClock(double secondsBefore, long budgetSeconds, long firstIteration) {
+    RunClock(double secondsBefore, long budgetSeconds, long firstIteration, long charsPerIteration) {
         this.secondsBefore = secondsBefore;
         this.budgetSeconds = budgetSeconds;
         this.firstIteration = firstIteration;
+        this.charsPerIteration = charsPerIteration;
+        this.lastIteration = firstIteration;
+        window.mark(sessionStart, firstIteration);
     }
 
     /** Training seconds of the whole run so far, this session included. */
@@ -69,59 +87,100 @@ final class RunClock {
         return projected > budgetSeconds - reserved;
     }
 
-    /** Records one update of {@code chars} characters that took {@code nanos}. */
-    void update(long chars, long nanos) {
-        recent.add(chars, nanos);
+    /** Records one update that took {@code nanos}, ending at {@code iteration}. */
+    void update(long iteration, long nanos) {
+        updateNanos += nanos;
+        lastIteration = iteration;
+        window.updated(nanos);
+        long now = System.nanoTime();
+        if (now - window.lastMark() >= MARK_NANOS) window.mark(now, iteration);
     }
 
-    /** Characters per second over the recent updates (the speed a progress line shows). */
+    /** Records a validation's scoring of the val split. */
+    void validated(long nanos) {
+        validationNanos += nanos;
+    }
+
+    /** Records the writing of checkpoints. */
+    void saved(long nanos) {
+        checkpointNanos += nanos;
+    }
+
+    /** Wall-clock characters per second over the last WINDOW_SECONDS, everything the loop does included. */
     double charsPerSecond() {
-        return recent.charsPerSecond();
+        return window.pace(System.nanoTime(), lastIteration, charsPerIteration);
+    }
+
+    /** Characters per second inside the recent updates alone (forward, backward, the optimizer's step). */
+    double updateCharsPerSecond() {
+        return window.updatePace(charsPerIteration);
     }
 
     /**
-     * Seconds to the run's end: the remaining iterations at this session's average wall-clock pace
-     * (validations and checkpoints included) once it has run long enough to tell, else at the recent
-     * updates' pace; never past the budget's end.
+     * Seconds to the run's end: the remaining iterations at the wall-clock pace (validations and
+     * checkpoints included), never past the budget's end.
      */
-    double secondsLeft(long iteration, long total, long charsPerIteration) {
+    double secondsLeft(long iteration, long total) {
         long done = iteration - firstIteration;
         double wall = sessionSeconds();
-        double left = done >= 20 && wall >= 30 ? (total - iteration) * wall / done
-                : recent.secondsFor((total - iteration) * charsPerIteration);
+        double pace = charsPerSecond();
+        double left = done >= 20 && wall >= WINDOW_SECONDS ? (total - iteration) * wall / done
+                : pace > 0 ? (total - iteration) * charsPerIteration / pace : Double.NaN;
         return budgeted() ? Math.max(0, Math.min(left, budgetSeconds - elapsed())) : left;
+    }
+
+    /** Where this session's wall clock went, so far. */
+    TrainingEvents.Session session() {
+        return new TrainingEvents.Session(lastIteration - firstIteration, charsPerIteration, sessionSeconds(), updateNanos / 1e9,
+                validationNanos / 1e9, checkpointNanos / 1e9);
     }
 
     private double sessionSeconds() {
         return (System.nanoTime() - sessionStart) / 1e9;
     }
 
-    /** Characters per second over a sliding window of recent updates. */
-    private static final class Throughput {
-        private final long[] chars = new long[50];
-        private final long[] nanos = new long[50];
-        private int count;
+    /**
+     * Marks of (time, iteration) at least MARK_NANOS apart, enough for WINDOW_SECONDS, and the
+     * durations of the last updates.
+     */
+    private static final class Window {
+        private static final int MARKS = (int) (WINDOW_SECONDS * 1e9 / MARK_NANOS) + 2;
+        private static final int UPDATES = 50;
+        private final long[] nanos = new long[MARKS];
+        private final long[] iterations = new long[MARKS];
+        private final long[] updates = new long[UPDATES];
+        private int marks;
+        private int updateCount;
 
-        void add(long c, long ns) {
-            chars[count % chars.length] = c;
-            nanos[count % nanos.length] = ns;
-            count++;
+        void mark(long now, long iteration) {
+            nanos[marks % MARKS] = now;
+            iterations[marks % MARKS] = iteration;
+            marks++;
         }
 
-        double charsPerSecond() {
-            int n = Math.min(count, chars.length);
-            long c = 0;
+        long lastMark() {
+            return nanos[(marks - 1) % MARKS];
+        }
+
+        void updated(long ns) {
+            updates[updateCount++ % UPDATES] = ns;
+        }
+
+        /** From the oldest mark within the window (the oldest kept, when none is that recent) to now. */
+        double pace(long now, long iteration, long charsPerIteration) {
+            int oldest = Math.max(0, marks - MARKS);
+            int from = marks - 1;
+            while (from > oldest && now - nanos[(from - 1) % MARKS] <= WINDOW_SECONDS * 1e9) from--;
+            long ns = now - nanos[from % MARKS];
+            long done = iteration - iterations[from % MARKS];
+            return ns <= 0 || done <= 0 ? 0 : done * charsPerIteration * 1e9 / ns;
+        }
+
+        double updatePace(long charsPerIteration) {
+            int n = Math.min(updateCount, UPDATES);
             long ns = 0;
-            for (int i = 0; i < n; i++) {
-                c += chars[i];
-                ns += nanos[i];
-            }
-            return ns == 0 ? 0 : c * 1e9 / ns;
-        }
-
-        double secondsFor(long characters) {
-            double cps = charsPerSecond();
-            return cps == 0 ? Double.NaN : characters / cps;
+            for (int i = 0; i < n; i++) ns += updates[i];
+            return ns == 0 ? 0 : n * charsPerIteration * 1e9 / ns;
         }
     }
 }

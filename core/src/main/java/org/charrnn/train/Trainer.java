@@ -112,14 +112,16 @@ public final class Trainer {
     public TrainingState run(TrainingState start, long stopAt, TrainingEvents events) {
         int perEpoch = iterationsPerEpoch();
         long end = Math.min(stopAt, totalIterations());
-        CharacterIterator batches = new CharacterIterator(corpus, layout, GraphFactory.encoding(graph), graph.params().dataType());
+        CharacterIterator batches = new CharacterIterator(corpus, layout, GraphFactory.encoding(graph), graph.params().dataType())
+                .reusingArrays();
         batches.seek((int) (start.iteration() % perEpoch));
         carried.restore(start.carried());
         average.startAt(start.averagedUpdates(), restoredMean);
         restoredMean = null;
         graph.rnnClearPreviousState();
         History history = new History(start);
-        RunClock clock = new RunClock(start.trainingSeconds(), config.train().maxTimeSeconds(), start.iteration());
+        RunClock clock = new RunClock(start.trainingSeconds(), config.train().maxTimeSeconds(), start.iteration(),
+                (long) layout.batch() * layout.seqLength());
         events.started(startReport(start.iteration()));
         if (start.iteration() == 0) advise(events);
 
@@ -135,8 +137,7 @@ public final class Trainer {
                 DataSet batch = next(batches);
                 double rate = setLearningRate(iteration, clock);
                 if (config.model().dropout() > 0) Nd4j.getRandom().setSeed(mix(config.train().seed(), iteration)); // a resume draws the same masks
-                double loss = update(updates, batch, clock);
-                iteration++;
+                double loss = update(updates, batch, clock, ++iteration);
                 if (average.add(graph, schedule.progress(iteration, totalIterations(), budgetFraction(clock)))) {
                     events.message("from iteration " + iteration + " on, validations score and checkpoints hold the mean of the weights"
                             + " since (train.average_from " + config.train().averageFrom() + ")");
@@ -179,18 +180,22 @@ public final class Trainer {
                 updates.summary().ifPresent(events::message);
                 updates.close();
             }
+            events.ended(clock.session());
             events.finished();
         }
         // Stopped between validations (stopAt): hand back the exact state without writing anything.
         return state.iteration() == iteration ? state : snapshot(iteration, history, clock);
     }
 
-    /** One update: forward and backward over the minibatch, the optimizer's step, the state carried on. Returns the loss per character. */
-    private double update(UpdateEngine updates, DataSet batch, RunClock clock) {
+    /**
+     * One update, the one that ends at {@code iteration}: forward and backward over the minibatch, the
+     * optimizer's step, the state carried on. Returns the loss per character.
+     */
+    private double update(UpdateEngine updates, DataSet batch, RunClock clock, long iteration) {
         long t0 = System.nanoTime();
         double score = updates.update(batch);
-        clock.update(batch.getFeatures().size(0) * batch.getFeatures().size(2), System.nanoTime() - t0);
-        return score / batch.getFeatures().size(2);
+        clock.update(iteration, System.nanoTime() - t0);
+        return score / layout.seqLength();
     }
 
     private DataSet next(CharacterIterator batches) {
@@ -206,7 +211,7 @@ public final class Trainer {
         if (!budgetGoverns) budgetGoverns = clock.budgetWouldEndFirst(iteration, totalIterations());
         double rate = schedule.at(iteration, iterationsPerEpoch(), totalIterations(), budgetFraction(clock));
         if (rate != appliedRate) {
-            graph.setLearningRate(rate);
+            step.setLearningRate(rate);
             appliedRate = rate;
         }
         return rate;
@@ -228,9 +233,8 @@ public final class Trainer {
     }
 
     private void report(TrainingEvents events, long iteration, long end, double loss, double rate, RunClock clock) {
-        long charsPerIteration = (long) layout.batch() * layout.seqLength();
         TrainingEvents.Progress p = new TrainingEvents.Progress(iteration, totalIterations(), (double) iteration / iterationsPerEpoch(),
-                loss, rate, clock.charsPerSecond(), clock.secondsLeft(iteration, totalIterations(), charsPerIteration),
+                loss, rate, clock.charsPerSecond(), clock.updateCharsPerSecond(), clock.secondsLeft(iteration, totalIterations()),
                 clock.elapsed(), budgetGoverns ? clock.budgetSeconds() : 0);
         events.iteration(p, graph);
         if (iteration % config.train().printEvery() == 0 || iteration == end) events.progress(p);
@@ -260,8 +264,14 @@ public final class Trainer {
         };
         // Once weights are averaged, the mean is what is scored and saved (the training weights beside it).
         return average.withMean(graph, trainingWeights -> {
-            Evaluator.Loss val = Evaluator.evaluate(graph, corpus, validated(), config.train().batchSize(), config.train().seqLength(),
-                    (done, total) -> { }, stop);
+            long t0 = System.nanoTime();
+            Evaluator.Loss val;
+            try {
+                val = Evaluator.evaluate(graph, corpus, validated(), config.train().batchSize(), config.train().seqLength(),
+                        (done, total) -> { }, stop);
+            } finally {
+                clock.validated(System.nanoTime() - t0); // a cancelled one took the time too
+            }
             return scoreAndSave(iteration, history, clock, events, epoch, trainingWeights, val);
         });
     }
@@ -280,16 +290,20 @@ public final class Trainer {
         boolean best = score < history.bestScore();
         history.addValidation(new TrainingState.Validation(iteration, epoch, val.natsPerChar(), trainLoss));
         TrainingState state = snapshot(iteration, history, clock);
+        long t0 = System.nanoTime();
         Path saved = store.save(graph, trainingWeights, corpus.vocabulary(), configYaml, state, GraphFactory.coreOf(graph), score, best);
+        clock.saved(System.nanoTime() - t0);
         events.validated(iteration, epoch, val.natsPerChar(), trainLoss, saved, best);
         return state;
     }
 
     /** Saves last.zip at {@code iteration}: no validation to name or rank it by (a stop between validations). */
     private TrainingState saveLast(long iteration, History history, RunClock clock) {
+        long t0 = System.nanoTime();
         TrainingState state = snapshot(iteration, history, clock);
         average.withMean(graph, trainingWeights -> store.saveLast(graph, trainingWeights, corpus.vocabulary(), configYaml, state,
                 GraphFactory.coreOf(graph)));
+        clock.saved(System.nanoTime() - t0);
         return state;
     }
 

@@ -68,21 +68,54 @@ public interface TrainingEvents {
             }
 
             @Override
+            public void ended(Session session) {
+                for (TrainingEvents l : listeners) l.ended(session);
+            }
+
+            @Override
             public void finished() {
                 for (TrainingEvents l : listeners) l.finished();
             }
         };
     }
 
-    /** Once, when the run ends normally or not. */
+    /** Once, when the run ends normally or not: where this session's wall clock went. */
+    default void ended(Session session) {}
+
+    /** Once, when the run ends normally or not, after {@link #ended}. */
     default void finished() {}
 
     /**
-     * Where a run is after an update. {@code elapsedSeconds} counts the run's training time over all
-     * its sessions; {@code budgetSeconds} is train.max_time (0 = none).
+     * A session's wall clock (this process's training, from the loop's start) and its parts: the
+     * updates themselves, validations' scoring and checkpoints' writing; the rest is the loop's own
+     * work (data, metrics, progress, samples).
+     */
+    record Session(long iterations, long charsPerIteration, double wallSeconds, double updateSeconds, double validationSeconds,
+                   double checkpointSeconds) {
+        /** Wall-clock characters per second over the session. */
+        public double charsPerSecond() {
+            return wallSeconds <= 0 ? 0 : iterations * charsPerIteration / wallSeconds;
+        }
+
+        /** The wall clock outside updates, validations and checkpoints. */
+        public double otherSeconds() {
+            return Math.max(0, wallSeconds - updateSeconds - validationSeconds - checkpointSeconds);
+        }
+
+        /** A part's share of the wall clock, in [0, 1]. */
+        public double share(double seconds) {
+            return wallSeconds <= 0 ? 0 : seconds / wallSeconds;
+        }
+    }
+
+    /**
+     * Where a run is after an update. {@code charsPerSecond} is the wall-clock pace (RunClock),
+     * {@code updateCharsPerSecond} the pace inside the updates alone; {@code elapsedSeconds} counts the
+     * run's training time over all its sessions; {@code budgetSeconds} is train.max_time (0 = none).
      */
     record Progress(long iteration, long totalIterations, double epoch, double trainLoss, double learningRate,
-                    double charsPerSecond, double secondsLeft, double elapsedSeconds, long budgetSeconds) {
+                    double charsPerSecond, double updateCharsPerSecond, double secondsLeft, double elapsedSeconds,
+                    long budgetSeconds) {
         /**
          * How far through the run, in [0, 1]: iterations over max_epochs', or under a budget the
          * time spent over it when that is further (what the learning-rate schedule follows too).

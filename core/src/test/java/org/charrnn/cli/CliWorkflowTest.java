@@ -52,7 +52,11 @@ class CliWorkflowTest {
             assertTrue(names.contains("best.zip") && names.contains("last.zip"), names.toString());
             assertTrue(names.stream().anyMatch(n -> n.matches("lm_lstm_epoch1\\.00_\\d\\.\\d{4}\\.zip")), names.toString());
         }
-        assertEquals("Done", r.out().lines().reduce((a, b) -> b).orElse("").substring(0, 4));
+        List<String> lines = r.out().lines().toList();
+        assertEquals("Done", lines.get(lines.size() - 2).substring(0, 4), r.out());
+        // then the session's wall-clock pace and where its time went, as a user would time it
+        assertTrue(lines.get(lines.size() - 1).matches("  [\\d,]+ chars/s in 0m\\d\\ds: updates \\d+%, validation \\d+%, saving \\d+%,"
+                + " other \\d+%"), lines.get(lines.size() - 1));
     }
 
     @Test

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What training shows, at 80 columns on a terminal and in a pipe, for the sizes a user meets. */
 class ProgressDisplayTest {
-    private static final Progress LATE = new Progress(21_149, 21_150, 49.998, 1.23456, 1.8e-4, 43_210, 3 * 3600 + 125, 40_000, 0);
-    private static final Progress EARLY = new Progress(73, 345, 0.63, 3.1102, 2e-3, 17_800, 44, 10, 0);
+    private static final Progress LATE = new Progress(21_149, 21_150, 49.998, 1.23456, 1.8e-4, 43_210, 45_000, 3 * 3600 + 125, 40_000, 0);
+    private static final Progress EARLY = new Progress(73, 345, 0.63, 3.1102, 2e-3, 17_800, 19_000, 44, 10, 0);
 
     @Test
     void theBarFitsEightyColumnsWithItsFiguresLabelled() {
@@ -32,14 +32,14 @@ class ProgressDisplayTest {
     /** Under a budget that ends the run before max_epochs would, the bar and the lines count its time, and the total never jumps. */
     @Test
     void aTimeBudgetThatGovernsTheRunIsShownAsTime() {
-        Progress budgeted = new Progress(310, 21_150, 0.73, 2.01, 2.8e-3, 52_000, 458, 122, 580);
+        Progress budgeted = new Progress(310, 21_150, 0.73, 2.01, 2.8e-3, 52_000, 55_000, 458, 122, 580);
         assertTrue(budgeted.timeGoverns());
         assertEquals(122.0 / 580, budgeted.fraction(), 1e-12);
         String line = TrainingBar.line(budgeted, 79);
         assertTrue(line.startsWith("train  21% [") && line.contains("] 2m02s/9m40s  loss 2.010  52,000 ch/s  ETA 7m38s"), line);
         assertEquals("310 it, 2m02s/9m40s (epoch 0.73) train_loss 2.0100 lr 2.80e-03 52,000 ch/s ETA 7m38s",
                 ProgressPrinter.pipeLine(budgeted));
-        Progress iterationsFirst = new Progress(20_000, 21_150, 47.3, 1.3, 2e-4, 52_000, 30, 400, 3600);
+        Progress iterationsFirst = new Progress(20_000, 21_150, 47.3, 1.3, 2e-4, 52_000, 55_000, 30, 400, 3600);
         assertFalse(iterationsFirst.timeGoverns(), "a budget the epochs end before: counted in iterations");
         assertTrue(TrainingBar.line(iterationsFirst, 79).contains("20000/21150 it"));
     }

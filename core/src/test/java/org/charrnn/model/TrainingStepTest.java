@@ -55,10 +55,10 @@ class TrainingStepTest {
         for (int i = 0; i < 6; i++) {
             INDArray[] d = OneHotSegments.random(r, DataType.FLOAT, BATCH, VOCAB, T);
             DataSet batch = new DataSet(d[0], d[1]);
-            if (i == 3) {
-                // a rate change, as the schedules make: DL4J rebuilds its updater and state arrays
-                dl4j.setLearningRate(rate / 2);
-                ours.setLearningRate(rate / 2);
+            if (i >= 3) {
+                // rate changes, as the schedules make: DL4J rebuilds its updater and state arrays, ours sets the rate in place
+                dl4j.setLearningRate(rate / i);
+                step.setLearningRate(rate / i);
             }
             Nd4j.getRandom().setSeed(100 + i);
             dl4j.fit(batch);
@@ -73,6 +73,9 @@ class TrainingStepTest {
                 assertTrue(s < 1e-4, "optimizer state after update " + i + " differs by " + s);
             }
         }
+        INDArray state = ours.getUpdater().getStateViewArray();
+        step.setLearningRate(rate / 7);
+        assertTrue(state == ours.getUpdater().getStateViewArray(), "a rate change keeps the optimizer's state arrays");
         // The update moved the weights (a step that did nothing would pass the comparisons above).
         assertTrue(worst(ours.params(), graph(optimizer, rate, clip, dropout).params()) > 1e-3);
     }

@@ -18,7 +18,7 @@ class MetricsLogTest {
     Path dir;
 
     private static TrainingEvents.Progress progress(long iteration) {
-        return new TrainingEvents.Progress(iteration, 100, iteration / 10.0, 2.0, 1e-3, 1000, 1, iteration, 0);
+        return new TrainingEvents.Progress(iteration, 100, iteration / 10.0, 2.0, 1e-3, 1000, 4000, 1, iteration, 0);
     }
 
     private void history(long upTo) throws IOException {

@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class OneStreamProduct {
     private float[][] rows;       // Wr [n][width]
     private float[][] transposed; // Wrᵀ [width][n]
+    private float[] flat;         // Wr as read, reused: a fresh copy per segment was most of what batch 1 allocated
 
     /** Copies Wr [n, width] (and its transpose) for the segment about to run. */
     public void load(INDArray wr) {
@@ -19,8 +20,8 @@ public final class OneStreamProduct {
         if (rows == null || rows.length != n || rows[0].length != width) {
             rows = new float[n][width];
             transposed = new float[width][n];
+            flat = new float[n * width];
         }
-        float[] flat = new float[n * width];
         FloatArrays.read(wr, flat, 0, flat.length);
         for (int i = 0; i < n; i++) {
             System.arraycopy(flat, i * width, rows[i], 0, width);

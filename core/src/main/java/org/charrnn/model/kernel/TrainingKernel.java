@@ -222,6 +222,14 @@ public abstract class TrainingKernel implements RecurrentKernel {
         int n = (int) m.length();
         if (floatScratch.length < n) floatScratch = new float[n];
         if (wholeScratch.length < n) wholeScratch = new short[n];
+        if (!FloatArrays.isContiguousFloat(m) && m.rank() == 2 && FloatArrays.isContiguousFloat(m.transpose())) {
+            // A transposed view (Wrᵀ of the backward pass): converted from the matrix it views, not from a float copy of it.
+            INDArray viewed = m.transpose();
+            Bf16Rows r = transposed ? spareOrNew(m.columns(), m.rows()) : spareOrNew(m.rows(), m.columns());
+            if (transposed) r.putAll(viewed, floatScratch, wholeScratch);
+            else r.putTransposed(viewed, floatScratch, wholeScratch);
+            return r;
+        }
         INDArray c = FloatArrays.contiguous(m);
         if (!transposed) {
             Bf16Rows r = spareOrNew(m.rows(), m.columns());

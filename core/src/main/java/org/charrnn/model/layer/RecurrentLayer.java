@@ -39,7 +39,14 @@ import java.util.Map;
 public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
     /** Training keeps its activations in its kernel's buffers for backprop; inference must not touch them. */
     private RecurrentKernel trainingKernel;
+    /**
+     * Inference kernels by segment length, the two used last: a validation's long segments and its
+     * shorter last one each keep their buffers instead of reallocating them at every switch.
+     */
     private RecurrentKernel inferenceKernel;
+    private long inferenceTime = -1;
+    private RecurrentKernel otherInferenceKernel;
+    private long otherInferenceTime = -1;
 
     /** Time-major copies, reused from minibatch to minibatch (training and inference apart). */
     private final ReusableArray trainingInput = new ReusableArray();
@@ -51,6 +58,19 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
 
     /** The state the next training minibatch starts from; null = zeros. */
     private INDArray[] carried;
+
+    /**
+     * Where training forwards write the state they end in: two sets, used in turn, so that the one a
+     * forward starts from (the last one's end, carried) is never the one it writes; and the zeros a
+     * stream starts from. Allocated once per shape instead of per minibatch.
+     */
+    private final INDArray[][] endStates = new INDArray[2][];
+    private INDArray zeros;
+    /** The kernels' b as views of the parameters and of the gradients, made once per array they view. */
+    private INDArray biasView;
+    private INDArray biasViewOf;
+    private INDArray biasGradientView;
+    private INDArray biasGradientViewOf;
 
     /** What the last training forward saw and produced, for its backward pass and for commit. */
     private INDArray lastX;
@@ -103,7 +123,7 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
             // The kernel writes straight into the flattened gradient's views (C-order, contiguous).
             trainingKernel().backward(lastX, weight(RecurrentParams.INPUT_WEIGHTS), weight(RecurrentParams.RECURRENT_WEIGHTS),
                     bias(), lastState0, dLdh, dx, gradientViews.get(RecurrentParams.INPUT_WEIGHTS),
-                    gradientViews.get(RecurrentParams.RECURRENT_WEIGHTS), RecurrentParams.biasAndGains(layerConf(), gradientsFlattened));
+                    gradientViews.get(RecurrentParams.RECURRENT_WEIGHTS), biasGradient());
         }
         Gradient g = new DefaultGradient(gradientsFlattened);
         for (String key : RecurrentParams.getInstance().paramKeys(layerConf())) {
@@ -189,9 +209,10 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             INDArray x = timeMajorInput(training ? trainingInput : inferenceInput, training ? trainingKernel() : inferenceKernel());
             INDArray[] init = new INDArray[states];
+            if (training) last = endStateBuffers(state0, batch, n, states);
             for (int i = 0; i < states; i++) {
-                init[i] = state0 != null ? state0[i] : Nd4j.zeros(dataType, batch, n);
-                last[i] = Nd4j.createUninitialized(dataType, batch, n);
+                init[i] = state0 != null ? state0[i] : training ? zeros(batch, n) : Nd4j.zeros(dataType, batch, n);
+                if (!training) last[i] = Nd4j.createUninitialized(dataType, batch, n);
             }
             RecurrentKernel kernel = training ? trainingKernel() : inferenceKernel();
             h = (training ? trainingOutput : inferenceOutput).get(dataType, time, batch, n);
@@ -232,6 +253,27 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
         return x;
     }
 
+    /** The set of end-state arrays that {@code state0} is not (a forward must not write what it reads). */
+    private INDArray[] endStateBuffers(INDArray[] state0, long batch, long n, int states) {
+        for (int k = 0; k < 2; k++) {
+            INDArray[] set = endStates[k];
+            if (set == null || set[0].size(0) != batch || set[0].size(1) != n || set[0].dataType() != dataType) {
+                set = new INDArray[states];
+                for (int i = 0; i < states; i++) set[i] = Nd4j.createUninitialized(dataType, batch, n);
+                endStates[k] = set;
+            }
+        }
+        return state0 == endStates[0] ? endStates[1] : endStates[0];
+    }
+
+    /** Zeros [batch, n], which no kernel writes. */
+    private INDArray zeros(long batch, long n) {
+        if (zeros == null || zeros.size(0) != batch || zeros.size(1) != n || zeros.dataType() != dataType) {
+            zeros = Nd4j.zeros(dataType, batch, n);
+        }
+        return zeros;
+    }
+
     private INDArray[] stored(Map<String, INDArray> map) {
         String[] names = layerConf().stateNames();
         if (!map.containsKey(names[0])) return null;
@@ -251,8 +293,15 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
     }
 
     private RecurrentKernel inferenceKernel() {
-        if (inferenceKernel == null) inferenceKernel = layerConf().newKernel(dataType, false);
-        return inferenceKernel;
+        long time = input.size(2);
+        if (inferenceKernel != null && inferenceTime == time) return inferenceKernel;
+        RecurrentKernel k = otherInferenceTime == time ? otherInferenceKernel : null;
+        if (k == null) k = layerConf().newKernel(dataType, false);
+        otherInferenceKernel = inferenceKernel;
+        otherInferenceTime = inferenceTime;
+        inferenceKernel = k;
+        inferenceTime = time;
+        return k;
     }
 
     private INDArray weight(String key) {
@@ -265,6 +314,19 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
     }
 
     private INDArray bias() {
-        return biasAndGains().castTo(dataType);
+        INDArray p = params();
+        if (biasViewOf != p) {
+            biasView = RecurrentParams.biasAndGains(layerConf(), p);
+            biasViewOf = p;
+        }
+        return biasView.castTo(dataType);
+    }
+
+    private INDArray biasGradient() {
+        if (biasGradientViewOf != gradientsFlattened) {
+            biasGradientView = RecurrentParams.biasAndGains(layerConf(), gradientsFlattened);
+            biasGradientViewOf = gradientsFlattened;
+        }
+        return biasGradientView;
     }
 }
