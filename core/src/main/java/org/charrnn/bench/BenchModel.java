@@ -45,6 +45,22 @@ public record BenchModel(String name, String cell, int layers, int units, int ba
         return m;
     }
 
+    /** The run config this shape trains with (every key not named here at its default). */
+    public org.charrnn.config.RunConfig config() {
+        return org.charrnn.config.ConfigLoader.of("model.type=" + cell, "model.rnn_size=" + units, "model.num_layers=" + layers,
+                "train.batch_size=" + batch, "train.seq_length=" + seqLength, "train.optimizer=" + optimizer,
+                "train.learning_rate=" + learningRate(), "model.precision=" + precision, "model.layer_norm=" + layerNorm);
+    }
+
+    /** What benching it holds at once: a training session per thread setting, and a sampler. */
+    public org.charrnn.model.MemoryEstimate memory(int sessions) {
+        org.charrnn.config.RunConfig c = config();
+        org.charrnn.model.MemoryEstimate one = org.charrnn.model.MemoryEstimate.training(c.model(), c.train().optimization(), batch,
+                seqLength, VOCAB, false);
+        return new org.charrnn.model.MemoryEstimate(one.parameters(), one.parameterBytes() * sessions, one.heapBytes() * sessions,
+                one.nativeBytes() * sessions, one.bf16Bytes() * sessions);
+    }
+
     /** char-rnn's rate for RMSProp and Adam, min-char-rnn's for Adagrad. */
     public double learningRate() {
         return optimizer.equals("adagrad") ? 0.1 : 2e-3;

@@ -62,24 +62,24 @@ public final class LibtorchPeer implements Peer {
     }
 
     @Override
-    public double training(BenchModel m, int threads, double seconds, Path data) throws IOException, InterruptedException {
+    public Speed training(BenchModel m, int threads, double seconds, Path data) throws IOException, InterruptedException {
         List<String> cmd = command(m, threads, data);
         cmd.addAll(List.of("--max_seconds", "" + seconds, "--skip_val", "--warmup_iters", "3"));
-        return PeerProcess.last(TRAIN, PeerProcess.run(cmd, threads, Map.of()));
+        return Speed.of(TRAIN, PeerProcess.run(cmd, threads, Map.of()));
     }
 
     @Override
     public double sampling(BenchModel m, int threads) throws IOException, InterruptedException {
         List<String> cmd = command(m, threads, null);
         cmd.addAll(List.of("--max_seconds", "0", "--sample", "2000", "--show", "0"));
-        return PeerProcess.last(SAMPLE, PeerProcess.run(cmd, threads, Map.of()));
+        return PeerProcess.last(SAMPLE, PeerProcess.run(cmd, threads, Map.of()).text());
     }
 
     @Override
     public String kernels(BenchModel m) throws IOException, InterruptedException {
         List<String> cmd = command(m, 1, null);
         cmd.addAll(List.of("--max_iters", "2", "--skip_val"));
-        String out = PeerProcess.run(cmd, 1, Map.of("OPENBLAS_VERBOSE", "2", "ONEDNN_VERBOSE", "1"));
+        String out = PeerProcess.run(cmd, 1, Map.of("OPENBLAS_VERBOSE", "2", "ONEDNN_VERBOSE", "1")).text();
         java.util.regex.Matcher b = BACKEND.matcher(out);
         String backend = b.find() ? b.group(1) : "?";
         return PeerProcess.kernels(out) + ", " + (backend.startsWith("Mkldnn") ? "oneDNN's fused RNN primitive" : "ATen's own cells")

@@ -1,6 +1,5 @@
 package org.charrnn.bench;
 
-import org.charrnn.config.ConfigLoader;
 import org.charrnn.config.RunConfig;
 import org.charrnn.data.CodeArray;
 import org.charrnn.data.Corpus;
@@ -31,10 +30,7 @@ public final class OurBenchmark {
     }
 
     public static ComputationGraph graph(BenchModel m, int vocabulary) {
-        RunConfig c = ConfigLoader.of("model.type=" + m.cell(), "model.rnn_size=" + m.units(), "model.num_layers=" + m.layers(),
-                "train.batch_size=" + m.batch(), "train.seq_length=" + m.seqLength(), "train.optimizer=" + m.optimizer(),
-                "train.learning_rate=" + m.learningRate(), "model.precision=" + m.precision(),
-                "model.layer_norm=" + m.layerNorm());
+        RunConfig c = m.config();
         return GraphFactory.build(c.model(), c.train().optimization(), vocabulary);
     }
 
@@ -47,6 +43,34 @@ public final class OurBenchmark {
         SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < length; i++) codes.set(i, r.nextInt(v.size()));
         return new Corpus(v, codes);
+    }
+
+    /** A scratch directory for this benchmark's files, removed when the JVM exits. */
+    public static synchronized java.nio.file.Path scratch() throws java.io.IOException {
+        if (scratch == null) {
+            scratch = java.nio.file.Files.createTempDirectory("charrnn-bench");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(scratch)));
+        }
+        return scratch;
+    }
+
+    private static java.nio.file.Path scratch;
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // a temp directory left behind
+        }
+    }
+
+    /** A text as a UTF-8 file in the scratch directory, for a child process to train on. */
+    public static java.nio.file.Path written(Corpus text) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder((int) text.length());
+        for (long i = 0; i < text.length(); i++) sb.appendCodePoint(text.vocabulary().codePoint(text.codes().get(i)));
+        java.nio.file.Path file = scratch().resolve("text.txt");
+        java.nio.file.Files.writeString(file, sb, java.nio.charset.StandardCharsets.UTF_8);
+        return file;
     }
 
     /** Our training step on the start of {@code text} (at most 20 minibatches, used round and round), ready to be timed. */

@@ -11,8 +11,15 @@ public interface Peer {
     /** Whether it trains this cell. */
     boolean supports(BenchModel m);
 
-    /** Steady-state training chars/s on {@code text} (null: its default, tiny-shakespeare). */
-    double training(BenchModel m, int threads, double seconds, Path text) throws IOException, InterruptedException;
+    /** Steady-state training chars/s on {@code text} (null: its default, tiny-shakespeare), and the run's peak memory. */
+    Speed training(BenchModel m, int threads, double seconds, Path text) throws IOException, InterruptedException;
+
+    /** A run's training chars/s and its process's peak resident memory (MiB). */
+    record Speed(double charsPerSecond, double peakRssMiB) {
+        static Speed of(java.util.regex.Pattern figure, PeerProcess.Output out) {
+            return new Speed(PeerProcess.last(figure, out.text()), out.peakRssMiB());
+        }
+    }
 
     /** Sampling chars/s, batch 1. */
     double sampling(BenchModel m, int threads) throws IOException, InterruptedException;

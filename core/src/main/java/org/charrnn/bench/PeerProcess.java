@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
 final class PeerProcess {
     private PeerProcess() {}
 
-    static String run(List<String> cmd, int threads, Map<String, String> extraEnv) throws IOException, InterruptedException {
+    /** What a run printed, and its peak resident memory (the largest of its processes, MiB; NaN off Linux). */
+    record Output(String text, double peakRssMiB) {}
+
+    static Output run(List<String> cmd, int threads, Map<String, String> extraEnv) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         if ("1".equals(env.get("CHARRNN_CORETYPE_CHOSEN"))) env.remove("OPENBLAS_CORETYPE");
@@ -28,12 +31,15 @@ final class PeerProcess {
         env.remove("OMP_WAIT_POLICY");
         env.putAll(extraEnv);
         Process p = pb.start();
+        PeakMemory peak = PeakMemory.watch(p.toHandle());
         StringBuilder sb = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) sb.append(line).append('\n');
         }
-        if (p.waitFor() != 0) throw new IOException("peer failed: " + String.join(" ", cmd) + "\n" + tail(sb.toString()));
-        return sb.toString();
+        int code = p.waitFor();
+        double rss = peak.stop();
+        if (code != 0) throw new IOException("peer failed: " + String.join(" ", cmd) + "\n" + tail(sb.toString()));
+        return new Output(sb.toString(), rss);
     }
 
     /** The last match of {@code p}'s first group in {@code out}, as a number (NaN when there is none). */

@@ -18,13 +18,13 @@ import java.util.Map;
 public final class SpeedBenchmark {
     /** What to measure; {@code textFile} null = random text over 65 symbols; {@code peers} empty = ours only. */
     public record Settings(List<BenchModel> models, List<ThreadSetting> threads, int rounds, double seconds, Path textFile,
-                           List<Peer> peers, TorchPeer gist) {}
+                           List<Peer> peers, TorchPeer gist, Path launcher) {}
 
-    /** One side's training speed at one thread setting: the median and spread of the windows. */
-    public record Training(String who, ThreadSetting threads, double median, String range, double fractionOfPeak) {}
+    /** One side's training speed at one thread setting: the median and spread of the windows, its peak memory (MiB; NaN: not its own process). */
+    public record Training(String who, ThreadSetting threads, double median, String range, double fractionOfPeak, double peakRssMiB) {}
 
-    /** One shape's best figures, for the table at the end: who → chars/s (training, sampling). */
-    public record Summary(BenchModel model, Map<String, Double> training, Map<String, Double> sampling) {}
+    /** One shape's best figures, for the table at the end: who → chars/s (training, sampling), who → peak RSS (MiB). */
+    public record Summary(BenchModel model, Map<String, Double> training, Map<String, Double> sampling, Map<String, Double> memory) {}
 
     /** Receives the figures as they are measured. */
     public interface Report {
@@ -40,7 +40,10 @@ public final class SpeedBenchmark {
         void training(Training t);
 
         /** min-char-rnn's numpy gist, for min-char-rnn's own shape. */
-        void gist(double median, String range, double oursOverGist);
+        void gist(double median, String range, double oursOverGist, double peakRssMiB);
+
+        /** Ours through ./charrnn train (its own process, validations and checkpoints included) beside the in-process figure. */
+        void throughTrain(LauncherRun.Result r, double seconds, double inProcess);
 
         void sampling(String who, String threads, double median, String range);
 
@@ -53,6 +56,7 @@ public final class SpeedBenchmark {
 
     public static void run(Settings s, Report report) throws IOException, InterruptedException {
         Corpus text = s.textFile() == null ? OurBenchmark.randomText(1_000_000) : Corpus.load(s.textFile());
+        Path textFile = s.textFile() != null ? s.textFile() : s.launcher() == null ? null : OurBenchmark.written(text);
         int vocabulary = text.vocabulary().size();
         report.text(s.textFile() == null ? "random" : s.textFile().toString(), text.length(), vocabulary);
         ThreadSetting widest = s.threads().stream().max(java.util.Comparator.comparingInt(ThreadSetting::blas)).orElseThrow();
@@ -63,7 +67,7 @@ public final class SpeedBenchmark {
             report.model(m, m.flopsPerChar(vocabulary));
             report.kernels("ours", GemmEngine.current().describe() + ", our kernels (" + m.cell() + ")");
             for (Peer p : s.peers()) if (p.supports(m)) report.kernels(p.name(), p.kernels(m));
-            summaries.add(one(s, m, text, peak, report));
+            summaries.add(one(s, m, text, textFile, peak, report));
             report.memory(Measurements.peakRssMiB());
         }
         List<String> sides = new ArrayList<>(List.of("ours"));
@@ -85,10 +89,12 @@ public final class SpeedBenchmark {
         return byLibrary.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
 
-    private static Summary one(Settings s, BenchModel m, Corpus text, double peak, Report report) throws IOException, InterruptedException {
+    private static Summary one(Settings s, BenchModel m, Corpus text, Path textFile, double peak, Report report)
+            throws IOException, InterruptedException {
         Map<ThreadSetting, org.charrnn.model.RepeatedUpdates> sessions = new LinkedHashMap<>();
         Map<ThreadSetting, List<Double>> ours = new LinkedHashMap<>();
         Map<Peer, Map<ThreadSetting, List<Double>>> theirs = new LinkedHashMap<>();
+        Map<String, Double> memory = new LinkedHashMap<>();
         for (Peer p : s.peers()) if (p.supports(m)) theirs.put(p, new LinkedHashMap<>());
         List<Double> gist = new ArrayList<>();
         for (ThreadSetting t : s.threads()) {
@@ -106,10 +112,16 @@ public final class SpeedBenchmark {
                 if (!t.uniform()) continue;
                 for (Map.Entry<Peer, Map<ThreadSetting, List<Double>>> e : theirs.entrySet()) {
                     // + its start-up and warm-up, which its steady figure leaves out
-                    e.getValue().get(t).add(e.getKey().training(m, t.nd4j(), s.seconds() + 4, s.textFile()));
+                    Peer.Speed speed = e.getKey().training(m, t.nd4j(), s.seconds() + 4, s.textFile());
+                    e.getValue().get(t).add(speed.charsPerSecond());
+                    memory.merge(e.getKey().name(), speed.peakRssMiB(), Math::max);
                 }
             }
-            if (s.gist() != null && m.isMinCharRnn()) gist.add(s.gist().gist(s.seconds()));
+            if (s.gist() != null && m.isMinCharRnn()) {
+                Peer.Speed g = s.gist().gist(s.seconds());
+                gist.add(g.charsPerSecond());
+                memory.merge("numpy gist", g.peakRssMiB(), Math::max);
+            }
         }
         sessions.clear();
         Map<String, Double> training = new LinkedHashMap<>();
@@ -118,7 +130,7 @@ public final class SpeedBenchmark {
         ThreadSetting bestThreads = s.threads().get(0);
         for (ThreadSetting t : s.threads()) {
             double med = Measurements.median(ours.get(t));
-            report.training(new Training("ours", t, med, Measurements.range(ours.get(t)), med * flops / (peak * 1e9)));
+            report.training(new Training("ours", t, med, Measurements.range(ours.get(t)), med * flops / (peak * 1e9), Double.NaN));
             if (med > training.getOrDefault("ours", 0.0)) {
                 training.put("ours", med);
                 bestThreads = t;
@@ -129,14 +141,22 @@ public final class SpeedBenchmark {
             for (Map.Entry<ThreadSetting, List<Double>> byThreads : e.getValue().entrySet()) {
                 double med = Measurements.median(byThreads.getValue());
                 report.training(new Training(who, byThreads.getKey(), med, Measurements.range(byThreads.getValue()),
-                        med * flops / (peak * 1e9)));
+                        med * flops / (peak * 1e9), memory.getOrDefault(who, Double.NaN)));
                 training.merge(who, med, Math::max);
             }
         }
         if (!gist.isEmpty()) {
             double g = Measurements.median(gist);
-            report.gist(g, Measurements.range(gist), training.get("ours") / g);
+            report.gist(g, Measurements.range(gist), training.get("ours") / g, memory.getOrDefault("numpy gist", Double.NaN));
             training.put("numpy gist", g);
+        }
+        if (s.launcher() != null) {
+            // The figure a user feels, and the memory a user's run takes: long enough for its second half to be steady.
+            double seconds = Math.max(20, 2 * s.seconds());
+            LauncherRun.Result r = LauncherRun.train(s.launcher(), m, textFile, seconds, OurBenchmark.scratch());
+            report.throughTrain(r, seconds, training.get("ours"));
+            memory.put("ours", r.peakRssMiB());
+            training.put("ours through train", r.secondHalfCharsPerSecond());
         }
         bestThreads.apply();
         List<Double> sample = OurBenchmark.sampling(m, text.vocabulary(), 5, 2000);
@@ -152,6 +172,6 @@ public final class SpeedBenchmark {
             report.sampling(p.name(), "best of 1, 2 threads", best, "");
             sampling.put(p.name(), best);
         }
-        return new Summary(m, training, sampling);
+        return new Summary(m, training, sampling, memory);
     }
 }

@@ -52,11 +52,11 @@ public final class TorchPeer implements Peer {
     }
 
     @Override
-    public double training(BenchModel m, int threads, double seconds, Path text) throws IOException, InterruptedException {
+    public Speed training(BenchModel m, int threads, double seconds, Path text) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(trainCommand(m, threads));
         cmd.addAll(List.of("--max_seconds", "" + seconds, "--skip_val", "--warmup_iters", "3"));
         if (text != null) cmd.addAll(List.of("--data", text.toAbsolutePath().toString()));
-        return PeerProcess.last(TRAIN, PeerProcess.run(cmd, threads, OPENBLAS));
+        return Speed.of(TRAIN, PeerProcess.run(cmd, threads, OPENBLAS));
     }
 
     /** Wall-clock seconds, process start to exit, of {@code iterations} training updates on {@code text} (no validation). */
@@ -68,8 +68,8 @@ public final class TorchPeer implements Peer {
     }
 
     /** min-char-rnn's numpy gist (hidden 100, seq 25, Adagrad 0.1, batch 1): training chars/s. */
-    public double gist(double seconds) throws IOException, InterruptedException {
-        return PeerProcess.last(GIST, PeerProcess.run(List.of(PYTHON, peers.resolve("min_char_rnn.py").toString(), "--max_seconds",
+    public Speed gist(double seconds) throws IOException, InterruptedException {
+        return Speed.of(GIST, PeerProcess.run(List.of(PYTHON, peers.resolve("min_char_rnn.py").toString(), "--max_seconds",
                 "" + seconds, "--eval_every", "0"), 1, OPENBLAS));
     }
 
@@ -82,7 +82,7 @@ public final class TorchPeer implements Peer {
             PeerProcess.run(cmd, 1, OPENBLAS);
         }
         return PeerProcess.last(SAMPLE, PeerProcess.run(List.of(PYTHON, peers.resolve("torch_sample.py").toString(), "--checkpoint",
-                ckpt.toString(), "--length", "2000", "--threads", "" + threads, "--show", "0"), threads, OPENBLAS));
+                ckpt.toString(), "--length", "2000", "--threads", "" + threads, "--show", "0"), threads, OPENBLAS).text());
     }
 
     @Override
@@ -91,7 +91,7 @@ public final class TorchPeer implements Peer {
         cmd.addAll(List.of("--max_iters", "1", "--skip_val"));
         Map<String, String> env = new java.util.HashMap<>(OPENBLAS);
         env.put("OPENBLAS_VERBOSE", "2");
-        return PeerProcess.kernels(PeerProcess.run(cmd, 1, env)) + ", ATen's own cells";
+        return PeerProcess.kernels(PeerProcess.run(cmd, 1, env).text()) + ", ATen's own cells";
     }
 
     private List<String> trainCommand(BenchModel m, int threads) {

@@ -101,6 +101,31 @@ public final class CheckpointReader {
         return new Checkpoint(graph, vocabulary, config, state, manifest.core(), manifest.formatVersion(), mean);
     }
 
+    /** A checkpoint's config and vocabulary size, read without its network (to plan memory before ND4J loads). */
+    public record Facts(RunConfig config, int vocabulary) {}
+
+    /** The config and vocabulary size of a checkpoint, or null when they cannot be read (read() then says why). */
+    public static Facts facts(Path file) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry config = zip.getEntry(CheckpointFormat.CONFIG);
+            ZipEntry vocabulary = zip.getEntry(CheckpointFormat.VOCABULARY);
+            if (config == null || vocabulary == null || config.getSize() > CheckpointFormat.MAX_METADATA_BYTES
+                    || vocabulary.getSize() > CheckpointFormat.MAX_METADATA_BYTES) {
+                return null;
+            }
+            String yaml;
+            JsonNode codePoints;
+            try (InputStream c = zip.getInputStream(config); InputStream v = zip.getInputStream(vocabulary)) {
+                yaml = new String(c.readAllBytes(), StandardCharsets.UTF_8);
+                codePoints = Json.MAPPER.readTree(v).get("code_points");
+            }
+            if (codePoints == null || !codePoints.isArray()) return null;
+            return new Facts(ConfigLoader.parse(yaml, file + "!" + CheckpointFormat.CONFIG, "checkpoint", List.of()), codePoints.size());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static Map<String, byte[]> readEntries(Path file) {
         String name = file.toString();
         if (!Files.exists(file)) throw new CheckpointException(RunDirectory.notFound(file));

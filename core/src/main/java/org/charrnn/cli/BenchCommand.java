@@ -73,6 +73,23 @@ final class BenchCommand extends Command {
                                 + " ours and the peers alike: 'here' as this environment has them, 'unset' as a user's machine does").build());
     }
 
+    /** The largest shape's sessions (one per thread setting) held at once; a text given with --text is read into the heap too. */
+    @Override
+    org.charrnn.model.MemoryEstimate memoryNeed(CommandLine cmd) {
+        if (cmd.hasOption("serve") || cmd.hasOption("epoch") || cmd.hasOption("blas-env")) return null; // ours runs in child processes
+        try {
+            int settings = cmd.getOptionValue("threads", "1,2,1:2").split(",").length;
+            org.charrnn.model.MemoryEstimate largest = null;
+            for (String s : cmd.getOptionValue("models", "2x128,2x128:b100:s100,3x512").split(",")) {
+                org.charrnn.model.MemoryEstimate e = BenchModel.parse(s.trim()).memory(settings);
+                if (largest == null || e.heapBytes() > largest.heapBytes()) largest = e;
+            }
+            return largest;
+        } catch (RuntimeException badArguments) {
+            return null; // run() says what is wrong with them
+        }
+    }
+
     @Override
     int run(CommandLine cmd, Io io) {
         PrintStream out = io.out();
@@ -126,7 +143,12 @@ final class BenchCommand extends Command {
             }
             if (cmd.hasOption("epoch")) return epoch(Path.of(cmd.getOptionValue("epoch")), rounds, torch, out);
             Path textFile = cmd.hasOption("text") ? Path.of(cmd.getOptionValue("text")) : null;
-            SpeedBenchmark.run(new SpeedBenchmark.Settings(models, threads, rounds, seconds, textFile, peers, torch),
+            Path launcher = Path.of("charrnn").toAbsolutePath();
+            if (!Files.isExecutable(launcher)) {
+                out.println("./charrnn not found here: run bench from the repository root to time our training through train too");
+                launcher = null;
+            }
+            SpeedBenchmark.run(new SpeedBenchmark.Settings(models, threads, rounds, seconds, textFile, peers, torch, launcher),
                     new Printed(out, rounds, seconds));
         } catch (IOException e) {
             throw new RuntimeException("benchmark failed: " + e.getMessage().lines().findFirst().orElse(""), e);
@@ -266,15 +288,25 @@ final class BenchCommand extends Command {
 
         @Override
         public void training(SpeedBenchmark.Training t) {
-            out.printf(Locale.ROOT, "  %-13s %-18s train %,8.0f chars/s (%s)%s%n", t.who(), t.threads().label() + ":", t.median(),
+            out.printf(Locale.ROOT, "  %-13s %-18s train %,8.0f chars/s (%s)%s%s%n", t.who(), t.threads().label() + ":", t.median(),
                     t.range(), Double.isNaN(t.fractionOfPeak()) ? ""
-                            : String.format(Locale.ROOT, "  = %4.1f %% of peak", 100 * t.fractionOfPeak()));
+                            : String.format(Locale.ROOT, "  = %4.1f %% of peak", 100 * t.fractionOfPeak()),
+                    Double.isNaN(t.peakRssMiB()) ? "" : String.format(Locale.ROOT, ", peak RSS %,.0f MiB", t.peakRssMiB()));
         }
 
         @Override
-        public void gist(double median, String range, double oursOverGist) {
-            out.printf(Locale.ROOT, "  numpy min-char-rnn gist (hidden 100, seq 25): train %,8.0f chars/s (%s); ratio ours/gist %.2f%n",
-                    median, range, oursOverGist);
+        public void gist(double median, String range, double oursOverGist, double peakRssMiB) {
+            out.printf(Locale.ROOT, "  numpy min-char-rnn gist (hidden 100, seq 25): train %,8.0f chars/s (%s), peak RSS %,.0f MiB;"
+                    + " ratio ours/gist %.2f%n", median, range, peakRssMiB, oursOverGist);
+        }
+
+        @Override
+        public void throughTrain(org.charrnn.bench.LauncherRun.Result r, double seconds, double inProcess) {
+            out.printf(Locale.ROOT, "  ours through ./charrnn train (%.0f s, its own process, validations and checkpoints included):"
+                            + " %,.0f chars/s wall over its second half (%,.0f over the whole run) = %.2f of the figure above;"
+                            + " peak RSS %,.0f MiB%n", seconds, r.secondHalfCharsPerSecond(), r.wholeCharsPerSecond(),
+                    r.secondHalfCharsPerSecond() / inProcess, r.peakRssMiB());
+            out.flush();
         }
 
         @Override
@@ -292,7 +324,7 @@ final class BenchCommand extends Command {
         @Override
         public void summary(List<SpeedBenchmark.Summary> all, List<String> sides) {
             if (sides.size() < 2) return;
-            out.printf(Locale.ROOT, "%nbest of each side, chars/s (training; sampling), and ours over each peer:%n");
+            out.printf(Locale.ROOT, "%nbest of each side, chars/s (training; sampling) [peak RSS training], and ours over each peer:%n");
             for (SpeedBenchmark.Summary s : all) {
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-22s", s.model().name()));
                 double ours = s.training().getOrDefault("ours", Double.NaN);
@@ -302,9 +334,13 @@ final class BenchCommand extends Command {
                     double smp = s.sampling().getOrDefault(side, Double.NaN);
                     line.append(String.format(Locale.ROOT, " | %s %,.0f", side, t));
                     if (!Double.isNaN(smp)) line.append(String.format(Locale.ROOT, "; %,.0f", smp));
-                    if (!side.equals("ours")) {
+                    double rss = s.memory().getOrDefault(side.equals("ours through train") ? "ours" : side, Double.NaN);
+                    if (!Double.isNaN(rss) && !side.equals("ours")) line.append(String.format(Locale.ROOT, " [%,.0f MiB]", rss));
+                    if (!side.startsWith("ours")) {
                         line.append(String.format(Locale.ROOT, " (%.2fx", ours / t));
                         if (!Double.isNaN(smp)) line.append(String.format(Locale.ROOT, "; %.2fx", oursSampling / smp));
+                        double oursRss = s.memory().getOrDefault("ours", Double.NaN);
+                        if (!Double.isNaN(rss) && !Double.isNaN(oursRss)) line.append(String.format(Locale.ROOT, "; RSS %.2fx", oursRss / rss));
                         line.append(")");
                     }
                 }

@@ -38,6 +38,23 @@ abstract class Command {
         return true;
     }
 
+    /**
+     * What the command's model takes in memory, worked out before ND4J loads ({@link MemoryPlan}), or
+     * null to keep the launcher's limits. By default: the model of the checkpoint (or run directory)
+     * given first, when there is one to read; a command's own checks say what is wrong with it.
+     */
+    org.charrnn.model.MemoryEstimate memoryNeed(CommandLine cmd) {
+        if (cmd.getArgList().isEmpty()) return null;
+        try {
+            java.nio.file.Path ckpt = org.charrnn.checkpoint.RunDirectory.checkpointIn(java.nio.file.Path.of(cmd.getArgList().get(0)));
+            org.charrnn.checkpoint.CheckpointReader.Facts f = org.charrnn.checkpoint.CheckpointReader.facts(ckpt);
+            return f == null ? null : org.charrnn.model.MemoryEstimate.inference(f.config().model(), f.vocabulary(),
+                    f.config().train().batchSize(), f.config().train().seqLength());
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+    }
+
     /** Runs with parsed arguments; returns the exit code. */
     abstract int run(CommandLine cmd, Io io);
 
@@ -77,7 +94,10 @@ abstract class Command {
             io.out().print(help());
             return 0;
         }
-        if (computes()) Threads.apply();
+        if (computes()) {
+            MemoryPlan.apply(memoryNeed(cmd)); // before ND4J loads: its limits are read once
+            Threads.apply();
+        }
         return run(cmd, io);
     }
 

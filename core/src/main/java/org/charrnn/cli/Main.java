@@ -84,6 +84,10 @@ public final class Main {
                         + "; commands: " + String.join(", ", COMMANDS.keySet()));
             }
             return command.execute(Arrays.copyOfRange(args, 1, args.length), io);
+        } catch (MemoryPlan.Relaunch r) {
+            List<String> again = new java.util.ArrayList<>(Arrays.asList(args));
+            if (verbose) again.add("--verbose");
+            return relaunch(MemoryPlan.command(r.heap, r.offHeap, again), io);
         } catch (UsageException | ConfigException | InvalidRequestException e) {
             return fail(io, e, USAGE_ERROR);
         } catch (DataException | CheckpointException | TrainingException | CharRnnException | org.charrnn.files.WriteFailure e) {
@@ -96,6 +100,34 @@ public final class Main {
             return fail(io, new RuntimeException("internal error: " + e.getClass().getSimpleName()
                     + (m == null ? "" : ": " + m.lines().findFirst().orElse("")) + (verbose ? "" : " (--verbose shows the stack trace)"), e),
                     RUNTIME_ERROR);
+        }
+    }
+
+    /**
+     * Runs the command again in a JVM with the heap its model needs, and waits for it: it shares the
+     * terminal (Ctrl-C reaches it directly, so this process lets it pass), a SIGTERM sent here is passed
+     * on, and its exit code is this one's.
+     */
+    private static int relaunch(List<String> command, Io io) {
+        Process child;
+        try {
+            child = new ProcessBuilder(command).inheritIO().start();
+        } catch (java.io.IOException e) {
+            return fail(io, new RuntimeException("cannot start the JVM with the memory this model needs (" + e.getMessage()
+                    + "); set CHARRNN_HEAP to run with a heap of your choice"), RUNTIME_ERROR);
+        }
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> { });
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> child.destroy());
+        } catch (IllegalArgumentException unavailable) {
+            // this platform has no such signals: the defaults stay
+        }
+        while (true) {
+            try {
+                return child.waitFor();
+            } catch (InterruptedException e) {
+                child.destroy();
+            }
         }
     }
 

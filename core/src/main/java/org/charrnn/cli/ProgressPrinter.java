@@ -43,15 +43,24 @@ final class ProgressPrinter implements TrainingEvents {
     private String threads = "";
     private final TrainingBar renderer = new TrainingBar();
 
+    private String memory = "";
+
     /** Names the threads in force in the start report. */
     ProgressPrinter withThreads(String description) {
         threads = description;
         return this;
     }
 
+    /** Says the memory limits in force in the start report. */
+    ProgressPrinter withMemory(String description) {
+        memory = description;
+        return this;
+    }
+
     @Override
     public void started(StartReport r) {
         for (String line : report(r, threads)) out.println(line);
+        if (!memory.isEmpty()) out.println("memory: " + memory);
         out.flush();
         if (interactive) {
             bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(BAR_STEPS).setRenderer(renderer).setUpdateIntervalMillis(500)

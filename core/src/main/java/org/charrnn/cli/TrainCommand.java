@@ -114,8 +114,29 @@ final class TrainCommand extends Command {
                         .desc("override a config key, e.g. --set train.batch_size=100 (repeatable)").build());
     }
 
+    /** What a train command line asks for: the config, the mode, the checkpoint it starts from, how it was typed. */
+    private record Request(RunConfig config, TrainingRun.Mode mode, Path checkpoint, List<String> source, String[] sets) {}
+
+    private CommandLine requested;
+    private Request request;
+
+    /** The command line resolved once, for the memory plan and then the run. */
+    private Request request(CommandLine cmd) {
+        if (requested != cmd) {
+            request = resolveRequest(cmd);
+            requested = cmd;
+        }
+        return request;
+    }
+
+    /** What training this config takes in memory (the widest auto size it may choose), before ND4J is loaded. */
     @Override
-    int run(CommandLine cmd, Io io) {
+    org.charrnn.model.MemoryEstimate memoryNeed(CommandLine cmd) {
+        Request r = request(cmd);
+        return TrainingRun.memoryNeed(r.config(), r.mode(), r.checkpoint());
+    }
+
+    private Request resolveRequest(CommandLine cmd) {
         String[] sets = cmd.getOptionValues("set");
         List<String> overrides = sets == null ? List.of() : List.of(sets);
         ConfigLoader.requireEachKeyOnce(overrides);
@@ -143,7 +164,18 @@ final class TrainCommand extends Command {
             mode = TrainingRun.Mode.INIT_FROM;
             checkpoint = resolveInitFrom(cmd.getOptionValue("init-from"), config);
         }
-        ProgressPrinter printer = new ProgressPrinter(io.out()).withThreads(Threads.describe());
+        return new Request(config, mode, checkpoint, source, sets);
+    }
+
+    @Override
+    int run(CommandLine cmd, Io io) {
+        Request r = request(cmd);
+        RunConfig config = r.config();
+        TrainingRun.Mode mode = r.mode();
+        Path checkpoint = r.checkpoint();
+        List<String> source = r.source();
+        String[] sets = r.sets();
+        ProgressPrinter printer = new ProgressPrinter(io.out()).withThreads(Threads.describe()).withMemory(MemoryPlan.describe());
         TrainingState end;
         long startIteration;
         int startValidations;

@@ -5,6 +5,7 @@ import org.charrnn.data.Corpus;
 import org.charrnn.data.Encoding;
 import org.charrnn.data.InputEncoding;
 import org.charrnn.model.GraphFactory;
+import org.charrnn.model.MemoryEstimate;
 import org.charrnn.model.kernel.FloatArrays;
 import org.charrnn.data.Region;
 import org.charrnn.data.StreamLayout;
@@ -21,20 +22,13 @@ import java.util.function.Supplier;
 /**
  * Mean cross-entropy (nats per character) of a model over a whole region, streamed like training:
  * parallel streams, state carried through the region with rnnTimeStep, no dropout. The streams are
- * training's (train.batch_size of them); each call reads a long stretch of them, not a training
- * segment: with the state carried the loss is the same, and a call's fixed costs (DL4J's graph, the
- * native calls' set-up) are paid once per {@link #ROWS_PER_CALL} characters instead of once per
- * segment, which at min-char-rnn's batch 1 made validating cost more than training. A call's rows
- * are bounded by {@link #VALUES_PER_CALL} too: the kernels keep every step's activations, so a
- * wide layer's long stretch would hold hundreds of MB.
+ * training's (train.batch_size of them); each call reads a stretch of them at least a training segment
+ * long ({@link MemoryEstimate#validationRows}): with the state carried the loss is the same, and a
+ * call's fixed costs (DL4J's graph, the native calls' set-up) are paid once per stretch, which at
+ * min-char-rnn's batch 1 and 25 steps made validating cost more than training.
  */
 public final class Evaluator {
     private static final double LN2 = Math.log(2);
-    /** Characters scored per call: a stretch of each stream, batch × steps about this many. */
-    static final int ROWS_PER_CALL = 8192;
-    /** Rows × the widest layer's units per call at most (4 MB per activation array the kernels keep). */
-    static final long VALUES_PER_CALL = 1 << 20;
-
     private Evaluator() {}
 
     public record Loss(double natsPerChar, long characters) {
@@ -56,7 +50,7 @@ public final class Evaluator {
                                 BiConsumer<Integer, Integer> progress, Supplier<String> stop) {
         StreamLayout streams = StreamLayout.forEvaluation(region, batch, seqLength);
         if (streams.streamLength() < 1) return new Loss(Double.NaN, 0);
-        long rows = Math.min(ROWS_PER_CALL, VALUES_PER_CALL / widestLayer(graph));
+        long rows = MemoryEstimate.validationRows(streams.batch(), seqLength, widestLayer(graph));
         int steps = (int) Math.min(streams.streamLength(), Math.max(seqLength, rows / streams.batch()));
         StreamLayout layout = new StreamLayout(region, streams.batch(), steps, true);
         Encoding encoding = GraphFactory.encoding(graph);

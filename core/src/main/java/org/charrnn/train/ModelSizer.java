@@ -124,6 +124,20 @@ final class ModelSizer {
     }
 
     /**
+     * The widest width this sizer could choose on a text: as many parameters as the text can feed
+     * (MAX_PARAMETERS_PER_CHAR), within the machine's memory. The memory plan sizes the process for it.
+     */
+    static int widestAllowed(RunConfig config, long trainChars, int vocabulary) {
+        int best = GRAIN;
+        for (int w = GRAIN; w <= 65536; w += GRAIN) {
+            MemoryEstimate e = TrainingRun.estimate(config, w, vocabulary);
+            if (e.parameters() > MAX_PARAMETERS_PER_CHAR * trainChars || !MemoryEstimate.machineFits(e)) break;
+            best = w;
+        }
+        return best;
+    }
+
+    /**
      * Seconds per training character by width: measured where probed, and between or beyond the
      * probes on the straight line (against parameters) through the two nearest.
      */

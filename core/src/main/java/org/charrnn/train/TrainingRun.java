@@ -235,31 +235,65 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * Refuses, before anything is allocated, a model whose training cannot fit in what this process
-     * may hold, with the figures and the largest rnn_size that would fit.
+     * Refuses, before anything is allocated, a model whose training cannot fit: in this machine's
+     * memory, or in this process's heap when its size was set by hand (CHARRNN_HEAP) — with the
+     * figures and the largest rnn_size that would fit.
      */
     static void requireFits(RunConfig config, int vocabulary) {
-        long available = MemoryEstimate.available();
         MemoryEstimate need = estimate(config, config.model().rnnSize(), vocabulary);
         if (fits(need)) return;
         int fits = config.model().rnnSize();
         while (fits > 1 && !fits(estimate(config, fits, vocabulary))) fits = fits * 3 / 4;
+        boolean heap = !MemoryEstimate.heapFits(need);
         throw new ConfigException(String.format(java.util.Locale.ROOT, "%s: model.num_layers %d × model.rnn_size %d has %,d"
-                        + " parameters; training it needs about %.1f GB (weights, gradients and optimizer state %.1f GB, a"
-                        + " minibatch's activations %.1f GB) but this process may use %.1f GB (CHARRNN_HEAP + CHARRNN_OFFHEAP);"
-                        + " a model.rnn_size of %d fits", config.source(), config.model().numLayers(), config.model().rnnSize(),
-                need.parameters(), need.totalBytes() / 1e9, need.parameterBytes() / 1e9, need.activationBytes() / 1e9,
-                available / 1e9, fits));
+                        + " parameters; training it at train.batch_size %d needs about %.1f GB (%.1f GB of Java heap, %.1f GB native)"
+                        + " but %s; a model.rnn_size of %d fits (or lower train.batch_size)", config.source(),
+                config.model().numLayers(), config.model().rnnSize(), need.parameters(), config.train().batchSize(),
+                need.totalBytes() / 1e9, need.heapBytes() / 1e9, need.nativeBytes() / 1e9,
+                heap ? String.format(java.util.Locale.ROOT, "this process's heap is %.1f GB (CHARRNN_HEAP sets it)", MemoryEstimate.heapCeiling() / 1e9)
+                        : String.format(java.util.Locale.ROOT, "this machine has %.1f GB", MemoryEstimate.machineBytes() / 1e9), fits));
     }
 
-    /** Whether training needing {@code need} leaves this process a fifth of what it may hold. */
+    /** Whether training needing {@code need} fits the heap this process may have and the machine's memory. */
     static boolean fits(MemoryEstimate need) {
-        return need.totalBytes() <= MemoryEstimate.available() * 0.8;
+        return MemoryEstimate.heapFits(need) && MemoryEstimate.machineFits(need);
     }
 
     static MemoryEstimate estimate(RunConfig config, int rnnSize, int vocabulary) {
         org.charrnn.config.ModelConfig sized = config.model().resized(rnnSize, config.model().dropout());
-        return MemoryEstimate.of(sized, config.train().optimization(), config.train().batchSize(), config.train().seqLength(), vocabulary);
+        return MemoryEstimate.training(sized, config.train().optimization(), config.train().batchSize(), config.train().seqLength(),
+                vocabulary, config.train().averageFrom() < 1);
+    }
+
+    /**
+     * What a training run will take in memory, worked out before ND4J is loaded (cli.MemoryPlan sizes
+     * the JVM by it): the checkpoint's model to resume or start from, else the config's on its text
+     * (model.size auto: the widest the sizer may choose there). Null when it cannot be told yet (a text
+     * still to download): the run then starts with the launcher's limits.
+     */
+    public static MemoryEstimate memoryNeed(RunConfig config, Mode mode, Path checkpoint) {
+        if (mode != Mode.FRESH) {
+            CheckpointReader.Facts facts = CheckpointReader.facts(checkpoint);
+            if (facts == null) return null;
+            RunConfig model = config.with("model.size=as_set", "model.rnn_size=" + facts.config().model().rnnSize(),
+                    "model.num_layers=" + facts.config().model().numLayers(), "model.type=" + facts.config().model().type());
+            return estimate(model, model.model().rnnSize(), facts.vocabulary());
+        }
+        org.charrnn.data.CorpusSource input = org.charrnn.data.CorpusSource.of(config.data());
+        long bytes = 0;
+        for (Path p : input.inputs()) {
+            if (!Files.isRegularFile(p)) return null;
+            try {
+                bytes += Files.size(p);
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
+        // The vocabulary only sizes the output layer: read it from a text small enough to read now, else assume bytes' worth.
+        int vocabulary = bytes < (16L << 20) ? Corpus.load(input, null, false).vocabulary().size() : 256;
+        long trainChars = Splits.of(config.data(), bytes).train().length();
+        int width = config.model().autoSize() ? ModelSizer.widestAllowed(config, trainChars, vocabulary) : config.model().rnnSize();
+        return estimate(config, width, vocabulary);
     }
 
     private static void ensureText(RunConfig config, org.charrnn.data.CorpusSource source, TrainingEvents events) {
