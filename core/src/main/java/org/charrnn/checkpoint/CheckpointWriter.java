@@ -3,17 +3,17 @@ package org.charrnn.checkpoint;
 import org.charrnn.data.Vocabulary;
 import org.charrnn.files.AtomicFiles;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -42,76 +41,126 @@ public final class CheckpointWriter {
     }
 
     /**
-     * The checkpoint as zip bytes, ready to be written under one or more names. When the graph's
-     * weights are an average, {@code trainingWeights} (what its training continues from) are kept
-     * beside them for a resume; null: the graph's weights are the training weights.
+     * The checkpoint as zip bytes (tests read and damage them). When the graph's weights are an average,
+     * {@code trainingWeights} (what its training continues from) are kept beside them for a resume; null:
+     * the graph's weights are the training weights.
      */
     public byte[] encode(ComputationGraph graph, Vocabulary vocabulary, String configYaml, TrainingState state, String core,
                          INDArray trainingWeights) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            Map<String, byte[]> entries = new LinkedHashMap<>(dl4jEntries(graph));
-            if (trainingWeights != null) entries.put(CheckpointFormat.TRAINING_WEIGHTS, binary(trainingWeights));
-            entries.put(CheckpointFormat.VOCABULARY, Json.MAPPER.writeValueAsBytes(
-                    Map.of("code_points", vocabulary.codePoints(), "symbols", vocabulary.symbols())));
-            entries.put(CheckpointFormat.CONFIG, configYaml.getBytes(StandardCharsets.UTF_8));
-            entries.put(CheckpointFormat.STATE, Json.MAPPER.writeValueAsBytes(state));
-            Map<String, String> sums = new LinkedHashMap<>();
-            entries.forEach((name, bytes) -> sums.put(name, sha256(bytes)));
-            Manifest manifest = new Manifest(CheckpointFormat.VERSION, core, Instant.now().toString(), sums);
-
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (ZipOutputStream zip = new ZipOutputStream(out)) {
-                zip.setLevel(Deflater.BEST_SPEED);
-                put(zip, CheckpointFormat.MANIFEST, Json.MAPPER.writeValueAsBytes(manifest));
-                for (Map.Entry<String, byte[]> e : entries.entrySet()) put(zip, e.getKey(), e.getValue());
-            }
-            return out.toByteArray();
+            writeZip(out, graph, vocabulary, configYaml, state, core, trainingWeights);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
     }
 
     /** Writes encoded checkpoint bytes atomically; an I/O failure leaves {@code target} as it was. */
     public void write(Path target, byte[] checkpoint) {
+        write(target, out -> out.write(checkpoint));
+    }
+
+    /**
+     * Writes the checkpoint atomically, streamed to the file: the weights go from ND4J's arrays through
+     * the zip to the disk, never whole in the heap (a copy of a copy of every array before).
+     */
+    public void write(Path target, ComputationGraph graph, Vocabulary vocabulary, String configYaml, TrainingState state, String core,
+                      INDArray trainingWeights) {
+        write(target, out -> writeZip(out, graph, vocabulary, configYaml, state, core, trainingWeights));
+    }
+
+    /** Gives {@code target} the checkpoint written to {@code written} (a hard link where the file system has them). */
+    public void link(Path written, Path target) {
         try {
-            files.write(target, checkpoint);
+            files.link(written, target);
         } catch (IOException e) {
             throw new CheckpointException("cannot write checkpoint " + target + ": " + org.charrnn.files.FileProblems.why(e, target)
                     + "; earlier checkpoints are untouched", e);
         }
     }
 
-    private static Map<String, byte[]> dl4jEntries(ComputationGraph graph) throws IOException {
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(graph, raw, true);
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(raw.toByteArray()))) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                if (CheckpointFormat.DL4J_ENTRIES.contains(e.getName())) entries.put(e.getName(), in.readAllBytes());
-            }
+    private void write(Path target, AtomicFiles.Content content) {
+        try {
+            files.write(target, content);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot write checkpoint " + target + ": " + org.charrnn.files.FileProblems.why(e, target)
+                    + "; earlier checkpoints are untouched", e);
         }
-        return entries;
     }
 
-    private static byte[] binary(INDArray array) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DataOutputStream data = new DataOutputStream(out)) {
-            Nd4j.write(array, data);
-        }
-        return out.toByteArray();
+    /**
+     * ModelSerializer's entries as it writes them (its configuration JSON, coefficients and updater state
+     * through Nd4j.write), then ours, each entry's SHA-256 taken as it streams past, and the manifest of
+     * them last. The arrays go uncompressed (floats hardly compress, and deflating them cost more than
+     * writing them), the text entries compressed.
+     */
+    private static void writeZip(OutputStream sink, ComputationGraph graph, Vocabulary vocabulary, String configYaml,
+                                 TrainingState state, String core, INDArray trainingWeights) throws IOException {
+        Map<String, String> sums = new LinkedHashMap<>();
+        ZipOutputStream zip = new ZipOutputStream(sink);
+        text(zip, sums, CheckpointFormat.DL4J_CONFIGURATION, graph.getConfiguration().toJson().getBytes(StandardCharsets.UTF_8));
+        array(zip, sums, CheckpointFormat.DL4J_COEFFICIENTS, graph.params());
+        INDArray updater = graph.getUpdater() == null ? null : graph.getUpdater().getStateViewArray();
+        if (updater != null && updater.length() > 0) array(zip, sums, CheckpointFormat.DL4J_UPDATER, updater);
+        if (trainingWeights != null) array(zip, sums, CheckpointFormat.TRAINING_WEIGHTS, trainingWeights);
+        text(zip, sums, CheckpointFormat.VOCABULARY, Json.MAPPER.writeValueAsBytes(
+                Map.of("code_points", vocabulary.codePoints(), "symbols", vocabulary.symbols())));
+        text(zip, sums, CheckpointFormat.CONFIG, configYaml.getBytes(StandardCharsets.UTF_8));
+        text(zip, sums, CheckpointFormat.STATE, Json.MAPPER.writeValueAsBytes(state));
+        Manifest manifest = new Manifest(CheckpointFormat.VERSION, core, Instant.now().toString(), sums);
+        zip.setLevel(Deflater.BEST_SPEED);
+        zip.putNextEntry(new ZipEntry(CheckpointFormat.MANIFEST));
+        zip.write(Json.MAPPER.writeValueAsBytes(manifest));
+        zip.closeEntry();
+        zip.finish();
     }
 
-    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    private static void text(ZipOutputStream zip, Map<String, String> sums, String name, byte[] bytes) throws IOException {
+        zip.setLevel(Deflater.BEST_SPEED);
         zip.putNextEntry(new ZipEntry(name));
         zip.write(bytes);
         zip.closeEntry();
+        sums.put(name, sha256(bytes));
     }
 
-    static String sha256(byte[] bytes) {
+    private static void array(ZipOutputStream zip, Map<String, String> sums, String name, INDArray array) throws IOException {
+        zip.setLevel(Deflater.NO_COMPRESSION);
+        zip.putNextEntry(new ZipEntry(name));
+        MessageDigest digest = sha256();
+        DataOutputStream data = new DataOutputStream(new java.io.BufferedOutputStream(
+                new DigestOutputStream(new NotClosing(zip), digest), 1 << 16));
+        Nd4j.write(array, data);
+        data.flush();
+        zip.closeEntry();
+        sums.put(name, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /** The zip's stream for one entry: closing what wraps it must not close the zip. */
+    private static final class NotClosing extends java.io.FilterOutputStream {
+        NotClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 }

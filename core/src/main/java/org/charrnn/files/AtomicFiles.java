@@ -24,8 +24,8 @@ public final class AtomicFiles {
             StandardOpenOption.WRITE);
 
     /**
-     * Fault injection for the crash tests only: pause this many milliseconds halfway through every
-     * write, so that a kill lands inside a write often. Unset in normal use.
+     * Fault injection for the crash tests only: pause this many milliseconds inside every write, so
+     * that a kill lands inside a write often. Unset in normal use.
      */
     public static final String CHAOS_DELAY_PROPERTY = "charrnn.chaos.writeDelayMs";
     private static final long CHAOS_DELAY_MS = Long.getLong(CHAOS_DELAY_PROPERTY, 0);
@@ -36,29 +36,84 @@ public final class AtomicFiles {
         this.opener = opener;
     }
 
+    /** What fills a file: writes its content to the stream it is given. */
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     public void write(Path target, byte[] content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        write(target, out -> out.write(content));
+    }
+
+    /** Writes what {@code content} produces, streamed to the temp file: nothing of it need be held in memory. */
+    public void write(Path target, Content content) throws IOException {
+        Path tmp = temporary(target);
         boolean moved = false;
         try {
-            try (OutputStream out = opener.open(tmp)) {
-                if (CHAOS_DELAY_MS > 0) {
-                    out.write(content, 0, content.length / 2);
-                    out.flush();
-                    pause(CHAOS_DELAY_MS);
-                    out.write(content, content.length / 2, content.length - content.length / 2);
-                } else {
-                    out.write(content);
-                }
+            try (OutputStream out = new java.io.BufferedOutputStream(opener.open(tmp), 1 << 16)) {
+                content.writeTo(CHAOS_DELAY_MS > 0 ? new Paused(out) : out);
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            commit(tmp, target);
             moved = true;
-            syncDirectory(dir);
         } finally {
             if (!moved) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Makes {@code target} name the same file as {@code existing} (written by this class, never
+     * changed in place: every write replaces a name with a new file), all-or-nothing like a write:
+     * a hard link made under a temp name and renamed over the target. Where the file system has no
+     * hard links, a copy.
+     */
+    public void link(Path existing, Path target) throws IOException {
+        Path tmp = temporary(target);
+        boolean moved = false;
+        try {
+            try {
+                Files.createLink(tmp, existing);
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+                Files.deleteIfExists(tmp);
+                write(target, out -> Files.copy(existing, out));
+                return;
+            }
+            commit(tmp, target);
+            moved = true;
+        } finally {
+            if (!moved) Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Path temporary(Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        return dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    }
+
+    /** Forces the temp file to disk and renames it over the target, durably. */
+    private static void commit(Path tmp, Path target) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /** The crash tests' delay: a pause once the first bytes of a write have gone out, so that a kill lands inside it. */
+    private static final class Paused extends java.io.FilterOutputStream {
+        private boolean paused;
+
+        Paused(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            if (!paused) {
+                out.flush();
+                pause(CHAOS_DELAY_MS);
+                paused = true;
+            }
         }
     }
 

@@ -57,15 +57,16 @@ public final class CheckpointStore {
     public Path save(ComputationGraph graph, INDArray trainingWeights, Vocabulary vocabulary, String configYaml, TrainingState state,
                      String core, double valLoss, boolean best) {
         ensureDirectory();
-        byte[] bytes = writer.encode(graph, vocabulary, configYaml, state, core, trainingWeights);
-        // last.zip first: a run killed part-way through these writes always has a last.zip to resume.
-        writer.write(dir.resolve(LAST), bytes);
-        Path primary = dir.resolve(LAST);
+        // last.zip first: a run killed part-way through these writes always has a last.zip to resume. The
+        // other names are links to it (no file is ever changed in place: the next last.zip is a new file).
+        Path last = dir.resolve(LAST);
+        writer.write(last, graph, vocabulary, configYaml, state, core, trainingWeights);
+        Path primary = last;
         if (keep > 0) {
             primary = dir.resolve(fileName(savefile, state.epoch(), valLoss));
-            writer.write(primary, bytes);
+            writer.link(last, primary);
         }
-        if (best) writer.write(dir.resolve(BEST), bytes);
+        if (best) writer.link(last, dir.resolve(BEST));
         prune(primary);
         return primary;
     }
@@ -75,7 +76,7 @@ public final class CheckpointStore {
                          String core) {
         ensureDirectory();
         Path last = dir.resolve(LAST);
-        writer.write(last, writer.encode(graph, vocabulary, configYaml, state, core, trainingWeights));
+        writer.write(last, graph, vocabulary, configYaml, state, core, trainingWeights);
         return last;
     }
 

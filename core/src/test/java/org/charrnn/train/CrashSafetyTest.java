@@ -44,12 +44,12 @@ class CrashSafetyTest {
 
     @Test
     void aFullDiskStopsTheRunAndKeepsEveryEarlierCheckpoint() throws IOException {
-        // The disk "fills up" during the 7th file write (checkpoint 3 writes named, last, maybe best).
+        // The disk "fills up" during the 3rd file write: checkpoint 3's last.zip (named and best are links to it).
         AtomicInteger files = new AtomicInteger();
         Map<String, byte[]> before = new HashMap<>();
         Path dir = tmp.resolve("full");
         AtomicFiles disk = new AtomicFiles(path -> {
-            if (files.incrementAndGet() == 7) {
+            if (files.incrementAndGet() == 3) {
                 before.putAll(snapshot(dir));
                 return new FilterOutputStream(Files.newOutputStream(path)) {
                     private int written;
