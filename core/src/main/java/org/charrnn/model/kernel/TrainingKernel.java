@@ -19,6 +19,8 @@ import java.util.Map;
 public abstract class TrainingKernel implements RecurrentKernel {
     /** True when products read bfloat16 copies of their operands (float32 results and everything else). */
     private final boolean bf16;
+    /** A pass in float32 products on a bf16 kernel (validation scores in float32): see {@link #float32Pass}. */
+    private boolean float32;
     protected int time = -1;
     protected int batch = -1;
     protected int inputs = -1;
@@ -59,6 +61,21 @@ public abstract class TrainingKernel implements RecurrentKernel {
     /** A kernel whose products read bfloat16 copies of their operands ({@code model.precision: bf16}). */
     protected TrainingKernel(boolean bf16) {
         this.bf16 = bf16;
+    }
+
+    /**
+     * Runs the passes that follow with float32 products (true) or with the kernel's own precision
+     * (false): a validation runs on the training kernel's buffers between updates, scored in float32
+     * whatever the training's precision. The bf16 copies of our own buffers are not kept current in a
+     * float32 pass; the next training forward writes every row before a product reads it.
+     */
+    public final void float32Pass(boolean on) {
+        float32 = on;
+    }
+
+    /** Whether this pass's products read bf16 copies. */
+    private boolean lowPrecision() {
+        return bf16 && !float32;
     }
 
     /** Sizes every buffer for this segment shape; nothing happens while the shape stays the same. */
@@ -119,14 +136,14 @@ public abstract class TrainingKernel implements RecurrentKernel {
         passTransposed.values().forEach(this::recycle);
         passCopies.clear();
         passTransposed.clear();
-        if (!bf16) return;
+        if (!lowPrecision()) return;
         for (INDArray m : operands) if (m != null && m.columns() > 1) passCopies.put(m, converted(m, false));
     }
 
     /** Block 0 of the hidden states (what step 0 multiplies by Wr): the carried h0. */
     protected final void setInitialHidden(INDArray h0) {
         FloatArrays.rows(hidden, 0, batch).assign(h0);
-        if (bf16) {
+        if (lowPrecision()) {
             int m = batch * units;
             if (floatScratch.length < m) floatScratch = new float[m];
             FloatArrays.read(h0, floatScratch, 0, m);
@@ -141,7 +158,7 @@ public abstract class TrainingKernel implements RecurrentKernel {
      */
     protected final void putRow(int p, java.nio.FloatBuffer view, INDArray target, long offset, float[] src, int from, int len) {
         view.put((int) offset, src, from, len);
-        if (bf16) mirrors.get(target).put(offset, src, from, len, scratch(p, len));
+        if (lowPrecision()) mirrors.get(target).put(offset, src, from, len, scratch(p, len));
     }
 
     /** Runs {@code group.accept(p)} for each group of streams at once; returns when all are done. */
@@ -179,7 +196,7 @@ public abstract class TrainingKernel implements RecurrentKernel {
         long k = a.columns();
         long n = b.columns();
         FloatPointer cp = mine.computeIfAbsent(c, Gemm::pointer);
-        if (bf16) {
+        if (lowPrecision()) {
             matmul(p, rows, k, n, k, false, n, c.columns(), beta != 0).run(mirrors.get(a).at(aRow * k), passCopies.get(b).at(0),
                     new FloatPointer(cp).position(cRow * c.columns()));
             return;
@@ -193,7 +210,7 @@ public abstract class TrainingKernel implements RecurrentKernel {
      * our own buffers (or a view of its first rows), this pass's input rows, or this pass's weights.
      */
     protected final void product(INDArray a, boolean ta, INDArray b, boolean tb, INDArray c) {
-        if (!bf16) {
+        if (!lowPrecision()) {
             Gemm.multiply(a, ta, b, tb, c, 1f, 0f);
             return;
         }
@@ -268,7 +285,7 @@ public abstract class TrainingKernel implements RecurrentKernel {
 
     /** Wrᵀ as a C-order [G·n, n] matrix, refreshed from {@code wr} (the weights of this segment). */
     protected final INDArray recurrentTransposed(INDArray wr) {
-        if (bf16) return wr.transpose(); // the pass converts it transposed (beginPass), no float copy needed
+        if (lowPrecision()) return wr.transpose(); // the pass converts it transposed (beginPass), no float copy needed
         int rows = (int) wr.rows();
         int cols = (int) wr.columns();
         if (recurrentTransposed == null) {

@@ -3,6 +3,7 @@ package org.charrnn.model.layer;
 import org.charrnn.model.kernel.FloatArrays;
 import org.charrnn.model.kernel.RecurrentKernel;
 import org.charrnn.model.kernel.ReusableArray;
+import org.charrnn.model.kernel.TrainingKernel;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -207,14 +208,14 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
         INDArray h;
         INDArray[] last = new INDArray[states];
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            INDArray x = timeMajorInput(training ? trainingInput : inferenceInput, training ? trainingKernel() : inferenceKernel());
+            RecurrentKernel kernel = training ? trainingKernel() : inferenceKernel();
+            INDArray x = timeMajorInput(training ? trainingInput : inferenceInput, kernel);
             INDArray[] init = new INDArray[states];
             if (training) last = endStateBuffers(state0, batch, n, states);
             for (int i = 0; i < states; i++) {
                 init[i] = state0 != null ? state0[i] : training ? zeros(batch, n) : Nd4j.zeros(dataType, batch, n);
                 if (!training) last[i] = Nd4j.createUninitialized(dataType, batch, n);
             }
-            RecurrentKernel kernel = training ? trainingKernel() : inferenceKernel();
             h = (training ? trainingOutput : inferenceOutput).get(dataType, time, batch, n);
             kernel.forward(x, weight(RecurrentParams.INPUT_WEIGHTS),
                     weight(RecurrentParams.RECURRENT_WEIGHTS), bias(), init, h, last);
@@ -289,11 +290,24 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
 
     private RecurrentKernel trainingKernel() {
         if (trainingKernel == null) trainingKernel = layerConf().newKernel(dataType, true);
+        if (trainingKernel instanceof TrainingKernel k) k.float32Pass(false);
         return trainingKernel;
     }
 
+    /**
+     * The kernel an inference pass runs on: the training kernel itself, in float32 products, when the
+     * pass has the training segment's shape (a validation between updates, when its buffers hold
+     * nothing the next update needs: a backward after it would differentiate the wrong forward, so it
+     * is refused) — a second set of the segment's buffers was a third of a wide model's memory — else
+     * one of the two kept by segment length.
+     */
     private RecurrentKernel inferenceKernel() {
         long time = input.size(2);
+        if (trainingKernel instanceof TrainingKernel shared && lastX != null && lastX.size(0) == time && lastX.size(1) == input.size(0)) {
+            lastX = null; // the training forward's activations are gone: no backward until the next one
+            shared.float32Pass(true);
+            return trainingKernel;
+        }
         if (inferenceKernel != null && inferenceTime == time) return inferenceKernel;
         RecurrentKernel k = otherInferenceTime == time ? otherInferenceKernel : null;
         if (k == null) k = layerConf().newKernel(dataType, false);
