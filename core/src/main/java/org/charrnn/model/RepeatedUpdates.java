@@ -17,6 +17,7 @@ import java.util.List;
  * what the text says, so a few minibatches stand for all of it).
  */
 public final class RepeatedUpdates {
+    private final ComputationGraph graph;
     private final TrainingStep step;
     private final CarriedState carried;
     private final List<DataSet> batches = new ArrayList<>();
@@ -24,6 +25,7 @@ public final class RepeatedUpdates {
     private int next;
 
     public RepeatedUpdates(ComputationGraph graph, Corpus text, int batch, int seqLength, int minibatches) {
+        this.graph = graph;
         step = new TrainingStep(graph);
         carried = CarriedState.of(graph);
         long length = Math.min(text.length(), (long) batch * seqLength * minibatches + 1);
@@ -31,6 +33,11 @@ public final class RepeatedUpdates {
         CharacterIterator it = new CharacterIterator(text, layout, GraphFactory.encoding(graph), graph.params().dataType());
         while (it.hasNext()) batches.add(it.next());
         charsPerUpdate = (long) batch * seqLength;
+    }
+
+    /** The graph being updated. */
+    public ComputationGraph graph() {
+        return graph;
     }
 
     public void updates(int n) {

@@ -22,8 +22,10 @@ import java.util.function.IntToLongFunction;
  * layer-normalised cell, which learns more per update and overfits sooner; on a text too
  * large for that, 20 characters a parameter (the compute-optimal ratio of the scaling-law
  * literature; our budgets never reached it on tiny-shakespeare). The pace is measured, not
- * assumed: a few updates of the configured cell at two widths, timed, a straight line of seconds
- * per character against parameters through them, and the width it points to timed too. Depth,
+ * assumed, and it is the run's, not the update's: at each width timed, the updates until their pace
+ * stops rising, then a validation's scoring, a checkpoint's writing and the weight average's step,
+ * each at its share of the configured schedule ({@link RunCosts}); a straight line of seconds per
+ * character against parameters through two widths, and the width it points to timed too. Depth,
  * cell, batch and segment length stay as set.
  */
 final class ModelSizer {
@@ -40,8 +42,8 @@ final class ModelSizer {
     static final double MAX_DROPOUT = 0.5;
     /** Widths are multiples of this (the kernels' vectors divide it). */
     static final int GRAIN = 32;
-    /** What the budget loses to validations, metrics and checkpoints besides the updates themselves. */
-    static final double OVERHEAD = 0.05;
+    /** What the budget loses besides the updates, validations, checkpoints and averaging the probes time: metrics, progress, samples. */
+    static final double OVERHEAD = 0.02;
     private static final int[] PROBES = {128, 512};
     /** Past this share of the budget spent measuring, the width is decided on from the line. */
     private static final double MEASURING_SHARE = 0.03;
@@ -49,13 +51,16 @@ final class ModelSizer {
     private static final int MEASURED_ROUNDS = 3;
     /** At most this many 0.3 s windows of warm-up after the first second. */
     private static final int WARM_UP_WINDOWS = 10;
+    /** A probe's timed windows: at least three, until the best stops rising, at most this many. */
+    private static final int PROBE_WINDOWS = 8;
 
     /** What was chosen and the measurements behind it. */
     record Choice(int rnnSize, double dropout, long parameters, double charsPerSecond, double budgetChars,
                   long trainChars, double probeSeconds) {
         String describe(ModelConfig m, long budgetSeconds) {
             return String.format(Locale.ROOT, "model.size auto: %d × %d %s, dropout %.2f (%,d parameters): this machine trains it"
-                            + " at about %,.0f chars/s, so the %s budget buys about %.1f M characters, %.1f per parameter"
+                            + " at about %,.0f chars/s with its validations and checkpoints, so the %s budget buys about %.1f M"
+                            + " characters, %.1f per parameter"
                             + " (%.1f epochs of %,d training characters); measuring took %.1f s of the budget",
                     m.numLayers(), rnnSize, m.type(), dropout, parameters, charsPerSecond,
                     org.charrnn.config.Durations.format(budgetSeconds), budgetChars / 1e6, budgetChars / parameters,
@@ -72,8 +77,11 @@ final class ModelSizer {
         java.util.Map<Integer, MemoryEstimate> estimates = new java.util.HashMap<>();
         java.util.function.IntFunction<MemoryEstimate> estimate = w -> estimates.computeIfAbsent(w,
                 x -> TrainingRun.estimate(config, x, vocabulary));
-        warmUp(config, corpus);
-        Pace pace = new Pace(width -> measure(config, corpus, width));
+        // Windows of 0.4 s for a budget of ten minutes or more, shorter for a shorter one (a test's seconds).
+        double window = Math.max(0.02, Math.min(0.4, config.train().maxTimeSeconds() / 1500.0));
+        warmUp(config, corpus, window);
+        RunCosts costs = RunCosts.of(config, corpus);
+        Pace pace = new Pace(width -> measure(config, corpus, width, costs, window));
         return choose(pace, w -> estimate.apply(w).parameters(), w -> TrainingRun.fits(estimate.apply(w)),
                 config.train().maxTimeSeconds(), () -> (System.nanoTime() - t0) / 1e9, trainChars,
                 config.model().layerNorm() ? LAYER_NORM_EPOCHS : EPOCHS);
@@ -177,28 +185,38 @@ final class ModelSizer {
     }
 
     /**
-     * Seconds per character at this width: the fastest of three timed windows of updates (the JIT only
-     * speeds a window up and a busy neighbour only slows it down), after untimed ones.
+     * The run's seconds per training character at this width: the updates' — a fresh graph's first
+     * updates are slow (its buffers, primitives and workspaces are made, a deeper one's layers compiled
+     * for its shapes), so untimed windows go on until the pace stops rising, then the median of three
+     * timed ones (the run meets the machine's noise as the windows do: the fastest window promised a
+     * tenth more than ten minutes then trained) — and the validations', checkpoints' and averaging's
+     * share of the run at this width.
      */
-    private static double measure(RunConfig config, Corpus corpus, int width) {
+    private static double measure(RunConfig config, Corpus corpus, int width, RunCosts costs, double seconds) {
         RepeatedUpdates probe = probe(config, corpus, width);
-        probe.window(0.3, 2);
         double best = 0;
-        for (int window = 0; window < 3; window++) best = Math.max(best, probe.window(0.4, 2));
-        return 1 / best;
+        for (int window = 0; window < PROBE_WINDOWS; window++) {
+            double pace = probe.window(seconds * 0.75, 3);
+            if (window >= 1 && pace < best * 1.03) break;
+            best = Math.max(best, pace);
+        }
+        List<Double> timed = new ArrayList<>();
+        for (int window = 0; window < 3; window++) timed.add(probe.window(seconds, 3));
+        timed.sort(null);
+        return 1 / timed.get(1) + costs.secondsPerTrainedChar(probe.graph());
     }
 
     /**
      * Compiles the training step's hot loops before anything is timed: the first probe of a process
      * would otherwise time the interpreter and the JIT at work (on one core, the JIT takes the core).
      */
-    private static void warmUp(RunConfig config, Corpus corpus) {
+    private static void warmUp(RunConfig config, Corpus corpus, double seconds) {
         RepeatedUpdates small = probe(config, corpus, 64);
-        small.window(1.0, 10);
+        small.window(seconds * 2.5, 10);
         // The JIT's compiler threads share the cores with the probe: go on until the pace stops rising.
         double best = 0;
         for (int window = 0; window < WARM_UP_WINDOWS; window++) {
-            double pace = small.window(0.3, 2);
+            double pace = small.window(seconds * 0.75, 2);
             if (pace < best * 1.05) break;
             best = Math.max(best, pace);
         }
