@@ -24,12 +24,7 @@ final class PeerProcess {
 
     static Output run(List<String> cmd, int threads, Map<String, String> extraEnv) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        if ("1".equals(env.get("CHARRNN_CORETYPE_CHOSEN"))) env.remove("OPENBLAS_CORETYPE");
-        env.remove("CHARRNN_CORETYPE_CHOSEN");
-        env.put("OMP_NUM_THREADS", "" + threads);
-        env.remove("OMP_WAIT_POLICY");
-        env.putAll(extraEnv);
+        asAPeerUserHasIt(pb.environment(), threads, extraEnv);
         Process p = pb.start();
         PeakMemory peak = PeakMemory.watch(p.toHandle());
         StringBuilder sb = new StringBuilder();
@@ -40,6 +35,15 @@ final class PeerProcess {
         double rss = peak.stop();
         if (code != 0) throw new IOException("peer failed: " + String.join(" ", cmd) + "\n" + tail(sb.toString()));
         return new Output(sb.toString(), rss);
+    }
+
+    /** A peer's environment: ours without what our launcher chose for us, with {@code threads} OpenMP threads and {@code extraEnv}. */
+    static void asAPeerUserHasIt(Map<String, String> env, int threads, Map<String, String> extraEnv) {
+        if ("1".equals(env.get("CHARRNN_CORETYPE_CHOSEN"))) env.remove("OPENBLAS_CORETYPE");
+        env.remove("CHARRNN_CORETYPE_CHOSEN");
+        env.put("OMP_NUM_THREADS", "" + threads);
+        env.remove("OMP_WAIT_POLICY");
+        env.putAll(extraEnv);
     }
 
     /** The last match of {@code p}'s first group in {@code out}, as a number (NaN when there is none). */

@@ -94,6 +94,25 @@ public final class TorchPeer implements Peer {
         return PeerProcess.kernels(PeerProcess.run(cmd, 1, env).text()) + ", ATen's own cells";
     }
 
+    /** The environment its scripts run in: OpenMP OpenBLAS, sleeping idle threads. */
+    Map<String, String> environment() {
+        return OPENBLAS;
+    }
+
+    /** char-rnn's default model on {@code text}, reporting its first update and saving to {@code ckpt} after a few. */
+    List<String> startupTrainCommand(Path text, Path ckpt) {
+        List<String> cmd = new ArrayList<>(trainCommand(BenchModel.parse("2x128"), 2));
+        cmd.addAll(List.of("--data", text.toAbsolutePath().toString(), "--max_iters", "20", "--skip_val", "--eval_every", "0.0001",
+                "--warmup_iters", "0", "--save", ckpt.toString()));
+        return cmd;
+    }
+
+    /** 200 characters from {@code ckpt}, none of them untimed warm-up, none shown. */
+    List<String> startupSampleCommand(Path ckpt) {
+        return List.of(PYTHON, peers.resolve("torch_sample.py").toString(), "--checkpoint", ckpt.toString(), "--length", "200",
+                "--warmup", "0", "--threads", "2", "--show", "0");
+    }
+
     private List<String> trainCommand(BenchModel m, int threads) {
         return List.of(PYTHON, peers.resolve("torch_charrnn.py").toString(), "--model", m.cell(), "--num_layers", "" + m.layers(),
                 "--rnn_size", "" + m.units(), "--batch_size", "" + m.batch(), "--seq_length", "" + m.seqLength(), "--optim",

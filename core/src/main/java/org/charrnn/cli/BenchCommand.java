@@ -3,9 +3,11 @@ package org.charrnn.cli;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.charrnn.bench.StartupBenchmark;
 import org.charrnn.bench.BenchModel;
 import org.charrnn.bench.EpochBenchmark;
 import org.charrnn.bench.Measurements;
+import org.charrnn.bench.OurBenchmark;
 import org.charrnn.bench.LibtorchPeer;
 import org.charrnn.bench.Peer;
 import org.charrnn.bench.TorchPeer;
@@ -37,7 +39,7 @@ final class BenchCommand extends Command {
     @Override
     String usage() {
         return "bench [--models 2x128,2x128:b100:s100,3x512] [--rounds 3] [--seconds 8] [--threads 1,2,1:2] [--text FILE]"
-                + " [--epoch CONFIG] [--peer [--peer-dir DIR]] [--blas-env here,unset]"
+                + " [--epoch CONFIG | --startup] [--peer [--peer-dir DIR]] [--blas-env here,unset]"
                 + " | bench --serve CKPT [--clients 32] [--seconds 60] [--length 500]";
     }
 
@@ -60,6 +62,8 @@ final class BenchCommand extends Command {
                         .desc("benchmark on this UTF-8 text and its alphabet (default: random text over 65 symbols)").build())
                 .addOption(Option.builder().longOpt("epoch").hasArg().argName("CONFIG")
                         .desc("time one epoch of CONFIG from process start to exit (./charrnn train), against the peer with --peer").build())
+                .addOption(Option.builder().longOpt("startup")
+                        .desc("time the command to training's first progress line and sample -n 200 to its exit, against PyTorch with --peer").build())
                 .addOption(Option.builder().longOpt("serve").hasArg().argName("CKPT")
                         .desc("load-test charrnn serve on CKPT over loopback: --clients clients sampling --length characters for --seconds").build())
                 .addOption(Option.builder().longOpt("clients").hasArg().argName("N").desc("concurrent clients for --serve (default 32)").build())
@@ -76,7 +80,7 @@ final class BenchCommand extends Command {
     /** The largest shape's sessions (one per thread setting) held at once; a text given with --text is read into the heap too. */
     @Override
     org.charrnn.model.MemoryEstimate memoryNeed(CommandLine cmd) {
-        if (cmd.hasOption("serve") || cmd.hasOption("epoch") || cmd.hasOption("blas-env")) return null; // ours runs in child processes
+        if (cmd.hasOption("serve") || cmd.hasOption("epoch") || cmd.hasOption("startup") || cmd.hasOption("blas-env")) return null; // ours runs in child processes
         try {
             int settings = cmd.getOptionValue("threads", "1,2,1:2").split(",").length;
             org.charrnn.model.MemoryEstimate largest = null;
@@ -142,6 +146,7 @@ final class BenchCommand extends Command {
                 for (String m : missing) out.println("peer not available: " + m);
             }
             if (cmd.hasOption("epoch")) return epoch(Path.of(cmd.getOptionValue("epoch")), rounds, torch, out);
+            if (cmd.hasOption("startup")) return startup(cmd, rounds, torch, out);
             Path textFile = cmd.hasOption("text") ? Path.of(cmd.getOptionValue("text")) : null;
             Path launcher = Path.of("charrnn").toAbsolutePath();
             if (!Files.isExecutable(launcher)) {
@@ -380,11 +385,57 @@ final class BenchCommand extends Command {
         return r.failures().isEmpty() ? 0 : 1;
     }
 
+    /** Start-up, ours and (with --peer) PyTorch's, alternating round by round; medians at the end. */
+    private static int startup(CommandLine cmd, int rounds, TorchPeer peer, PrintStream out) throws IOException, InterruptedException {
+        Path launcher = Path.of("charrnn").toAbsolutePath();
+        if (!Files.isExecutable(launcher)) throw new UsageException("bench: --startup: run bench from the repository root (./charrnn not found)");
+        Path text = cmd.hasOption("text") ? Path.of(cmd.getOptionValue("text"))
+                : OurBenchmark.written(OurBenchmark.randomText(1_000_000));
+        if (!Files.isRegularFile(text)) throw new UsageException("bench: --text: " + text + " not found");
+        out.printf(Locale.ROOT, "start-up, LSTM 2x128 b50 s50 on %s: seconds from the command to the first progress line;"
+                + " sample -n 200 from the command to its exit (peak RSS)%n", cmd.hasOption("text") ? text : "random text");
+        List<StartupBenchmark.Timed> ourTrain = new ArrayList<>(), ourSample = new ArrayList<>();
+        List<StartupBenchmark.Timed> peerTrain = new ArrayList<>(), peerSample = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            Path dir = StartupBenchmark.scratch();
+            StartupBenchmark.Timed t = StartupBenchmark.ourTraining(launcher, text, dir.resolve("run"));
+            StartupBenchmark.Timed s = StartupBenchmark.ourSampling(launcher, dir.resolve("run"));
+            ourTrain.add(t);
+            ourSample.add(s);
+            out.printf(Locale.ROOT, "round %d: ours %.2f s to the first progress line, sample %.2f s (%,.0f MiB)", r + 1,
+                    t.firstLineSeconds(), s.exitSeconds(), s.peakRssMiB());
+            if (peer != null) {
+                StartupBenchmark.Timed[] p = StartupBenchmark.peer(peer, text, dir.resolve("peer.pt"));
+                peerTrain.add(p[0]);
+                peerSample.add(p[1]);
+                out.printf(Locale.ROOT, "; PyTorch 1.13 %.2f s, sample %.2f s (%,.0f MiB)", p[0].firstLineSeconds(), p[1].exitSeconds(),
+                        p[1].peakRssMiB());
+            }
+            out.println();
+            out.flush();
+        }
+        out.printf(Locale.ROOT, "median of %d: ours %.2f s to the first progress line, sample -n 200 %.2f s, peak RSS %,.0f MiB", rounds,
+                median(ourTrain, StartupBenchmark.Timed::firstLineSeconds), median(ourSample, StartupBenchmark.Timed::exitSeconds),
+                median(ourSample, StartupBenchmark.Timed::peakRssMiB));
+        if (peer != null) {
+            out.printf(Locale.ROOT, "; PyTorch 1.13 %.2f s, %.2f s, %,.0f MiB", median(peerTrain, StartupBenchmark.Timed::firstLineSeconds),
+                    median(peerSample, StartupBenchmark.Timed::exitSeconds), median(peerSample, StartupBenchmark.Timed::peakRssMiB));
+        }
+        out.println();
+        return 0;
+    }
+
+    private static double median(List<StartupBenchmark.Timed> runs, java.util.function.ToDoubleFunction<StartupBenchmark.Timed> figure) {
+        return Measurements.median(runs.stream().map(figure::applyAsDouble).toList());
+    }
+
     /** One epoch, process start to exit, ours and (with --peer) PyTorch at 1 and 2 threads, alternating round by round. */
     private static int epoch(Path config, int rounds, TorchPeer peer, PrintStream out) throws IOException, InterruptedException {
         Path launcher = Path.of("charrnn").toAbsolutePath();
         if (!Files.isExecutable(launcher)) throw new UsageException("bench: --epoch: run bench from the repository root (./charrnn not found)");
-        Path text = Path.of(org.charrnn.config.ConfigLoader.load(config, List.of()).data().input().get(0));
+        org.charrnn.config.RunConfig loaded = org.charrnn.config.ConfigLoader.load(config, List.of());
+        org.charrnn.config.TrainConfig train = loaded.train();
+        Path text = Path.of(loaded.data().input().get(0));
         if (!Files.isRegularFile(text)) {
             throw new UsageException("bench: --epoch: " + text + " (data.input of " + config + ") not found; train once to fetch it");
         }
@@ -395,10 +446,12 @@ final class BenchCommand extends Command {
             out.flush();
         });
         double o = Measurements.median(all.stream().map(r -> r.ours().seconds()).toList());
-        out.printf(Locale.ROOT, "one epoch of %s, process start to exit: ours %.1f s (median of %d)", config, o, rounds);
+        double chars = (double) all.get(0).ours().iterations() * train.batchSize() * train.seqLength();
+        out.printf(Locale.ROOT, "one epoch of %s, process start to exit: ours %.1f s = %,.0f chars/s by the wall clock (median of %d)",
+                config, o, chars / o, rounds);
         if (peer != null) {
             double p = Measurements.median(all.stream().map(EpochBenchmark.Round::peerBest).toList());
-            out.printf(Locale.ROOT, ", PyTorch %.1f s (best thread setting per round); ratio %.2f", p, p / o);
+            out.printf(Locale.ROOT, ", PyTorch %.1f s = %,.0f chars/s (best thread setting per round); ratio %.2f", p, chars / p, p / o);
         }
         out.println();
         return 0;
