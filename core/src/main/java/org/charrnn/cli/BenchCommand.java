@@ -124,13 +124,16 @@ final class BenchCommand extends Command {
             if (cmd.hasOption("peer")) {
                 Path dir = Path.of(cmd.getOptionValue("peer-dir", defaultPeerDirectory()));
                 List<String> missing = new ArrayList<>();
-                try {
-                    peers.add(LibtorchPeer.build(dir, Path.of("target"), line -> {
-                        out.println(line);
-                        out.flush();
-                    }));
-                } catch (IOException e) {
-                    missing.add("libtorch 2.10 (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                // --startup times PyTorch's scripts only: the libtorch peer has no start-up of a user's to time.
+                if (!cmd.hasOption("startup")) {
+                    try {
+                        peers.add(LibtorchPeer.build(dir, Path.of("target"), line -> {
+                            out.println(line);
+                            out.flush();
+                        }));
+                    } catch (IOException e) {
+                        missing.add("libtorch 2.10 (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                    }
                 }
                 String why = TorchPeer.unavailable(dir);
                 if (why == null) {
