@@ -177,11 +177,13 @@ final class TrainCommand extends Command {
         String[] sets = r.sets();
         ProgressPrinter printer = new ProgressPrinter(io.out()).withThreads(Threads.describe()).withMemory(MemoryPlan.describe());
         TrainingState end;
+        RunConfig trained;
         long startIteration;
         int startValidations;
         try (TrainingRun run = TrainingRun.prepare(config, mode, checkpoint, printer);
              Interruption interruption = Interruption.install(io.err())) {
             TrainingEvents events = TrainingEvents.all(printer, interruption);
+            trained = run.config();
             startIteration = run.start().iteration();
             startValidations = run.start().validations().size();
             end = run.run(events);
@@ -196,13 +198,26 @@ final class TrainCommand extends Command {
             }
         }
         if (mode == TrainingRun.Mode.RESUME && end.iteration() == startIteration && end.validations().size() == startValidations
-                && end.iteration() >= end.iterationsPerEpoch() * (long) config.train().maxEpochs()) {
+                && end.iteration() >= end.iterationsPerEpoch() * (long) trained.train().maxEpochs()) {
             io.out().printf(Locale.ROOT, "Nothing to train: this run already finished its train.max_epochs %d (iteration %d);"
-                    + " to train on, raise it:%n", config.train().maxEpochs(), end.iteration());
+                    + " to train on, raise it:%n", trained.train().maxEpochs(), end.iteration());
+            // model.size auto keeps the checkpoint's end; as_set with the checkpoint's size lets a higher one count
+            List<String> replaced = new java.util.ArrayList<>(List.of("train.max_epochs=" + trained.train().maxEpochs() * 2));
+            if (config.model().autoSize()) {
+                replaced.addAll(List.of("model.size=as_set", "model.rnn_size=" + trained.model().rnnSize(),
+                        "model.dropout=" + trained.model().dropout()));
+            }
+            List<String> kept = new java.util.ArrayList<>();
+            if (sets != null) {
+                for (String s : sets) {
+                    String key = s.substring(0, Math.max(0, s.indexOf('=') + 1));
+                    if (replaced.stream().noneMatch(x -> x.startsWith(key))) kept.add(s);
+                }
+            }
             List<String> more = new java.util.ArrayList<>(List.of("train"));
-            String[] others = sets == null ? null : java.util.Arrays.stream(sets).filter(x -> !x.startsWith("train.max_epochs=")).toArray(String[]::new);
-            more.addAll(arguments(source, others));
-            more.addAll(List.of("--resume", "last", "--set", "train.max_epochs=" + config.train().maxEpochs() * 2));
+            more.addAll(arguments(source, kept.toArray(String[]::new)));
+            more.addAll(List.of("--resume", "last"));
+            for (String setting : replaced) more.addAll(List.of("--set", setting));
             ShellCommand.lines("  ", more).forEach(io.out()::println);
             return 0;
         }

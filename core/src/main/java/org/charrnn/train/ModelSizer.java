@@ -35,10 +35,13 @@ final class ModelSizer {
     static final double LAYER_NORM_EPOCHS = 6;
     /** Characters a parameter where the text is too large to see EPOCHS times. */
     static final double CHARS_PER_PARAMETER = 20;
-    /** Parameters per training character past which the measured recipes only overfitted (2×512 on tiny-shakespeare: 2.5). */
-    static final double MAX_PARAMETERS_PER_CHAR = 2.5;
-    /** Dropout per parameter-per-training-character: 0.1 at 2×256, 0.2 at 2×384, 0.4 at 2×512 on tiny-shakespeare. */
-    static final double DROPOUT_PER_PARAMETERS_PER_CHAR = 0.16;
+    /**
+     * Parameters per training character past which the measured recipes only overfitted: 2×512 (2.4) ended worse
+     * than 2×448 (1.8) on tiny-shakespeare at every dropout and length tried (docs/quality-per-minute.md).
+     */
+    static final double MAX_PARAMETERS_PER_CHAR = 1.9;
+    /** Dropout per parameter-per-training-character: 0.1 at 2×256, 0.2 at 2×384, 0.25 at 2×448 on tiny-shakespeare. */
+    static final double DROPOUT_PER_PARAMETERS_PER_CHAR = 0.14;
     static final double MAX_DROPOUT = 0.5;
     /** Widths are multiples of this (the kernels' vectors divide it). */
     static final int GRAIN = 32;
@@ -54,17 +57,25 @@ final class ModelSizer {
     /** A probe's timed windows: at least three, until the best stops rising, at most this many. */
     private static final int PROBE_WINDOWS = 8;
 
-    /** What was chosen and the measurements behind it. */
+    /**
+     * What was chosen and the measurements behind it. {@code epochs} is where the schedule ends when the
+     * text, not the budget, limits the width (the recipe's epochs; more only overfit), else 0: the budget ends it.
+     */
     record Choice(int rnnSize, double dropout, long parameters, double charsPerSecond, double budgetChars,
-                  long trainChars, double probeSeconds) {
+                  long trainChars, double probeSeconds, int epochs) {
         String describe(ModelConfig m, long budgetSeconds) {
+            String plan = epochs == 0
+                    ? String.format(Locale.ROOT, "the %s budget buys about %.1f M characters, %.1f per parameter (%.1f epochs of %,d"
+                            + " training characters)", org.charrnn.config.Durations.format(budgetSeconds), budgetChars / 1e6,
+                    budgetChars / parameters, budgetChars / trainChars, trainChars)
+                    : String.format(Locale.ROOT, "the text (%,d training characters) feeds no wider model (%.1f parameters a character"
+                            + " at most), so the run ends after %d epochs (train.max_epochs %d), in about %s of the %s budget",
+                    trainChars, MAX_PARAMETERS_PER_CHAR, epochs, epochs,
+                    org.charrnn.config.Durations.format(Math.round(epochs * trainChars / charsPerSecond + probeSeconds)),
+                    org.charrnn.config.Durations.format(budgetSeconds));
             return String.format(Locale.ROOT, "model.size auto: %d × %d %s, dropout %.2f (%,d parameters): this machine trains it"
-                            + " at about %,.0f chars/s with its validations and checkpoints, so the %s budget buys about %.1f M"
-                            + " characters, %.1f per parameter"
-                            + " (%.1f epochs of %,d training characters); measuring took %.1f s of the budget",
-                    m.numLayers(), rnnSize, m.type(), dropout, parameters, charsPerSecond,
-                    org.charrnn.config.Durations.format(budgetSeconds), budgetChars / 1e6, budgetChars / parameters,
-                    budgetChars / trainChars, trainChars, probeSeconds);
+                            + " at about %,.0f chars/s with its validations and checkpoints; %s; measuring took %.1f s",
+                    m.numLayers(), rnnSize, m.type(), dropout, parameters, charsPerSecond, plan, probeSeconds);
         }
     }
 
@@ -110,7 +121,9 @@ final class ModelSizer {
         double perChar = pace.secondsPerChar(width, parameters);
         long p = parameters.applyAsLong(width);
         double dropout = Math.min(MAX_DROPOUT, Math.round(DROPOUT_PER_PARAMETERS_PER_CHAR * p / trainChars * 20) / 20.0);
-        return new Choice(width, dropout, p, 1 / perChar, left / perChar, trainChars, elapsed.getAsDouble());
+        // The text, not the budget, stopped the width: the budget's further epochs of it would only overfit.
+        int end = textLimits(pace, parameters, fits, left, width, trainChars, epochs) ? (int) Math.ceil(epochs) : 0;
+        return new Choice(width, dropout, p, 1 / perChar, left / perChar, trainChars, elapsed.getAsDouble(), end);
     }
 
     /**
@@ -129,6 +142,15 @@ final class ModelSizer {
             best = w;
         }
         return best;
+    }
+
+    /** Whether the next width would have had the budget's epochs but the text cannot feed its parameters. */
+    private static boolean textLimits(Pace pace, IntToLongFunction parameters, java.util.function.IntPredicate fits, double left,
+                                      int width, long trainChars, double epochs) {
+        int next = width + GRAIN;
+        long p = parameters.applyAsLong(next);
+        return fits.test(next) && p > MAX_PARAMETERS_PER_CHAR * trainChars
+                && left / pace.secondsPerChar(next, parameters) >= Math.min(epochs * trainChars, CHARS_PER_PARAMETER * p);
     }
 
     /**

@@ -70,6 +70,11 @@ public final class TrainingRun implements AutoCloseable {
         return trainer;
     }
 
+    /** The config this run trains with: the one given, with what model.size and model.precision auto chose. */
+    public RunConfig config() {
+        return trainer.config();
+    }
+
     public TrainingState start() {
         return start;
     }
@@ -115,7 +120,7 @@ public final class TrainingRun implements AutoCloseable {
             case RESUME -> {
                 requireSameRunOrEmpty(store, checkpoint);
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, true);
-                config = keptFromCheckpoint(config, ckpt, events);
+                config = keptFromCheckpoint(config, ckpt, true, events);
                 requirePrecision(config);
                 yaml = config.toYaml();
                 requireSameArchitecture(config, ckpt, checkpoint);
@@ -142,7 +147,7 @@ public final class TrainingRun implements AutoCloseable {
             }
             case INIT_FROM -> {
                 Checkpoint ckpt = CheckpointReader.read(checkpoint, false);
-                config = keptFromCheckpoint(config, ckpt, events);
+                config = keptFromCheckpoint(config, ckpt, false, events);
                 yaml = config.toYaml();
                 requireSameArchitecture(config, ckpt, checkpoint);
                 requireNoEarlierRun(store, config);
@@ -168,7 +173,9 @@ public final class TrainingRun implements AutoCloseable {
                 if (config.model().autoSize()) {
                     ModelSizer.Choice choice = ModelSizer.choose(config, corpus, Splits.of(config.data(), corpus.length()).train().length());
                     // the choice is fixed from here on: the run's config (and its checkpoints) say the size it chose
-                    config = config.with("model.size=as_set", "model.rnn_size=" + choice.rnnSize(), "model.dropout=" + choice.dropout());
+                    config = config.with("model.size=as_set", "model.rnn_size=" + choice.rnnSize(), "model.dropout=" + choice.dropout(),
+                            "train.max_epochs=" + (choice.epochs() == 0 ? config.train().maxEpochs()
+                                    : Math.min(config.train().maxEpochs(), choice.epochs())));
                     yaml = config.toYaml();
                     events.message(choice.describe(config.model(), config.train().maxTimeSeconds()));
                     measuring = choice.probeSeconds();
@@ -191,16 +198,19 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * What a checkpoint's run already chose under model.size: auto (its width and dropout, said) and
-     * model.precision: auto is kept.
+     * What a checkpoint's run already chose under model.size: auto (its width, dropout and, resumed, where
+     * its schedule ends — a lower train.max_epochs set now wins — said) and model.precision: auto is kept.
+     * To train such a run past its end, resume with model.size: as_set and the checkpoint's values.
      */
-    private static RunConfig keptFromCheckpoint(RunConfig config, Checkpoint ckpt, TrainingEvents events) {
+    private static RunConfig keptFromCheckpoint(RunConfig config, Checkpoint ckpt, boolean resume, TrainingEvents events) {
         if (config.model().precision().equals("auto")) config = config.with("model.precision=" + ckpt.config().model().precision());
         if (!config.model().autoSize()) return config;
         org.charrnn.config.ModelConfig chosen = ckpt.config().model();
-        events.message(String.format(java.util.Locale.ROOT, "model.size auto: keeping the checkpoint's %d × %d, dropout %.2f",
-                chosen.numLayers(), chosen.rnnSize(), chosen.dropout()));
-        return config.with("model.size=as_set", "model.rnn_size=" + chosen.rnnSize(), "model.dropout=" + chosen.dropout());
+        int epochs = resume ? Math.min(config.train().maxEpochs(), ckpt.config().train().maxEpochs()) : config.train().maxEpochs();
+        events.message(String.format(java.util.Locale.ROOT, "model.size auto: keeping the checkpoint's %d × %d, dropout %.2f,"
+                + " train.max_epochs %d", chosen.numLayers(), chosen.rnnSize(), chosen.dropout(), epochs));
+        return config.with("model.size=as_set", "model.rnn_size=" + chosen.rnnSize(), "model.dropout=" + chosen.dropout(),
+                "train.max_epochs=" + epochs);
     }
 
     /** The text in a checkpoint's vocabulary: characters it lacks dropped (and said) under data.skip_unknown, else refused. */

@@ -76,8 +76,9 @@ class ModelSizerTest {
         ModelSizer.Choice c = choose(machine(1e-7, 1e-12, ignored), 3600, text); // a fast machine, an hour: the text is the limit
         assertTrue(c.parameters() <= ModelSizer.MAX_PARAMETERS_PER_CHAR * text, c.toString());
         assertTrue(GRU_2.applyAsLong(c.rnnSize() + ModelSizer.GRAIN) > ModelSizer.MAX_PARAMETERS_PER_CHAR * text, c.toString());
-        assertEquals(384_065, c.parameters(), "2×192: 2×224 would be more than 2.5 parameters a training character");
-        assertEquals(0.3, c.dropout(), 1e-12, "1.9 parameters a training character: between 2×384's 0.2 and 2×512's 0.4");
+        assertEquals(273_985, c.parameters(), "2×160: 2×192 would be more than 1.9 parameters a training character");
+        assertEquals(0.2, c.dropout(), 1e-12, "1.4 parameters a training character: 2×384's on tiny-shakespeare");
+        assertEquals(ModelSizer.EPOCHS, c.epochs(), "the hour buys far more epochs than the recipe's: the schedule ends at its 8");
     }
 
     @Test
@@ -92,6 +93,7 @@ class ModelSizerTest {
             ModelSizer.Choice c = choose(machine(0, perParameter, ignored), 580, shakespeare);
             assertEquals(w, c.rnnSize(), c.toString());
             assertEquals(expect[1] / 100.0, c.dropout(), 1e-12, c.toString());
+            assertEquals(0, c.epochs(), "the budget, not the text, limits the width: it ends the schedule");
         }
     }
 
@@ -123,7 +125,7 @@ class ModelSizerTest {
 
     @Test
     void anAutoSizedRunSaysWhatItChoseRecordsItAndResumesWithIt() {
-        Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(30000, 5));
+        Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(400000, 5)); // more than the budget's epochs: it ends the run
         RunConfig auto = ConfigLoader.parse("model:\n  size: auto\n  rnn_size: 100\n  num_layers: 1\n", "auto.yaml", "auto",
                 List.of("data.input=" + text, "train.checkpoint_dir=" + tmp.resolve("run"), "train.batch_size=8",
                         "train.seq_length=20", "train.max_time=8s", "train.max_epochs=10000", "train.eval_val_every=100000",
@@ -142,6 +144,7 @@ class ModelSizerTest {
         assertEquals("as_set", saved.config().model().size(), "the checkpoint's config holds the size chosen, fixed");
         assertTrue(said.contains(String.format(java.util.Locale.ROOT, "dropout %.2f", saved.config().model().dropout())), said);
         assertTrue(end.trainingSeconds() < 9, "measuring counts in the budget: " + end.trainingSeconds());
+        assertEquals(10000, saved.config().train().maxEpochs(), "the budget limits the width: the schedule is the budget's");
 
         BudgetScheduleTest.Messages again = new BudgetScheduleTest.Messages();
         try (TrainingRun resumed = TrainingRun.prepare(auto.with("train.max_time=11s"), TrainingRun.Mode.RESUME,
@@ -150,7 +153,38 @@ class ModelSizerTest {
             assertTrue(resumed.run(again).iteration() > end.iteration(), "a resume continues the chosen model");
         }
         assertTrue(again.lines.contains(String.format(java.util.Locale.ROOT, "model.size auto: keeping the checkpoint's 1 × %d,"
-                + " dropout %.2f", width, saved.config().model().dropout())), again.lines.toString());
+                + " dropout %.2f, train.max_epochs 10000", width, saved.config().model().dropout())), again.lines.toString());
+    }
+
+    /** A text too small for the width the budget affords: the recipe's epochs, not the budget's many more that overfit. */
+    @Test
+    void onATextTooSmallForTheBudgetTheRunEndsAtTheRecipesEpochsAndItsResumeKeepsThatEnd() {
+        Path text = TestTexts.write(tmp, "small.txt", TestTexts.grammar(20000, 5));
+        RunConfig auto = ConfigLoader.parse("model:\n  size: auto\n  rnn_size: 100\n  num_layers: 1\n", "auto.yaml", "auto",
+                List.of("data.input=" + text, "train.checkpoint_dir=" + tmp.resolve("small"), "train.batch_size=8",
+                        "train.seq_length=20", "train.max_time=30s", "train.max_epochs=10000", "train.eval_val_every=100000",
+                        "train.print_every=1000", "data.train_frac=0.9", "data.val_frac=0.1"));
+        BudgetScheduleTest.Messages m = new BudgetScheduleTest.Messages();
+        TrainingState end;
+        try (TrainingRun run = TrainingRun.prepare(auto, TrainingRun.Mode.FRESH, null, m)) {
+            assertEquals((int) ModelSizer.EPOCHS, run.config().train().maxEpochs(), m.lines.toString());
+            end = run.run(m);
+        }
+        String said = m.lines.stream().filter(l -> l.startsWith("model.size auto: 1 × ")).findFirst().orElseThrow(() ->
+                new AssertionError(m.lines.toString()));
+        assertTrue(said.contains("feeds no wider model") && said.contains("the run ends after 8 epochs (train.max_epochs 8)"), said);
+        assertEquals(8.0, end.epoch(), 1e-9, "the schedule ended at the recipe's epochs, well inside the budget");
+        assertTrue(end.trainingSeconds() < 30, "" + end.trainingSeconds());
+        Checkpoint saved = CheckpointReader.read(tmp.resolve("small/last.zip"), false);
+        assertEquals(8, saved.config().train().maxEpochs());
+
+        BudgetScheduleTest.Messages again = new BudgetScheduleTest.Messages();
+        try (TrainingRun resumed = TrainingRun.prepare(auto, TrainingRun.Mode.RESUME, tmp.resolve("small/last.zip"), again)) {
+            assertEquals(8, resumed.config().train().maxEpochs(), "the yaml's 10000 does not reopen the finished schedule");
+            assertEquals(end.iteration(), resumed.run(again).iteration());
+        }
+        assertTrue(again.lines.stream().anyMatch(l -> l.startsWith("model.size auto: keeping the checkpoint's 1 × ")
+                && l.endsWith("train.max_epochs 8")), again.lines.toString());
     }
 
     @Test
