@@ -7,7 +7,7 @@ import java.util.List;
  * random over 65 symbols (tiny-shakespeare's vocabulary size) unless bench is given one. Spelled
  * {@code [CELL:]LAYERSxUNITS[:bBATCH][:sSEQ][:OPTIMIZER][:bf16][:ln]}, e.g. {@code 2x128}, {@code gru:3x512},
  * {@code rnn:1x100:b1:s25:adagrad} (min-char-rnn's shape), {@code 3x512:bf16} (model.precision: bf16),
- * {@code gru:2x384:b25:ln} (model.layer_norm: true; the peers have no such cell and sit it out).
+ * {@code gru:2x384:b25:ln} or {@code 2x128:ln} (model.layer_norm: true; the peers have no such cell and sit it out).
  */
 public record BenchModel(String name, String cell, int layers, int units, int batch, int seqLength, String optimizer,
                          String precision, boolean layerNorm) {
@@ -39,7 +39,7 @@ public record BenchModel(String name, String cell, int layers, int units, int ba
             else throw new IllegalArgumentException(parts[i]);
         }
         BenchModel m = new BenchModel(spec, cell, Integer.parseInt(lu[0]), Integer.parseInt(lu[1]), batch, seq, optimizer, precision, layerNorm);
-        if (m.layers < 1 || m.units < 1 || m.batch < 1 || m.seqLength < 1 || layerNorm && !cell.equals("gru")) {
+        if (m.layers < 1 || m.units < 1 || m.batch < 1 || m.seqLength < 1 || layerNorm && cell.equals("rnn")) {
             throw new IllegalArgumentException(spec);
         }
         return m;

@@ -125,14 +125,19 @@ public final class ConfigLoader {
             throw new ConfigException(where + ": model.precision: 'bf16' is not allowed with model.core 'stock' (bf16 products"
                     + " are our cells' own); expected 'f32', or model.core 'fused'");
         }
-        if ((Boolean) values.get("model.layer_norm") && !values.get("model.type").equals("gru")
+        if ((Boolean) values.get("model.layer_norm") && values.get("model.type").equals("rnn")
                 && isOverride("model.type", overrides) && !isOverride("model.layer_norm", overrides)) {
-            values.put("model.layer_norm", false); // a config's layer norm yields to another cell given on top of it
+            values.put("model.layer_norm", false); // a config's layer norm yields to the one cell without it given on top of it
         }
-        if ((Boolean) values.get("model.layer_norm") && !values.get("model.type").equals("gru")) {
+        if ((Boolean) values.get("model.layer_norm") && values.get("model.type").equals("rnn")) {
             String where = isOverride("model.layer_norm", overrides) || isOverride("model.type", overrides) ? "--set" : source;
-            throw new ConfigException(where + ": model.layer_norm: true is not allowed with model.type '" + values.get("model.type")
-                    + "' (layer normalisation is built for the gru); expected false, or model.type 'gru'");
+            throw new ConfigException(where + ": model.layer_norm: true is not allowed with model.type 'rnn' (layer normalisation"
+                    + " is built for the lstm and the gru); expected false, or model.type 'lstm' or 'gru'");
+        }
+        if ((Boolean) values.get("model.layer_norm") && values.get("model.core").equals("stock")) {
+            String where = isOverride("model.layer_norm", overrides) || isOverride("model.core", overrides) ? "--set" : source;
+            throw new ConfigException(where + ": model.layer_norm: true is not allowed with model.core 'stock' (DL4J's layers"
+                    + " have no layer normalisation); expected false, or model.core 'fused'");
         }
         int workers = (int) values.get("distributed.workers");
         int batch = (int) values.get("train.batch_size");

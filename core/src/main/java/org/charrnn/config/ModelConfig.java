@@ -31,8 +31,9 @@ public record ModelConfig(
                         + " where the CPU multiplies bfloat16 natively (AVX512_BF16, AMX), else f32 (a run records which)")
         String precision,
         @Setting(value = "false", fixed = ARCHITECTURE,
-                help = "gru: layer normalisation (Ba et al. 2016) of the input-side and the recurrent pre-activations, each"
-                        + " with its own learned gains: more learned per update, for some more work per character")
+                help = "lstm, gru: layer normalisation (Ba et al. 2016) of the input-side and the recurrent pre-activations,"
+                        + " each with its own learned gains, and of the lstm's cell state: more learned per update, for some more"
+                        + " work per character")
         boolean layerNorm) {
 
     /** This shape with another width and dropout (the rest as it is). */

@@ -105,7 +105,7 @@ public final class GraphFactory {
             };
         } else {
             RecurrentLayerConfig.Builder<?> b = switch (m.type()) {
-                case "lstm" -> new LstmLayerConfig.Builder().forgetGateBiasInit(m.forgetBias());
+                case "lstm" -> new LstmLayerConfig.Builder().forgetGateBiasInit(m.forgetBias()).layerNorm(m.layerNorm());
                 case "gru" -> new GruLayerConfig.Builder().layerNorm(m.layerNorm());
                 case "rnn" -> new RnnLayerConfig.Builder();
                 default -> throw new IllegalArgumentException("unknown cell " + m.type());

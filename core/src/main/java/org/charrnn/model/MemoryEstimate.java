@@ -71,7 +71,9 @@ public record MemoryEstimate(long parameters, long parameterBytes, long heapByte
         // Per layer, per row of the segment: the kernel's Java arrays (each gate's activations, the states,
         // layer norm's normalised rows) and its ND4J buffers (pre-activations and their gradients, the states).
         long javaPerRow = n * FLOAT * (2L * g + 4 + (model.layerNorm() ? 2L * g + 2 : 0));
-        long nativePerRow = n * FLOAT * (2L * g + 3);
+        // The GRU, and a layer-normalised LSTM, keep the recurrent product's target and gradient apart too.
+        boolean twoSides = model.type().equals("gru") || model.layerNorm();
+        long nativePerRow = n * FLOAT * ((twoSides ? 4L : 2L) * g + 3);
         long layers = model.numLayers();
         long outputPerRow = (long) vocabulary * FLOAT * 3; // logits, probabilities, their gradient
         long checkpoint = parameters * FLOAT * (1 + optimizerArrays + (averaging ? 1 : 0)); // weights, optimizer state, training weights
@@ -131,6 +133,7 @@ public record MemoryEstimate(long parameters, long parameterBytes, long heapByte
 
     /** The cells' layer-normalisation gains (RecurrentLayerConfig.gainLength). */
     private static long gains(ModelConfig model, long n) {
-        return model.layerNorm() && model.type().equals("gru") ? 6 * n : 0;
+        if (!model.layerNorm()) return 0;
+        return model.type().equals("gru") ? 6 * n : 10 * n;
     }
 }

@@ -18,7 +18,7 @@ class CellsCliTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"gru", "rnn", "gru+layer_norm"})
+    @ValueSource(strings = {"gru", "rnn", "gru+layer_norm", "lstm+layer_norm"})
     void trainInspectSampleAndVisualize(String variant) throws IOException {
         String cell = variant.split("\\+")[0];
         boolean layerNorm = variant.endsWith("+layer_norm");
@@ -33,7 +33,11 @@ class CellsCliTest {
 
         CliRunner.Result i = CliRunner.run("inspect", best);
         assertEquals(0, i.code(), i.err());
-        String name = (cell.equals("gru") ? "GruLayerConfig" : "RnnLayerConfig") + (layerNorm ? ", layer-normalised" : "");
+        String name = switch (cell) {
+            case "gru" -> "GruLayerConfig";
+            case "lstm" -> "LstmLayerConfig";
+            default -> "RnnLayerConfig";
+        } + (layerNorm ? ", layer-normalised" : "");
         assertTrue(i.out().replaceAll("\n +", " ").contains("recurrent core:  fused " + cell + " (charrnn " + name
                 + ": exact truncated BPTT, state carried across minibatches)"), i.out());
 
@@ -46,8 +50,11 @@ class CellsCliTest {
         CliRunner.Result v = CliRunner.run("visualize", best, "--prime", "the cat sees the moon.", "--top-cells", "4",
                 "--out", page.toString());
         assertEquals(0, v.code(), v.err());
-        assertTrue(v.out().contains("Most varying units (layer, index, spread of h):"), v.out());
+        boolean lstm = cell.equals("lstm");
+        assertTrue(v.out().contains(lstm ? "Most varying cells (layer, index, spread of tanh(c)):" : "Most varying units (layer, index, spread of h):"),
+                v.out());
         String html = Files.readString(page);
-        assertTrue(html.contains(cell.toUpperCase() + " unit: <select") && html.contains("h: <span"), "labelled by the cell's unit");
+        assertTrue(html.contains(cell.toUpperCase() + (lstm ? " cell" : " unit") + ": <select")
+                && html.contains((lstm ? "tanh(c)" : "h") + ": <span"), "labelled by the cell's unit");
     }
 }

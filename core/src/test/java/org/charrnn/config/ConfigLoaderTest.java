@@ -162,20 +162,29 @@ class ConfigLoaderTest {
         assertEquals(0.1, min.train().learningRate());
     }
 
-    /** model.layer_norm is the GRU's: a config's yields to another cell given on top of it; asked for with one, it is refused. */
+    /**
+     * model.layer_norm is the LSTM's and the GRU's: a config's carries over to the other, yields to the
+     * plain RNN given on top of it; asked for with that one, or with DL4J's stock layers, it is refused.
+     */
     @Test
-    void aConfigsLayerNormYieldsToAnotherCellOnTheCommandLine() {
+    void aConfigsLayerNormYieldsToTheCellWithoutItOnTheCommandLine() {
         String file = "model:\n  type: gru\n  layer_norm: true\n";
         assertTrue(ConfigLoader.parse(file, "q.yaml", "q", java.util.List.of()).model().layerNorm());
         RunConfig lstm = ConfigLoader.parse(file, "q.yaml", "q", java.util.List.of("model.type=lstm"));
         assertEquals("lstm", lstm.model().type());
-        assertFalse(lstm.model().layerNorm());
+        assertTrue(lstm.model().layerNorm(), "the LSTM has layer normalisation too");
+        RunConfig rnn = ConfigLoader.parse(file, "q.yaml", "q", java.util.List.of("model.type=rnn"));
+        assertFalse(rnn.model().layerNorm());
         ConfigException both = assertThrows(ConfigException.class,
                 () -> ConfigLoader.parse(file, "q.yaml", "q", java.util.List.of("model.type=rnn", "model.layer_norm=true")));
-        assertEquals("--set: model.layer_norm: true is not allowed with model.type 'rnn' (layer normalisation is built for the gru);"
-                + " expected false, or model.type 'gru'", both.getMessage());
+        assertEquals("--set: model.layer_norm: true is not allowed with model.type 'rnn' (layer normalisation is built for the"
+                + " lstm and the gru); expected false, or model.type 'lstm' or 'gru'", both.getMessage());
         ConfigException inFile = assertThrows(ConfigException.class,
-                () -> ConfigLoader.parse("model:\n  type: lstm\n  layer_norm: true\n", "l.yaml", "l", java.util.List.of()));
+                () -> ConfigLoader.parse("model:\n  type: rnn\n  layer_norm: true\n", "l.yaml", "l", java.util.List.of()));
         assertTrue(inFile.getMessage().startsWith("l.yaml: model.layer_norm: true is not allowed"), inFile.getMessage());
+        ConfigException stock = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("model:\n  type: lstm\n  core: stock\n  layer_norm: true\n", "s.yaml", "s", java.util.List.of()));
+        assertEquals("s.yaml: model.layer_norm: true is not allowed with model.core 'stock' (DL4J's layers have no layer"
+                + " normalisation); expected false, or model.core 'fused'", stock.getMessage());
     }
 }

@@ -100,12 +100,14 @@ class CellGradientTest {
     }
 
     /**
-     * The layer-normalised GRU (model.layer_norm), gains moved away from their initial 1 so that
-     * their gradients and the places they scale are both checked: two stacked layers, carried state.
+     * The layer-normalised GRU and LSTM (model.layer_norm), gains (and the LSTM's cell shift) moved away
+     * from their initial values so that their gradients and the places they scale are both checked:
+     * two stacked layers, carried state.
      */
-    @Test
-    void layerNormalisedGruFromCarriedState() {
-        ComputationGraph g = GraphFactory.build(ConfigLoader.of("model.type=gru", "model.layer_norm=true", "model.rnn_size=4",
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"gru", "lstm"})
+    void layerNormalisedCellFromCarriedState(String cell) {
+        ComputationGraph g = GraphFactory.build(ConfigLoader.of("model.type=" + cell, "model.layer_norm=true", "model.rnn_size=4",
                 "model.num_layers=2", "model.init_range=0.5").model(), train(), VOCAB, DataType.DOUBLE);
         Random r = new Random(9);
         for (String layer : new String[]{"rnn0", "rnn1"}) {

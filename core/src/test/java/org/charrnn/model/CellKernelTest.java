@@ -33,7 +33,7 @@ class CellKernelTest {
 
     static RecurrentKernel fast(String cell, boolean bf16) {
         return switch (cell) {
-            case "lstm" -> new LstmTrainingKernel(bf16);
+            case "lstm" -> new LstmTrainingKernel(bf16, false);
             case "gru" -> new GruTrainingKernel(bf16, false);
             default -> new RnnTrainingKernel(bf16);
         };

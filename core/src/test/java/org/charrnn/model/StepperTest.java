@@ -19,13 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The sampler's single-step path gives DL4J's rnnTimeStep distributions, step after step. */
 class StepperTest {
     @ParameterizedTest
-    @ValueSource(strings = {"lstm", "gru", "rnn", "gru+layer_norm"})
+    @ValueSource(strings = {"lstm", "gru", "rnn", "gru+layer_norm", "lstm+layer_norm"})
     void matchesRnnTimeStepOverALongStream(String cell) {
         assertMatchesRnnTimeStep(cell, 30, 24, 3, 200, 0.4);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lstm", "gru", "rnn", "gru+layer_norm"})
+    @ValueSource(strings = {"lstm", "gru", "rnn", "gru+layer_norm", "lstm+layer_norm"})
     void bigLayersSplitBetweenTwoThreadsGiveTheSameBitsAsOneThread(String cell) {
         int vocab = 30;
         int units = cell.equals("rnn") ? 1024 : 600;

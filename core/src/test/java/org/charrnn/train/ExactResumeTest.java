@@ -24,7 +24,7 @@ class ExactResumeTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"lstm", "gru", "rnn", "gru+layer_norm"})
+    @ValueSource(strings = {"lstm", "gru", "rnn", "gru+layer_norm", "lstm+layer_norm"})
     void resumedRunRepeatsTheUninterruptedOneExactly(String cell) {
         Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(8000, 1));
         // Mid-epoch checkpoints (every 7 of 45 iterations), dropout on (the RNG must resume too),

@@ -1,7 +1,7 @@
 package org.charrnn.model.kernel;
 
 /**
- * Layer normalisation's arithmetic over one row held in up to three segments (a cell's gate blocks
+ * Layer normalisation's arithmetic over one row held in up to four segments (a cell's gate blocks
  * live in separate per-gate arrays): the forward û = (u − mean) / √(var + ε), and the backward
  * du = (dû − mean(dû) − û · mean(dû ⊙ û)) / √(var + ε) for dû = dL/dû. A row is one stream's
  * pre-activations of one step; callers pass the same segments to both passes.
@@ -22,19 +22,31 @@ public final class RowNorm {
 
     /** As above, the normalised values written from {@code hatOff} on. */
     public static float forward(float[] a, float[] b, float[] c, int off, int len, float[] ha, float[] hb, float[] hc, int hatOff) {
-        int count = len * (b == null ? 1 : c == null ? 2 : 3);
+        return forward(a, b, c, null, off, len, ha, hb, hc, null, hatOff);
+    }
+
+    /** A row in four segments (the LSTM's gate blocks), a…d null from the first absent one on. */
+    public static float forward(float[] a, float[] b, float[] c, float[] d, int off, int len, float[] ha, float[] hb, float[] hc,
+                                float[] hd, int hatOff) {
+        int count = len * segments(b, c, d);
         // One pass for both moments, of u − u₀ (the row's first value): shifted, the sum of squares
         // does not cancel against the mean even where the mean is large against the spread.
         float shift = a[off];
         long ma = moments(a, off, len, shift), mb = moments(b, off, len, shift), mc = moments(c, off, len, shift);
-        double meanShifted = ((double) first(ma) + first(mb) + first(mc)) / count;
-        double var = Math.max(0, ((double) second(ma) + second(mb) + second(mc)) / count - meanShifted * meanShifted);
+        long md = moments(d, off, len, shift);
+        double meanShifted = ((double) first(ma) + first(mb) + first(mc) + first(md)) / count;
+        double var = Math.max(0, ((double) second(ma) + second(mb) + second(mc) + second(md)) / count - meanShifted * meanShifted);
         float inv = (float) (1 / Math.sqrt(var + EPSILON));
         float mean = (float) (shift + meanShifted);
         scale(a, off, len, mean, inv, ha, hatOff);
         scale(b, off, len, mean, inv, hb, hatOff);
         scale(c, off, len, mean, inv, hc, hatOff);
+        scale(d, off, len, mean, inv, hd, hatOff);
         return inv;
+    }
+
+    private static int segments(float[] b, float[] c, float[] d) {
+        return b == null ? 1 : c == null ? 2 : d == null ? 3 : 4;
     }
 
     /**
@@ -48,13 +60,21 @@ public final class RowNorm {
     /** As above, the normalised values read from {@code hatOff} on. */
     public static void backward(float[] da, float[] db, float[] dc, int off, int len, float[] ha, float[] hb, float[] hc, int hatOff,
                                 float inv) {
-        int count = len * (db == null ? 1 : dc == null ? 2 : 3);
+        backward(da, db, dc, null, off, len, ha, hb, hc, null, hatOff, inv);
+    }
+
+    /** A row in four segments (the LSTM's gate blocks), da…dd null from the first absent one on. */
+    public static void backward(float[] da, float[] db, float[] dc, float[] dd, int off, int len, float[] ha, float[] hb, float[] hc,
+                                float[] hd, int hatOff, float inv) {
+        int count = len * segments(db, dc, dd);
         long ma = sumAndDot(da, ha, off, hatOff, len), mb = sumAndDot(db, hb, off, hatOff, len), mc = sumAndDot(dc, hc, off, hatOff, len);
-        float meanGrad = (float) (((double) first(ma) + first(mb) + first(mc)) / count);
-        float meanProduct = (float) (((double) second(ma) + second(mb) + second(mc)) / count);
+        long md = sumAndDot(dd, hd, off, hatOff, len);
+        float meanGrad = (float) (((double) first(ma) + first(mb) + first(mc) + first(md)) / count);
+        float meanProduct = (float) (((double) second(ma) + second(mb) + second(mc) + second(md)) / count);
         project(da, ha, off, hatOff, len, meanGrad, meanProduct, inv);
         project(db, hb, off, hatOff, len, meanGrad, meanProduct, inv);
         project(dc, hc, off, hatOff, len, meanGrad, meanProduct, inv);
+        project(dd, hd, off, hatOff, len, meanGrad, meanProduct, inv);
     }
 
     // Reductions in four float chains each (C2 does not vectorise float sums; independent chains

@@ -72,6 +72,11 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
     protected void initBias(INDArray b, long n) {
     }
 
+    /** Called after the uniform init when the cell has gains: they start at 1 (a cell with shifts among them sets those). */
+    protected void initGains(INDArray g, long n) {
+        g.assign(1);
+    }
+
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
                                                        Collection<TrainingListener> listeners, int layerIndex,

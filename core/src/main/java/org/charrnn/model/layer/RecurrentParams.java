@@ -77,7 +77,7 @@ public final class RecurrentParams implements ParamInitializer {
             INDArray flat = paramsView.reshape(paramsView.length());
             flat.assign(Nd4j.rand(paramsView.dataType(), flat.shape()).muli(2 * r).subi(r));
             c.initBias(m.get(BIAS), c.getNOut());
-            if (m.containsKey(GAINS)) m.get(GAINS).assign(1);
+            if (m.containsKey(GAINS)) c.initGains(m.get(GAINS), c.getNOut());
         }
         for (String k : m.keySet()) conf.addVariable(k);
         return m;

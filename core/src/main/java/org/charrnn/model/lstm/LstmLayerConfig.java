@@ -12,10 +12,20 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Our LSTM: z = x·Wx + h·Wr + b with gate blocks i, f, g, o (the native op's and PyTorch's order);
  * c' = σ(f)∘c + σ(i)∘tanh(g); h' = σ(o)∘tanh(c'). State {h, c}. char-rnn's init, with the forget-gate
  * bias block set to {@code forget_bias}.
+ * <p>
+ * With layer normalisation (Ba, Kiros and Hinton 2016, section 3.1's LN-LSTM), each side's four gate
+ * blocks are normalised together over the row of 4n, and the new cell state before its tanh:
+ * <pre>
+ *   z  = γx ⊙ LN(x·Wx) + γh ⊙ LN(h·Wr) + b
+ *   c' = σ(f)∘c + σ(i)∘tanh(g)           h' = σ(o)∘tanh(γc ⊙ LN(c') + βc)
+ * </pre>
+ * The carried c is c' itself, not its normalised form. g [10n] = γx (4n) | γh (4n) | γc (n) | βc (n):
+ * the gains start at 1, the shift βc at 0.
  */
 public class LstmLayerConfig extends RecurrentLayerConfig {
     private static final String[] STATE = {"h", "c"};
     private double forgetGateBiasInit = 1.0;
+    private boolean layerNorm = false;
 
     /** For DL4J's JSON deserialisation. */
     public LstmLayerConfig() {
@@ -24,6 +34,26 @@ public class LstmLayerConfig extends RecurrentLayerConfig {
     private LstmLayerConfig(Builder b) {
         super(b);
         this.forgetGateBiasInit = b.forgetGateBiasInit;
+        this.layerNorm = b.layerNorm;
+    }
+
+    public boolean isLayerNorm() {
+        return layerNorm;
+    }
+
+    public void setLayerNorm(boolean layerNorm) {
+        this.layerNorm = layerNorm;
+    }
+
+    @Override
+    public long gainLength(long n) {
+        return layerNorm ? 10 * n : 0;
+    }
+
+    @Override
+    protected void initGains(INDArray g, long n) {
+        g.assign(1);
+        g.get(NDArrayIndex.point(0), NDArrayIndex.interval(9 * n, 10 * n)).assign(0);
     }
 
     @Override
@@ -48,12 +78,13 @@ public class LstmLayerConfig extends RecurrentLayerConfig {
 
     @Override
     public RecurrentKernel newKernel(DataType dataType, boolean training) {
-        return KernelChoice.trainingKernel(dataType) ? new LstmTrainingKernel(training && isBf16()) : new LstmReferenceKernel();
+        if (!KernelChoice.trainingKernel(dataType)) return layerNorm ? new LayerNormLstmReferenceKernel() : new LstmReferenceKernel();
+        return new LstmTrainingKernel(training && isBf16(), layerNorm);
     }
 
     @Override
     public SamplingStep newSamplingStep(INDArray wx, INDArray wr, INDArray b) {
-        return new LstmSamplingStep(wx, wr, b);
+        return new LstmSamplingStep(wx, wr, b, layerNorm);
     }
 
     @Override
@@ -71,19 +102,27 @@ public class LstmLayerConfig extends RecurrentLayerConfig {
 
     @Override
     public boolean equals(Object o) {
-        return super.equals(o) && ((LstmLayerConfig) o).forgetGateBiasInit == forgetGateBiasInit;
+        return super.equals(o) && ((LstmLayerConfig) o).forgetGateBiasInit == forgetGateBiasInit
+                && ((LstmLayerConfig) o).layerNorm == layerNorm;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + Double.hashCode(forgetGateBiasInit);
+        return 31 * (31 * super.hashCode() + Double.hashCode(forgetGateBiasInit)) + (layerNorm ? 1 : 0);
     }
 
     public static class Builder extends RecurrentLayerConfig.Builder<Builder> {
         private double forgetGateBiasInit = 1.0;
+        private boolean layerNorm = false;
 
         public Builder forgetGateBiasInit(double v) {
             this.forgetGateBiasInit = v;
+            return this;
+        }
+
+        /** Layer normalisation of both sides' pre-activations and of the cell state (model.layer_norm). */
+        public Builder layerNorm(boolean v) {
+            this.layerNorm = v;
             return this;
         }
 
