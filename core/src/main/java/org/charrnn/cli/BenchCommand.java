@@ -54,7 +54,7 @@ final class BenchCommand extends Command {
     @Override
     Options options() {
         return new Options()
-                .addOption(Option.builder().longOpt("models").hasArg().desc("[lstm|gru|rnn:]LAYERSxUNITS[:bBATCH][:sSEQ][:rmsprop|adagrad|adam][:bf16][:ln (gru)], comma-separated").build())
+                .addOption(Option.builder().longOpt("models").hasArg().desc("[lstm|gru|rnn:]LAYERSxUNITS[:bBATCH][:sSEQ][:rmsprop|adagrad|adam][:bf16][:ln (lstm, gru)], comma-separated").build())
                 .addOption(Option.builder().longOpt("rounds").hasArg().desc("timed windows per setting (median reported)").build())
                 .addOption(Option.builder().longOpt("seconds").hasArg().desc("length of one timed window").build())
                 .addOption(Option.builder().longOpt("threads").hasArg().desc("thread counts to try, comma-separated").build())
@@ -104,7 +104,7 @@ final class BenchCommand extends Command {
                 models.add(BenchModel.parse(s.trim()));
             } catch (RuntimeException e) {
                 throw new UsageException("--models: '" + s + "' is not allowed; expected [lstm|gru|rnn:]LAYERSxUNITS[:bBATCH][:sSEQ]"
-                        + "[:rmsprop|adagrad|adam][:bf16][:ln (gru)], e.g. gru:2x128:b100:s100 or rnn:1x100:b1:s25:adagrad");
+                        + "[:rmsprop|adagrad|adam][:bf16][:ln (lstm, gru)], e.g. gru:2x128:b100:s100 or rnn:1x100:b1:s25:adagrad");
             }
         }
         if (cmd.hasOption("serve")) return serve(cmd, out);

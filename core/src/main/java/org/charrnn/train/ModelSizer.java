@@ -19,7 +19,8 @@ import java.util.function.IntToLongFunction;
  * the run starts on. Well means what the recipe search (docs/quality-per-minute.md) found: on a
  * small text, about eight epochs (the best 10-minute models on tiny-shakespeare saw 8–9 at one core
  * and at two; 6.4 epochs of a wider model and 16 of a narrower one both ended worse), six for a
- * layer-normalised cell, which learns more per update and overfits sooner; on a text too
+ * layer-normalised GRU and four for a layer-normalised LSTM, which learn more per update and overfit
+ * sooner; on a text too
  * large for that, 20 characters a parameter (the compute-optimal ratio of the scaling-law
  * literature; our budgets never reached it on tiny-shakespeare). The pace is measured, not
  * assumed, and it is the run's, not the update's: at each width timed, the updates until their pace
@@ -33,6 +34,8 @@ final class ModelSizer {
     static final double EPOCHS = 8;
     /** The same for a layer-normalised cell, which learns more per update and overfits sooner (docs/quality-per-minute.md). */
     static final double LAYER_NORM_EPOCHS = 6;
+    /** The same for a layer-normalised LSTM, which overfits sooner still (2×384 on tiny-shakespeare: best ended at 4). */
+    static final double LAYER_NORM_LSTM_EPOCHS = 4;
     /** Characters a parameter where the text is too large to see EPOCHS times. */
     static final double CHARS_PER_PARAMETER = 20;
     /**
@@ -95,14 +98,20 @@ final class ModelSizer {
         Pace pace = new Pace(width -> measure(config, corpus, width, costs, window));
         return choose(pace, w -> estimate.apply(w).parameters(), w -> TrainingRun.fits(estimate.apply(w)),
                 config.train().maxTimeSeconds(), () -> (System.nanoTime() - t0) / 1e9, trainChars,
-                config.model().layerNorm() ? LAYER_NORM_EPOCHS : EPOCHS);
+                recipeEpochs(config.model()));
+    }
+
+    /** Epochs of a small text the recipe trains this model for. */
+    static double recipeEpochs(ModelConfig m) {
+        if (!m.layerNorm()) return EPOCHS;
+        return m.type().equals("lstm") ? LAYER_NORM_LSTM_EPOCHS : LAYER_NORM_EPOCHS;
     }
 
     /**
      * The choice itself, from a pace that can be measured at any width: two probes give the line,
      * the width it picks is measured too, and the line through that and the nearer probe decides —
      * again, up to MEASURED_ROUNDS times, until the width decided on is one that was measured. The
-     * width buys {@code epochs} of a small text (EPOCHS, or LAYER_NORM_EPOCHS for a layer-normalised cell).
+     * width buys {@code epochs} of a small text ({@link #recipeEpochs}).
      */
     static Choice choose(Pace pace, IntToLongFunction parameters, java.util.function.IntPredicate fits, double budgetSeconds,
                          java.util.function.DoubleSupplier elapsed, long trainChars, double epochs) {

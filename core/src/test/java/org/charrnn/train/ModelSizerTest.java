@@ -188,6 +188,14 @@ class ModelSizerTest {
     }
 
     @Test
+    void theRecipesEpochsFollowTheCell() {
+        assertEquals(ModelSizer.EPOCHS, ModelSizer.recipeEpochs(ConfigLoader.of("model.type=lstm").model()));
+        assertEquals(ModelSizer.LAYER_NORM_EPOCHS, ModelSizer.recipeEpochs(ConfigLoader.of("model.type=gru", "model.layer_norm=true").model()));
+        assertEquals(ModelSizer.LAYER_NORM_LSTM_EPOCHS,
+                ModelSizer.recipeEpochs(ConfigLoader.of("model.type=lstm", "model.layer_norm=true").model()));
+    }
+
+    @Test
     void autoNeedsABudgetAndOneMachine() {
         ConfigException none = assertThrows(ConfigException.class, () -> ConfigLoader.of("model.size=auto"));
         assertTrue(none.getMessage().contains("train.max_time is none"), none.getMessage());
