@@ -32,7 +32,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class GruLayerConfig extends RecurrentLayerConfig {
     private static final String[] STATE = {"h"};
-    private boolean layerNorm = false;
 
     /** For DL4J's JSON deserialisation. */
     public GruLayerConfig() {
@@ -40,20 +39,11 @@ public class GruLayerConfig extends RecurrentLayerConfig {
 
     private GruLayerConfig(Builder b) {
         super(b);
-        this.layerNorm = b.layerNorm;
-    }
-
-    public boolean isLayerNorm() {
-        return layerNorm;
-    }
-
-    public void setLayerNorm(boolean layerNorm) {
-        this.layerNorm = layerNorm;
     }
 
     @Override
     public long gainLength(long n) {
-        return layerNorm ? 6 * n : 0;
+        return isLayerNorm() ? 6 * n : 0;
     }
 
     @Override
@@ -78,34 +68,16 @@ public class GruLayerConfig extends RecurrentLayerConfig {
 
     @Override
     public RecurrentKernel newKernel(DataType dataType, boolean training) {
-        return KernelChoice.trainingKernel(dataType) ? new GruTrainingKernel(training && isBf16(), layerNorm)
-                : new GruReferenceKernel(layerNorm);
+        return KernelChoice.trainingKernel(dataType) ? new GruTrainingKernel(training && isBf16(), isLayerNorm())
+                : new GruReferenceKernel(isLayerNorm());
     }
 
     @Override
     public SamplingStep newSamplingStep(INDArray wx, INDArray wr, INDArray b) {
-        return new GruSamplingStep(wx, wr, b, layerNorm);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o) && ((GruLayerConfig) o).layerNorm == layerNorm;
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + (layerNorm ? 1 : 0);
+        return new GruSamplingStep(wx, wr, b, isLayerNorm());
     }
 
     public static class Builder extends RecurrentLayerConfig.Builder<Builder> {
-        private boolean layerNorm = false;
-
-        /** Layer normalisation of both sides' pre-activations (model.layer_norm). */
-        public Builder layerNorm(boolean v) {
-            this.layerNorm = v;
-            return this;
-        }
-
         @Override
         @SuppressWarnings("unchecked")
         public GruLayerConfig build() {

@@ -1,5 +1,6 @@
 package org.charrnn.model.gru;
 
+import org.charrnn.model.kernel.NormalisedRows;
 import org.charrnn.model.kernel.RecurrentKernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -19,8 +20,8 @@ public final class GruReferenceKernel implements RecurrentKernel {
     private INDArray[] hiddenPart;
     private INDArray[] hPrev;
     // Layer normalisation only: each side's normalised rows and 1/σ, per step for the recurrent side.
-    private Normalised inputSide;
-    private Normalised[] hiddenSide;
+    private NormalisedRows inputSide;
+    private NormalisedRows[] hiddenSide;
 
     public GruReferenceKernel() {
         this(false);
@@ -29,23 +30,6 @@ public final class GruReferenceKernel implements RecurrentKernel {
     /** With {@code layerNorm}, b is followed by the gains γx | γh (see {@link GruLayerConfig}). */
     public GruReferenceKernel(boolean layerNorm) {
         this.layerNorm = layerNorm;
-    }
-
-    /** LN(u) of a matrix's rows, and what its backward pass needs. */
-    private record Normalised(INDArray value, INDArray inv) {
-        static Normalised of(INDArray u) {
-            INDArray centred = u.subColumnVector(u.mean(1).reshape(u.rows(), 1));
-            INDArray var = centred.mul(centred).mean(1).reshape(u.rows(), 1);
-            INDArray inv = Transforms.pow(var.add(org.charrnn.model.kernel.RowNorm.EPSILON), -0.5, false);
-            return new Normalised(centred.mulColumnVector(inv), inv);
-        }
-
-        /** dL/du from dL/dLN(u). */
-        INDArray backward(INDArray d) {
-            INDArray meanGrad = d.mean(1).reshape(d.rows(), 1);
-            INDArray meanProduct = d.mul(value).mean(1).reshape(d.rows(), 1);
-            return d.subColumnVector(meanGrad).subi(value.mulColumnVector(meanProduct)).muliColumnVector(inv);
-        }
     }
 
     @Override
@@ -57,9 +41,9 @@ public final class GruReferenceKernel implements RecurrentKernel {
         requireLength(bias, n);
         INDArray gx = x.reshape('c', t * bs, x.size(2)).mmul(wx);
         if (layerNorm) {
-            inputSide = Normalised.of(gx);
-            gx = inputSide.value.mulRowVector(cols(bias, 4 * n, 7 * n));
-            hiddenSide = new Normalised[t];
+            inputSide = NormalisedRows.of(gx);
+            gx = inputSide.value().mulRowVector(cols(bias, 4 * n, 7 * n));
+            hiddenSide = new NormalisedRows[t];
         }
         gx.addiRowVector(cols(bias, 0, 3 * n));
         INDArray bhn = cols(bias, 3 * n, 4 * n);
@@ -73,8 +57,8 @@ public final class GruReferenceKernel implements RecurrentKernel {
             INDArray gxs = gx.get(NDArrayIndex.interval(s * bs, (s + 1) * bs), NDArrayIndex.all());
             INDArray gh = prev.mmul(wr);
             if (layerNorm) {
-                hiddenSide[s] = Normalised.of(gh);
-                gh = hiddenSide[s].value.mulRowVector(cols(bias, 7 * n, 10 * n));
+                hiddenSide[s] = NormalisedRows.of(gh);
+                gh = hiddenSide[s].value().mulRowVector(cols(bias, 7 * n, 10 * n));
             }
             r[s] = Transforms.sigmoid(cols(gxs, 0, n).add(cols(gh, 0, n)), true);
             z[s] = Transforms.sigmoid(cols(gxs, n, 2 * n).add(cols(gh, n, 2 * n)), true);
@@ -122,7 +106,7 @@ public final class GruReferenceKernel implements RecurrentKernel {
             cols(ghRows, 2 * n, 3 * n).assign(dhn);
             if (layerNorm) {
                 // ghRows holds dL/dgh; the product's rows receive dL/d(h·Wr).
-                dbFlat.get(NDArrayIndex.interval(7 * n, 10 * n)).addi(ghRows.mul(hiddenSide[s].value).sum(0));
+                dbFlat.get(NDArrayIndex.interval(7 * n, 10 * n)).addi(ghRows.mul(hiddenSide[s].value()).sum(0));
                 ghRows.assign(hiddenSide[s].backward(ghRows.mulRowVector(hiddenGains)));
             }
             dWr.addi(hPrev[s].transpose().mmul(ghRows));
@@ -133,7 +117,7 @@ public final class GruReferenceKernel implements RecurrentKernel {
         dbFlat.get(NDArrayIndex.interval(3 * n, 4 * n)).assign(hnBiasGrad);
         INDArray dU = dGx;
         if (layerNorm) {
-            dbFlat.get(NDArrayIndex.interval(4 * n, 7 * n)).assign(dGx.mul(inputSide.value).sum(0));
+            dbFlat.get(NDArrayIndex.interval(4 * n, 7 * n)).assign(dGx.mul(inputSide.value()).sum(0));
             dU = inputSide.backward(dGx.mulRowVector(cols(bias, 4 * n, 7 * n)));
         }
         INDArray x2d = x.reshape('c', t * bs, x.size(2));

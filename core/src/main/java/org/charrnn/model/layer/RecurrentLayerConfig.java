@@ -30,6 +30,8 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
     private boolean readsIndices = false;
     /** True when training products read bfloat16 copies of their operands (model.precision: bf16). */
     private boolean bf16 = false;
+    /** True for layer normalisation (model.layer_norm), in the cells that have it: the GRU and the LSTM. */
+    private boolean layerNorm = false;
 
     protected RecurrentLayerConfig() {
     }
@@ -40,6 +42,7 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
         this.backpropToInput = b.backpropToInput;
         this.readsIndices = b.readsIndices;
         this.bf16 = b.bf16;
+        this.layerNorm = b.layerNorm;
     }
 
     /** The cell's name as configs spell it: lstm, gru, rnn. */
@@ -119,16 +122,26 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
         this.readsIndices = readsIndices;
     }
 
+    public boolean isLayerNorm() {
+        return layerNorm;
+    }
+
+    public void setLayerNorm(boolean layerNorm) {
+        this.layerNorm = layerNorm;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o != null && o.getClass() == getClass() && super.equals(o)
                 && ((RecurrentLayerConfig) o).initRange == initRange && ((RecurrentLayerConfig) o).backpropToInput == backpropToInput
-                && ((RecurrentLayerConfig) o).readsIndices == readsIndices && ((RecurrentLayerConfig) o).bf16 == bf16;
+                && ((RecurrentLayerConfig) o).readsIndices == readsIndices && ((RecurrentLayerConfig) o).bf16 == bf16
+                && ((RecurrentLayerConfig) o).layerNorm == layerNorm;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + Double.hashCode(initRange) * 17 + (backpropToInput ? 1 : 0) + (readsIndices ? 2 : 0) + (bf16 ? 4 : 0);
+        return 31 * super.hashCode() + Double.hashCode(initRange) * 17 + (backpropToInput ? 1 : 0) + (readsIndices ? 2 : 0) + (bf16 ? 4 : 0)
+                + (layerNorm ? 8 : 0);
     }
 
     @Override
@@ -146,6 +159,14 @@ public abstract class RecurrentLayerConfig extends BaseRecurrentLayer {
         private boolean backpropToInput = true;
         private boolean readsIndices = false;
         private boolean bf16 = false;
+        private boolean layerNorm = false;
+
+        /** Layer normalisation (model.layer_norm): the cells that have it say what it normalises. */
+        @SuppressWarnings("unchecked")
+        public T layerNorm(boolean v) {
+            this.layerNorm = v;
+            return (T) this;
+        }
 
         /** Training products with bfloat16 operands (model.precision: bf16). */
         @SuppressWarnings("unchecked")

@@ -1,7 +1,7 @@
 package org.charrnn.model.lstm;
 
+import org.charrnn.model.kernel.NormalisedRows;
 import org.charrnn.model.kernel.RecurrentKernel;
-import org.charrnn.model.kernel.RowNorm;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -14,9 +14,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * backends (ND4J's lstmLayer has no layer normalisation). b [14n] = bias (4n) | γx (4n) | γh (4n) | γc (n) | βc (n).
  */
 public final class LayerNormLstmReferenceKernel implements RecurrentKernel {
-    private Normalised inputSide;   // LN(x·Wx) over all T·B rows
-    private Normalised[] hiddenSide; // LN(h·Wr) per step
-    private Normalised[] cellSide;   // LN(c') per step
+    private NormalisedRows inputSide;   // LN(x·Wx) over all T·B rows
+    private NormalisedRows[] hiddenSide; // LN(h·Wr) per step
+    private NormalisedRows[] cellSide;   // LN(c') per step
     private INDArray[] i;
     private INDArray[] f;
     private INDArray[] g;
@@ -24,23 +24,6 @@ public final class LayerNormLstmReferenceKernel implements RecurrentKernel {
     private INDArray[] cellTanh;     // tanh(γc ⊙ LN(c') + βc)
     private INDArray[] cPrev;
     private INDArray[] hPrev;
-
-    /** LN(u) of a matrix's rows, and what its backward pass needs. */
-    private record Normalised(INDArray value, INDArray inv) {
-        static Normalised of(INDArray u) {
-            INDArray centred = u.subColumnVector(u.mean(1).reshape(u.rows(), 1));
-            INDArray var = centred.mul(centred).mean(1).reshape(u.rows(), 1);
-            INDArray inv = Transforms.pow(var.add(RowNorm.EPSILON), -0.5, false);
-            return new Normalised(centred.mulColumnVector(inv), inv);
-        }
-
-        /** dL/du from dL/dLN(u). */
-        INDArray backward(INDArray d) {
-            INDArray meanGrad = d.mean(1).reshape(d.rows(), 1);
-            INDArray meanProduct = d.mul(value).mean(1).reshape(d.rows(), 1);
-            return d.subColumnVector(meanGrad).subi(value.mulColumnVector(meanProduct)).muliColumnVector(inv);
-        }
-    }
 
     @Override
     public void forward(INDArray x, INDArray wx, INDArray wr, INDArray b, INDArray[] state0, INDArray h, INDArray[] stateLast) {
@@ -52,10 +35,10 @@ public final class LayerNormLstmReferenceKernel implements RecurrentKernel {
             throw new IllegalArgumentException("LSTM parameters b of length " + p.length() + ", expected " + 14 * n
                     + " (bias 4n, then layer-norm gains and shift 10n)");
         }
-        inputSide = Normalised.of(x.reshape('c', t * bs, x.size(2)).mmul(wx));
-        INDArray gx = inputSide.value.mulRowVector(cols(p, 4 * n, 8 * n)).addiRowVector(cols(p, 0, 4 * n));
-        hiddenSide = new Normalised[t];
-        cellSide = new Normalised[t];
+        inputSide = NormalisedRows.of(x.reshape('c', t * bs, x.size(2)).mmul(wx));
+        INDArray gx = inputSide.value().mulRowVector(cols(p, 4 * n, 8 * n)).addiRowVector(cols(p, 0, 4 * n));
+        hiddenSide = new NormalisedRows[t];
+        cellSide = new NormalisedRows[t];
         i = new INDArray[t];
         f = new INDArray[t];
         g = new INDArray[t];
@@ -66,16 +49,16 @@ public final class LayerNormLstmReferenceKernel implements RecurrentKernel {
         INDArray hp = state0[0].dup('c');
         INDArray cp = state0[1].dup('c');
         for (int s = 0; s < t; s++) {
-            hiddenSide[s] = Normalised.of(hp.mmul(wr));
+            hiddenSide[s] = NormalisedRows.of(hp.mmul(wr));
             INDArray z = gx.get(NDArrayIndex.interval(s * bs, (s + 1) * bs), NDArrayIndex.all())
-                    .add(hiddenSide[s].value.mulRowVector(cols(p, 8 * n, 12 * n)));
+                    .add(hiddenSide[s].value().mulRowVector(cols(p, 8 * n, 12 * n)));
             i[s] = Transforms.sigmoid(cols(z, 0, n), true);
             f[s] = Transforms.sigmoid(cols(z, n, 2 * n), true);
             g[s] = Transforms.tanh(cols(z, 2 * n, 3 * n), true);
             o[s] = Transforms.sigmoid(cols(z, 3 * n, 4 * n), true);
             INDArray c = f[s].mul(cp).addi(i[s].mul(g[s]));
-            cellSide[s] = Normalised.of(c);
-            cellTanh[s] = Transforms.tanh(cellSide[s].value.mulRowVector(cols(p, 12 * n, 13 * n)).addiRowVector(cols(p, 13 * n, 14 * n)), true);
+            cellSide[s] = NormalisedRows.of(c);
+            cellTanh[s] = Transforms.tanh(cellSide[s].value().mulRowVector(cols(p, 12 * n, 13 * n)).addiRowVector(cols(p, 13 * n, 14 * n)), true);
             INDArray next = o[s].mul(cellTanh[s]);
             h.get(NDArrayIndex.point(s), NDArrayIndex.all(), NDArrayIndex.all()).assign(next);
             hPrev[s] = hp;
@@ -108,7 +91,7 @@ public final class LayerNormLstmReferenceKernel implements RecurrentKernel {
             INDArray dO = dht.mul(cellTanh[s]).muli(o[s]).muli(one.sub(o[s]));
             INDArray dCn = dht.mul(o[s]).muli(one.sub(cellTanh[s].mul(cellTanh[s]))); // dL/d(γc ⊙ LN(c') + βc)
             dShiftC.addi(dCn.sum(true, 0));
-            dGainC.addi(dCn.mul(cellSide[s].value).sum(true, 0));
+            dGainC.addi(dCn.mul(cellSide[s].value()).sum(true, 0));
             INDArray dc = cellSide[s].backward(dCn.mulRowVector(gainC)).addi(dcNext);
             INDArray di = dc.mul(g[s]).muli(i[s]).muli(one.sub(i[s]));
             INDArray df = dc.mul(cPrev[s]).muli(f[s]).muli(one.sub(f[s]));
@@ -120,14 +103,14 @@ public final class LayerNormLstmReferenceKernel implements RecurrentKernel {
             cols(z, n, 2 * n).assign(df);
             cols(z, 2 * n, 3 * n).assign(dg);
             cols(z, 3 * n, 4 * n).assign(dO);
-            dGainH.addi(z.mul(hiddenSide[s].value).sum(true, 0));
+            dGainH.addi(z.mul(hiddenSide[s].value()).sum(true, 0));
             INDArray dHidden = hiddenSide[s].backward(z.mulRowVector(gainH)); // dL/d(h·Wr)
             dWr.addi(hPrev[s].transpose().mmul(dHidden));
             dh = dHidden.mmul(wr.transpose());
         }
         INDArray dbFlat = db.reshape(db.length());
         dbFlat.get(NDArrayIndex.interval(0, 4 * n)).assign(dZ.sum(0));
-        dbFlat.get(NDArrayIndex.interval(4 * n, 8 * n)).assign(dZ.mul(inputSide.value).sum(0));
+        dbFlat.get(NDArrayIndex.interval(4 * n, 8 * n)).assign(dZ.mul(inputSide.value()).sum(0));
         dbFlat.get(NDArrayIndex.interval(8 * n, 12 * n)).assign(dGainH.reshape(4 * n));
         dbFlat.get(NDArrayIndex.interval(12 * n, 13 * n)).assign(dGainC.reshape(n));
         dbFlat.get(NDArrayIndex.interval(13 * n, 14 * n)).assign(dShiftC.reshape(n));

@@ -25,7 +25,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public class LstmLayerConfig extends RecurrentLayerConfig {
     private static final String[] STATE = {"h", "c"};
     private double forgetGateBiasInit = 1.0;
-    private boolean layerNorm = false;
 
     /** For DL4J's JSON deserialisation. */
     public LstmLayerConfig() {
@@ -34,20 +33,11 @@ public class LstmLayerConfig extends RecurrentLayerConfig {
     private LstmLayerConfig(Builder b) {
         super(b);
         this.forgetGateBiasInit = b.forgetGateBiasInit;
-        this.layerNorm = b.layerNorm;
-    }
-
-    public boolean isLayerNorm() {
-        return layerNorm;
-    }
-
-    public void setLayerNorm(boolean layerNorm) {
-        this.layerNorm = layerNorm;
     }
 
     @Override
     public long gainLength(long n) {
-        return layerNorm ? 10 * n : 0;
+        return isLayerNorm() ? 10 * n : 0;
     }
 
     @Override
@@ -78,13 +68,13 @@ public class LstmLayerConfig extends RecurrentLayerConfig {
 
     @Override
     public RecurrentKernel newKernel(DataType dataType, boolean training) {
-        if (!KernelChoice.trainingKernel(dataType)) return layerNorm ? new LayerNormLstmReferenceKernel() : new LstmReferenceKernel();
-        return new LstmTrainingKernel(training && isBf16(), layerNorm);
+        if (!KernelChoice.trainingKernel(dataType)) return isLayerNorm() ? new LayerNormLstmReferenceKernel() : new LstmReferenceKernel();
+        return new LstmTrainingKernel(training && isBf16(), isLayerNorm());
     }
 
     @Override
     public SamplingStep newSamplingStep(INDArray wx, INDArray wr, INDArray b) {
-        return new LstmSamplingStep(wx, wr, b, layerNorm);
+        return new LstmSamplingStep(wx, wr, b, isLayerNorm());
     }
 
     @Override
@@ -102,27 +92,19 @@ public class LstmLayerConfig extends RecurrentLayerConfig {
 
     @Override
     public boolean equals(Object o) {
-        return super.equals(o) && ((LstmLayerConfig) o).forgetGateBiasInit == forgetGateBiasInit
-                && ((LstmLayerConfig) o).layerNorm == layerNorm;
+        return super.equals(o) && ((LstmLayerConfig) o).forgetGateBiasInit == forgetGateBiasInit;
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * super.hashCode() + Double.hashCode(forgetGateBiasInit)) + (layerNorm ? 1 : 0);
+        return 31 * super.hashCode() + Double.hashCode(forgetGateBiasInit);
     }
 
     public static class Builder extends RecurrentLayerConfig.Builder<Builder> {
         private double forgetGateBiasInit = 1.0;
-        private boolean layerNorm = false;
 
         public Builder forgetGateBiasInit(double v) {
             this.forgetGateBiasInit = v;
-            return this;
-        }
-
-        /** Layer normalisation of both sides' pre-activations and of the cell state (model.layer_norm). */
-        public Builder layerNorm(boolean v) {
-            this.layerNorm = v;
             return this;
         }
 

@@ -81,8 +81,9 @@ public final class LstmTrainingKernel extends TrainingKernel {
     private INDArray hiddenGates;   // [T·B, 4n]: h_{t-1}·Wr (the recurrent product's own target)
     private INDArray hiddenGrads;   // [T·B, 4n]: dL/d(h_{t-1}·Wr)
     private float[] paramValues;    // [14n]: b, γx, γh, γc, βc as floats
-    private float[][][] inputNorm;  // [gate][step][B·n]: LN(x·Wx)'s blocks
-    private float[][][] hiddenNorm; // [gate][step][B·n]: LN(h·Wr)'s blocks
+    private float[][][] stepGates;  // [step][gate]: in, forget, candidate, out of the step (the same arrays)
+    private float[][][] inputNorm;  // [step][gate][B·n]: LN(x·Wx)'s blocks
+    private float[][][] hiddenNorm; // [step][gate][B·n]: LN(h·Wr)'s blocks
     private float[][] cellNorm;     // [step][B·n]: LN(c_t)
     private float[][] inputInv;     // [step][B]: 1/σ of each stream's rows, per side and the cell
     private float[][] hiddenInv;
@@ -194,8 +195,8 @@ public final class LstmTrainingKernel extends TrainingKernel {
         float[] gc = cellGain, bc = cellShift;
         for (int step = 0; step < time; step++) {
             stepProduct(p, hidden, (long) step * bs + r0, wr, hiddenGates, (long) step * bs + r0, r1 - r0, 0f);
-            float[][] z = {in[step], forget[step], candidate[step], out[step]};
-            float[] cPrev = cell[step], cNow = cell[step + 1], tc = cellTanh[step], hn = hNext, ch = cellNorm[step];
+            float[][] z = stepGates[step], xn = inputNorm[step], hn = hiddenNorm[step];
+            float[] cPrev = cell[step], cNow = cell[step + 1], tc = cellTanh[step], ch = cellNorm[step];
             for (int r = r0; r < r1; r++) {
                 int row = (step * bs + r) * g;
                 for (int q = 0; q < 4; q++) {
@@ -203,15 +204,13 @@ public final class LstmTrainingKernel extends TrainingKernel {
                     hiddenGatesBuf.get(row + q * n, fromHidden[q], r * n, n);
                 }
             }
-            float[] xi = inputNorm[0][step], xf = inputNorm[1][step], xg = inputNorm[2][step], xo = inputNorm[3][step];
-            float[] hi0 = hiddenNorm[0][step], hf = hiddenNorm[1][step], hg = hiddenNorm[2][step], ho = hiddenNorm[3][step];
             for (int r = r0; r < r1; r++) {
-                inputInv[step][r] = RowNorm.forward(z[0], z[1], z[2], z[3], r * n, n, xi, xf, xg, xo, r * n);
+                inputInv[step][r] = RowNorm.forward(z[0], z[1], z[2], z[3], r * n, n, xn[0], xn[1], xn[2], xn[3], r * n);
                 hiddenInv[step][r] = RowNorm.forward(fromHidden[0], fromHidden[1], fromHidden[2], fromHidden[3], r * n, n,
-                        hi0, hf, hg, ho, r * n);
+                        hn[0], hn[1], hn[2], hn[3], r * n);
             }
             for (int q = 0; q < 4; q++) {
-                float[] zq = z[q], xq = inputNorm[q][step], hq = hiddenNorm[q][step];
+                float[] zq = z[q], xq = xn[q], hq = hn[q];
                 float[] gxq = inputGain[q], ghq = hiddenGain[q], bq = biasTiled[q];
                 for (int k = lo; k < hi; k++) zq[k] = gxq[k] * xq[k] + bq[k] + ghq[k] * hq[k];
             }
@@ -224,8 +223,8 @@ public final class LstmTrainingKernel extends TrainingKernel {
             for (int r = r0; r < r1; r++) cellInv[step][r] = RowNorm.forward(cNow, null, null, null, r * n, n, ch, null, null, null, r * n);
             for (int k = lo; k < hi; k++) tc[k] = gc[k] * ch[k] + bc[k];
             FloatActivations.tanhInPlace(tc, lo, hi);
-            for (int k = lo; k < hi; k++) hn[k] = o[k] * tc[k];
-            putRow(p, hiddenBuf, hidden, (long) (step + 1) * m + lo, hn, lo, hi - lo);
+            for (int k = lo; k < hi; k++) hNext[k] = o[k] * tc[k];
+            putRow(p, hiddenBuf, hidden, (long) (step + 1) * m + lo, hNext, lo, hi - lo);
         }
     }
 
@@ -330,6 +329,7 @@ public final class LstmTrainingKernel extends TrainingKernel {
         for (int step = time - 1; step >= 0; step--) {
             float[] i = in[step], f = forget[step], cg = candidate[step], o = out[step];
             float[] cPrev = cell[step], tc = cellTanh[step], ch = cellNorm[step];
+            float[][] xn = inputNorm[step], hn = hiddenNorm[step];
             float[] dht = dhTotal, dct = dc, dcn = dcNext;
             dLdhBuf.get(step * m + lo, dht, lo, hi - lo);
             for (int k = lo; k < hi; k++) dht[k] += dh[k];
@@ -346,7 +346,7 @@ public final class LstmTrainingKernel extends TrainingKernel {
             for (int k = lo; k < hi; k++) dg[k] = dct[k] * i[k] * (1f - cg[k] * cg[k]);
             for (int k = lo; k < hi; k++) dcn[k] = dct[k] * f[k];
             for (int q = 0; q < 4; q++) {
-                float[] d = dz[q], xq = inputNorm[q][step], hq = hiddenNorm[q][step];
+                float[] d = dz[q], xq = xn[q], hq = hn[q];
                 float[] accB = biasRows[q], accX = inputGainRows[q], accH = hiddenGainRows[q];
                 float[] gxq = inputGain[q], ghq = hiddenGain[q], xsq = xs[q], hsq = hs[q];
                 for (int k = lo; k < hi; k++) accB[k] += d[k];
@@ -355,8 +355,6 @@ public final class LstmTrainingKernel extends TrainingKernel {
                 for (int k = lo; k < hi; k++) xsq[k] = d[k] * gxq[k];
                 for (int k = lo; k < hi; k++) hsq[k] = d[k] * ghq[k];
             }
-            float[][] xn = {inputNorm[0][step], inputNorm[1][step], inputNorm[2][step], inputNorm[3][step]};
-            float[][] hn = {hiddenNorm[0][step], hiddenNorm[1][step], hiddenNorm[2][step], hiddenNorm[3][step]};
             for (int r = r0; r < r1; r++) {
                 RowNorm.backward(xs[0], xs[1], xs[2], xs[3], r * n, n, xn[0], xn[1], xn[2], xn[3], r * n, inputInv[step][r]);
                 RowNorm.backward(hs[0], hs[1], hs[2], hs[3], r * n, n, hn[0], hn[1], hn[2], hn[3], r * n, hiddenInv[step][r]);
@@ -402,8 +400,10 @@ public final class LstmTrainingKernel extends TrainingKernel {
             hiddenGrads = Nd4j.createUninitialized(DataType.FLOAT, (long) t * bs, 4L * n);
             mirror(hiddenGrads);
             paramValues = new float[14 * n];
-            inputNorm = new float[4][t][m];
-            hiddenNorm = new float[4][t][m];
+            stepGates = new float[t][][];
+            for (int step = 0; step < t; step++) stepGates[step] = new float[][]{in[step], forget[step], candidate[step], out[step]};
+            inputNorm = new float[t][4][m];
+            hiddenNorm = new float[t][4][m];
             cellNorm = new float[t][m];
             inputInv = new float[t][bs];
             hiddenInv = new float[t][bs];
