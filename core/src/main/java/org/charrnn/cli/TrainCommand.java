@@ -110,6 +110,9 @@ final class TrainCommand extends Command {
                         .desc("start a new run from a checkpoint's weights (fine-tuning)").build())
                 .addOption(Option.builder().longOpt("skip-unknown")
                         .desc("drop the characters the model lacks from the text (--init-from), instead of refusing it").build())
+                .addOption(Option.builder().longOpt("check")
+                        .desc("check the config, the flags and the checkpoint named, then exit without training (0 when all is well)")
+                        .build())
                 .addOption(Option.builder().longOpt("set").hasArg().argName("KEY=VALUE")
                         .desc("override a config key, e.g. --set train.batch_size=100 (repeatable)").build());
     }
@@ -133,6 +136,7 @@ final class TrainCommand extends Command {
     @Override
     org.charrnn.model.MemoryEstimate memoryNeed(CommandLine cmd) {
         Request r = request(cmd);
+        if (cmd.hasOption("check")) return null; // nothing to train, nothing to size
         return TrainingRun.memoryNeed(r.config(), r.mode(), r.checkpoint());
     }
 
@@ -167,10 +171,33 @@ final class TrainCommand extends Command {
         return new Request(config, mode, checkpoint, source, sets);
     }
 
+    /** A step that failed elsewhere (a Spark worker or master): what happened, what was kept and how to go on. */
+    private static int stepFailed(org.charrnn.train.StepFailure failure, List<String> source, String[] sets, Io io) {
+        io.err().println("charrnn: " + failure.getMessage());
+        List<String> again = new java.util.ArrayList<>(List.of("train"));
+        again.addAll(arguments(source, sets));
+        if (failure.saved() == null) {
+            io.err().println("  nothing was trained in this session, so nothing was lost; once that is fixed, run the same command again");
+            return Main.RUNTIME_ERROR;
+        }
+        io.err().printf(Locale.ROOT, "  saved %s at iteration %d, the last update applied; continue with:%n", failure.saved(),
+                failure.lastApplied());
+        again.addAll(List.of("--resume", "last"));
+        ShellCommand.lines("  ", again).forEach(io.err()::println);
+        io.err().println("  (or on this machine alone: add --set distributed.workers=0)");
+        return Main.RUNTIME_ERROR;
+    }
+
     @Override
     int run(CommandLine cmd, Io io) {
         Request r = request(cmd);
         RunConfig config = r.config();
+        if (cmd.hasOption("check")) {
+            io.out().println("train: " + String.join(" ", r.source()) + ": the config and flags are valid"
+                    + (r.checkpoint() == null ? "" : "; " + r.mode().toString().toLowerCase(Locale.ROOT).replace('_', '-') + " from "
+                    + r.checkpoint()));
+            return 0;
+        }
         TrainingRun.Mode mode = r.mode();
         Path checkpoint = r.checkpoint();
         List<String> source = r.source();
@@ -186,7 +213,11 @@ final class TrainCommand extends Command {
             trained = run.config();
             startIteration = run.start().iteration();
             startValidations = run.start().validations().size();
-            end = run.run(events);
+            try {
+                end = run.run(events);
+            } catch (org.charrnn.train.StepFailure failure) {
+                return stepFailed(failure, source, sets, io);
+            }
             if (interruption.stoppedAt() >= 0) {
                 io.out().printf(Locale.ROOT, "Interrupted at iteration %d (epoch %.2f); saved %s. Continue with:%n", end.iteration(),
                         end.epoch(), interruption.savedTo());

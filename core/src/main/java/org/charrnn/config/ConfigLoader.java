@@ -171,8 +171,17 @@ public final class ConfigLoader {
             throw new ConfigException((isOverride("distributed.master", overrides) ? "--set" : source) + ": distributed.master: '"
                     + master + "' is not a Spark master; expected local[N], spark://host:port, yarn, k8s://https://host:port, or empty");
         }
+        String executorMemory = (String) values.get("distributed.executor_memory");
+        if (!executorMemory.isEmpty() && !JVM_SIZE.matcher(executorMemory).matches()) {
+            throw new ConfigException((isOverride("distributed.executor_memory", overrides) ? "--set" : source)
+                    + ": distributed.executor_memory: '" + executorMemory + "' is not a memory size; expected a number with k, m, g"
+                    + " or t (2g, 4096m), or empty");
+        }
         return build(values, source);
     }
+
+    /** A JVM memory size as Spark takes it for spark.executor.memory. */
+    private static final java.util.regex.Pattern JVM_SIZE = java.util.regex.Pattern.compile("(?i)[1-9]\\d*[kmgt]b?");
 
     /** The master URLs Spark accepts (its SparkContext and spark-submit docs). */
     private static final java.util.regex.Pattern SPARK_MASTER = java.util.regex.Pattern.compile(

@@ -10,5 +10,14 @@ public record DistributedConfig(
                 help = "Spark workers sharing each minibatch's streams (at most train.batch_size); 0 = this machine alone")
         int workers,
         @Setting(help = "Spark master URL, e.g. spark://host:7077 or yarn; empty = spark-submit's, else in-process local[workers]")
-        String master) {
+        String master,
+        @Setting(help = "memory of each executor on a cluster (spark.executor.memory: 2g, 4096m); empty = spark-submit's or Spark's")
+        String executorMemory,
+        @Setting(value = "0", min = 0, max = 4096,
+                help = "cores of each executor on a cluster (spark.executor.cores); 0 = spark-submit's or Spark's")
+        int executorCores,
+        @Setting(key = "executor_wait", value = "120s", duration = true,
+                help = "how long a cluster may have no executor (none joined, or all were lost) before the step fails and the"
+                        + " run saves last.zip")
+        long executorWaitSeconds) {
 }

@@ -132,12 +132,23 @@ public final class Trainer {
         String stop = iteration < end ? stopRules.before(clock, history) : null;
         UpdateEngine updates = null;
         try {
-            if (iteration < end && stop == null) updates = UpdateEngine.open(config, graph, step, carried);
+            if (iteration < end && stop == null) {
+                updates = UpdateEngine.open(config, graph, step, carried);
+                updates.description().ifPresent(events::message);
+            }
             while (stop == null && iteration < end) {
                 DataSet batch = next(batches);
                 double rate = setLearningRate(iteration, clock);
                 if (config.model().dropout() > 0) Nd4j.getRandom().setSeed(mix(config.train().seed(), iteration)); // a resume draws the same masks
-                double loss = update(updates, batch, clock, ++iteration);
+                double loss;
+                try {
+                    loss = update(updates, batch, clock, iteration + 1);
+                } catch (StepFailure failure) {
+                    // Nothing of this step was applied: keep every update before it (a resume redoes this one).
+                    if (state.iteration() != iteration) state = saveLast(iteration, history, clock);
+                    throw failure.savedAt(iteration, state == start ? null : store.dir().resolve(CheckpointStore.LAST));
+                }
+                iteration++;
                 if (average.add(graph, schedule.progress(iteration, totalIterations(), budgetFraction(clock)))) {
                     events.message("from iteration " + iteration + " on, validations score and checkpoints hold the mean of the weights"
                             + " since (train.average_from " + config.train().averageFrom() + ")");

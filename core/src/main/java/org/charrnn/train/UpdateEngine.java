@@ -22,6 +22,11 @@ public interface UpdateEngine extends AutoCloseable {
      */
     double update(DataSet batch);
 
+    /** A line on where the updates will run (for a distributed run: the master, the application and its web UI), or none. */
+    default Optional<String> description() {
+        return Optional.empty();
+    }
+
     /** A line on how the updates were spent (for a distributed run: compute against communication), or none. */
     default Optional<String> summary() {
         return Optional.empty();

@@ -75,6 +75,19 @@ class BadInputTest {
     }
 
     @Test
+    void checkValidatesWithoutTraining() throws IOException {
+        Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(4000, 1));
+        Path cfg = Files.writeString(tmp.resolve("ok.yaml"), "data:\n  input: " + text + "\ntrain:\n  batch_size: 4\n  checkpoint_dir: "
+                + tmp.resolve("ck") + "\n");
+        CliRunner.Result ok = CliRunner.run("train", cfg.toString(), "--check", "--set", "distributed.workers=2");
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals("train: " + cfg + ": the config and flags are valid", ok.out().strip());
+        assertTrue(!Files.exists(tmp.resolve("ck")), "nothing written");
+        assertFails(2, "--set: distributed.workers: 5 is more than the 4 streams of train.batch_size; each worker needs at least"
+                + " one stream: expected 0 to 4", "train", cfg.toString(), "--check", "--set", "distributed.workers=5");
+    }
+
+    @Test
     void checkpoints() throws IOException {
         Path missing = tmp.resolve("none.zip");
         assertFails(1, missing + ": checkpoint not found", "sample", missing.toString());

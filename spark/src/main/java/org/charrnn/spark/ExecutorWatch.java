@@ -1,7 +1,7 @@
 package org.charrnn.spark;
 
 import org.apache.spark.api.java.JavaSparkContext;
-import org.charrnn.train.TrainingException;
+import org.charrnn.train.StepFailure;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,19 +10,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * Spark waits for executors without end: a cluster with no free cores, or whose executors all died,
  * leaves a step waiting forever. This watch cancels the run's jobs once the cluster has had no
- * executor for {@link #PATIENCE_SECONDS}, so the step fails with a line that says so (the last
- * checkpoint is intact). In-process (local) Spark runs its tasks in the driver: nothing to watch.
+ * executor for distributed.executor_wait, so the step fails with a line that says so (and the trainer
+ * saves its last update). In-process (local) Spark runs its tasks in the driver: nothing to watch.
  */
 final class ExecutorWatch implements AutoCloseable {
-    static final long PATIENCE_SECONDS = 120;
-
     private final JavaSparkContext spark;
+    private final long patienceSeconds;
     private final ScheduledExecutorService timer;
     private volatile long noneSince = -1;
     private volatile boolean gaveUp;
 
-    private ExecutorWatch(JavaSparkContext spark, boolean watch) {
+    private ExecutorWatch(JavaSparkContext spark, boolean watch, long patienceSeconds) {
         this.spark = spark;
+        this.patienceSeconds = patienceSeconds;
         if (!watch) {
             timer = null;
             return;
@@ -35,8 +35,8 @@ final class ExecutorWatch implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
     }
 
-    static ExecutorWatch start(JavaSparkContext spark) {
-        return new ExecutorWatch(spark, !spark.master().startsWith("local"));
+    static ExecutorWatch start(JavaSparkContext spark, long patienceSeconds) {
+        return new ExecutorWatch(spark, !spark.master().startsWith("local"), patienceSeconds);
     }
 
     private void check() {
@@ -47,7 +47,7 @@ final class ExecutorWatch implements AutoCloseable {
             noneSince = -1;
         } else if (noneSince < 0) {
             noneSince = now;
-        } else if (now - noneSince > TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS) && !gaveUp) {
+        } else if (now - noneSince > TimeUnit.SECONDS.toNanos(patienceSeconds) && !gaveUp) {
             gaveUp = true;
             spark.cancelAllJobs();
         }
@@ -57,11 +57,10 @@ final class ExecutorWatch implements AutoCloseable {
         return gaveUp;
     }
 
-    TrainingException failure(String master) {
-        return new TrainingException("distributed.master: '" + master + "' has had no executor for " + PATIENCE_SECONDS
-                + " s (none joined, or all were lost): check that the cluster has free cores and the memory spark.executor.memory"
-                + " asks for; the run's checkpoints are intact (--resume last continues it, on one machine with"
-                + " --set distributed.workers=0)");
+    StepFailure failure(String master, Throwable cause) {
+        return new StepFailure("distributed.master: '" + master + "' has had no executor for " + patienceSeconds
+                + " s (distributed.executor_wait; none joined, or all were lost): check that the workers are running and have free"
+                + " cores and the memory distributed.executor_memory asks for", cause);
     }
 
     @Override

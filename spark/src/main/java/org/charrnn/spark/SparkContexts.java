@@ -5,12 +5,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.charrnn.config.RunConfig;
 import org.charrnn.train.TrainingException;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The Spark context of a run: the master distributed.master names, else the one spark-submit
@@ -18,7 +12,8 @@ import java.util.List;
  * what to check.
  */
 final class SparkContexts {
-    private static final int CONNECT_MILLIS = 3000;
+    /** Spark's default spark.task.maxFailures on a cluster. */
+    static final int TASK_ATTEMPTS = 4;
     /** The jars a cluster's executors need (set by ./charrnn): a comma-separated list. */
     static final String EXECUTOR_JARS = "charrnn.executor.jars";
 
@@ -29,7 +24,10 @@ final class SparkContexts {
         conf.setAppName(conf.get("spark.app.name", "charrnn " + config.name()));
         String master = config.distributed().master();
         if (!master.isEmpty()) conf.setMaster(master);
-        else if (!conf.contains("spark.master")) conf.setMaster("local[" + config.distributed().workers() + "]");
+        // In-process Spark tries a task once unless its URL says otherwise; a cluster tries it 4 times (spark.task.maxFailures).
+        else if (!conf.contains("spark.master")) conf.setMaster("local[" + config.distributed().workers() + "," + TASK_ATTEMPTS + "]");
+        if (!config.distributed().executorMemory().isEmpty()) conf.set("spark.executor.memory", config.distributed().executorMemory());
+        if (config.distributed().executorCores() > 0) conf.set("spark.executor.cores", String.valueOf(config.distributed().executorCores()));
         // A step moves the weights out and a gradient back: float noise that compression cannot shrink, and
         // a result Spark would otherwise park in its block manager and fetch again (above 1 MiB).
         conf.setIfMissing("spark.broadcast.compress", "false");
@@ -41,7 +39,7 @@ final class SparkContexts {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
-        if (chosen.startsWith("spark://")) requireReachable(chosen);
+        if (chosen.startsWith("spark://")) MasterProbe.requireMaster(chosen, conf);
         // A cluster's executors have Spark but not us: ./charrnn names our jars (core's runtime and this
         // module, no Spark) for them; spark-submit's --jars, when given, say it instead.
         String ours = System.getProperty(EXECUTOR_JARS, "");
@@ -51,23 +49,6 @@ final class SparkContexts {
         } catch (Exception e) { // Spark throws its checked SparkException undeclared
             throw failure("distributed.master: Spark could not start on '" + chosen + "'", e);
         }
-    }
-
-    /** Spark's standalone masters retry for a minute before they give up: a master nobody listens at is refused at once. */
-    private static void requireReachable(String master) {
-        List<String> problems = new ArrayList<>();
-        for (String hostPort : master.substring("spark://".length()).split(",")) {
-            URI u = URI.create("spark://" + hostPort);
-            int port = u.getPort() < 0 ? 7077 : u.getPort();
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(u.getHost(), port), CONNECT_MILLIS);
-                return;
-            } catch (IOException | IllegalArgumentException e) {
-                problems.add(u.getHost() + ":" + port + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
-            }
-        }
-        throw new TrainingException("distributed.master: '" + master + "' cannot be reached: " + String.join(", ", problems)
-                + "; is the Spark master running, and is this its address?");
     }
 
     /** A Spark failure as one line: what was being done and the innermost reason Spark gave. */

@@ -7,7 +7,7 @@ import org.charrnn.config.RunConfig;
 import org.charrnn.model.TrainingStep;
 import org.charrnn.model.kernel.FloatArrays;
 import org.charrnn.model.layer.CarriedState;
-import org.charrnn.train.TrainingException;
+import org.charrnn.train.StepFailure;
 import org.charrnn.train.UpdateEngine;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
@@ -58,7 +58,7 @@ final class SparkUpdates implements UpdateEngine {
         this.weights = new float[(int) graph.numParams()];
         this.spark = SparkContexts.start(config);
         this.master = spark.master();
-        this.executors = ExecutorWatch.start(spark);
+        this.executors = ExecutorWatch.start(spark, config.distributed().executorWaitSeconds());
         this.configurationJson = spark.broadcast(graph.getConfiguration().toJson());
         if (graph.getFlattenedGradients() == null) graph.initGradientsView();
     }
@@ -69,7 +69,6 @@ final class SparkUpdates implements UpdateEngine {
         int rows = (int) minibatch.getFeatures().size(0);
         if (rows != batch) throw new IllegalStateException("a minibatch of " + rows + " streams; the workers share " + batch);
         FloatArrays.buffer(graph.params()).get(0, weights);
-        Broadcast<Floats> sent = spark.broadcast(new Floats(weights));
         long iteration = graph.getIterationCount();
         long seed = dropout ? Nd4j.getRandom().nextLong() : 0; // the trainer seeded this iteration's generator
         Map<String, CarriedState.Layer> state = carried.snapshot();
@@ -80,17 +79,8 @@ final class SparkUpdates implements UpdateEngine {
             moved += in.bytes();
             inputs.add(in);
         }
-        ShardResult sum;
-        try {
-            sum = spark.parallelize(inputs, inputs.size())
-                    .map(new GradientTask(configurationJson, sent, dropout))
-                    .treeReduce(ShardResult::plus);
-        } catch (Exception e) { // Spark throws its checked SparkException undeclared
-            if (executors.gaveUp()) throw executors.failure(master);
-            throw SparkContexts.failure("a training step on Spark (" + master + ")", e);
-        } finally {
-            sent.destroy();
-        }
+        // Nothing of the step is applied until its gradient has arrived whole: a failure leaves the last update intact.
+        ShardResult sum = gradientSum(inputs);
         long u0 = System.nanoTime();
         FloatArrays.buffer(graph.getFlattenedGradients()).put(0, sum.gradient());
         step.apply(rows);
@@ -105,6 +95,33 @@ final class SparkUpdates implements UpdateEngine {
         computeNanos += sum.slowestComputeNanos;
         bytesOut += moved;
         return score;
+    }
+
+    @Override
+    public Optional<String> description() {
+        if (master.startsWith("local")) return Optional.empty();
+        String ui = spark.sc().uiWebUrl().isDefined() ? ", its web UI at " + spark.sc().uiWebUrl().get() : "";
+        return Optional.of("spark: " + shares.size() + " workers on " + master + ", application " + spark.sc().applicationId() + ui);
+    }
+
+    /** The workers' gradients for this step, summed; any failure on the way is a {@link StepFailure} in one line. */
+    private ShardResult gradientSum(List<ShardInput> inputs) {
+        Broadcast<Floats> sent = null;
+        try {
+            sent = spark.broadcast(new Floats(weights));
+            return spark.parallelize(inputs, inputs.size())
+                    .map(new GradientTask(configurationJson, sent, dropout))
+                    .treeReduce(ShardResult::plus);
+        } catch (Exception e) { // Spark throws its checked SparkException undeclared, and NPEs once its context is stopped
+            if (executors.gaveUp()) throw executors.failure(master, e);
+            if (spark.sc().isStopped()) {
+                throw new StepFailure("distributed.master: the Spark application on " + master + " was ended (the master removed"
+                        + " it, or the master was lost)", e);
+            }
+            throw new StepFailure(SparkContexts.failure("a training step on Spark (" + master + ")", e).getMessage(), e);
+        } finally {
+            if (sent != null && !spark.sc().isStopped()) sent.destroy();
+        }
     }
 
     /** Per step: the slowest worker's compute, the driver's update, and the rest (Spark's scheduling, transfers, the sum). */

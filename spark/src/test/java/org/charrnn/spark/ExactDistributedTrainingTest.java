@@ -104,7 +104,7 @@ class ExactDistributedTrainingTest {
 
     @Test
     void aTaskSparkRetriesGivesTheSameGradient() {
-        String[] retrying = {"distributed.workers=2", "distributed.master=local[2,3]"};
+        String[] retrying = {"distributed.workers=2"}; // in-process Spark, which retries a task as a cluster does
         Outcome clean = train("clean", 12, retrying);
         GradientTask.failFirstAttemptAt = 5;
         Outcome retried = train("retried", 12, retrying);
@@ -120,6 +120,30 @@ class ExactDistributedTrainingTest {
         assertTrue(e.getMessage().startsWith("distributed.master: 'spark://127.0.0.1:9' cannot be reached: 127.0.0.1:9 ("),
                 e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void aPortThatAnswersButIsNoMasterIsNamedInSeconds() throws Exception {
+        try (java.net.ServerSocket other = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread answering = new Thread(() -> {
+                while (!other.isClosed()) {
+                    try (java.net.Socket s = other.accept()) {
+                        s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes());
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            answering.setDaemon(true);
+            answering.start();
+            String master = "spark://127.0.0.1:" + other.getLocalPort();
+            long t0 = System.nanoTime();
+            TrainingException e = assertThrows(TrainingException.class,
+                    () -> train("other", 5, "distributed.workers=2", "distributed.master=" + master));
+            assertTrue(e.getMessage().startsWith("distributed.master: '" + master + "': 127.0.0.1:" + other.getLocalPort()
+                    + " answers, but not as a Spark master"), e.getMessage());
+            assertTrue(System.nanoTime() - t0 < 30e9, "refused before Spark's minute of retries");
+        }
     }
 
     @Test
