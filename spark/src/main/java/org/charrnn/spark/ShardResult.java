@@ -8,18 +8,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What workers send back, summed as Spark's tree reduction meets them: the gradient summed over
+ * What workers send back, summed by the driver in worker order: the gradient summed over
  * their rows (not yet divided by the minibatch), the loss summed over their rows, each worker's
  * carried state for the next step, and how long the slowest of them computed.
  */
-final class ShardResult implements Serializable {
-    private final Floats gradient;
+final class ShardResult {
+    /** What a worker sends besides its gradient's floats. */
+    record Header(int worker, double lossSum, Map<String, CarriedState.Layer> carried, long computeNanos) implements Serializable {}
+
+    private final float[] gradient;
     double lossSum;
     final TreeMap<Integer, Map<String, CarriedState.Layer>> carried = new TreeMap<>();
     long slowestComputeNanos;
 
     ShardResult(int worker, float[] gradient, double lossSum, Map<String, CarriedState.Layer> carried, long computeNanos) {
-        this.gradient = new Floats(gradient);
+        this.gradient = gradient;
         this.lossSum = lossSum;
         this.carried.put(worker, carried);
         this.slowestComputeNanos = computeNanos;
@@ -27,8 +30,8 @@ final class ShardResult implements Serializable {
 
     /** Adds {@code other} into this one (reductions may reuse their first argument) and returns it. */
     ShardResult plus(ShardResult other) {
-        float[] sum = gradient.values();
-        float[] more = other.gradient.values();
+        float[] sum = gradient;
+        float[] more = other.gradient;
         if (more.length != sum.length) throw new IllegalStateException("gradients of different models");
         for (int i = 0; i < sum.length; i++) sum[i] += more[i];
         lossSum += other.lossSum;
@@ -38,7 +41,15 @@ final class ShardResult implements Serializable {
     }
 
     float[] gradient() {
-        return gradient.values();
+        return gradient;
+    }
+
+    static ShardResult of(Header h, float[] gradient) {
+        return new ShardResult(h.worker(), gradient, h.lossSum(), h.carried(), h.computeNanos());
+    }
+
+    Header header() {
+        return new Header(carried.firstKey(), lossSum, carried.firstEntry().getValue(), slowestComputeNanos);
     }
 
     /** The whole minibatch's carried state: every worker's rows, in stream order. */

@@ -20,12 +20,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Exact synchronous data parallelism: every step the driver broadcasts the weights, each worker
- * computes the gradient of its own streams ({@link StreamShare}) from their carried state
- * ({@link GradientTask}), Spark's tree reduction sums the gradients, and the driver applies one
- * update with the trainer's own step — the same training as one machine with the whole batch, up to
- * the order of float sums. The weights, optimizer state and carried state stay in the driver's graph
- * between steps, where checkpoints find them; workers keep nothing but buffers.
+ * Exact synchronous data parallelism: a long-lived task per worker ({@link WorkerLoop}) holds a
+ * graph of the run's configuration; every step the driver sends each worker the weights and its own
+ * streams ({@link StreamShare}) with their carried state, each computes the gradient of its rows,
+ * and the driver sums them in worker order and applies one update with the trainer's own step — the
+ * same training as one machine with the whole batch, up to the order of float sums. The weights,
+ * optimizer state and carried state stay in the driver's graph between steps, where checkpoints find
+ * them; workers keep nothing but buffers, so a task Spark starts again elsewhere needs nothing but
+ * the step it is sent again.
  */
 final class SparkUpdates implements UpdateEngine {
     private final ComputationGraph graph;
@@ -37,10 +39,8 @@ final class SparkUpdates implements UpdateEngine {
     /** The weights as this step sends them; reused, as Spark lets go of a step's broadcast when it ends. */
     private final float[] weights;
     private final JavaSparkContext spark;
-    private final Broadcast<String> configurationJson;
     private final String master;
-
-    private final ExecutorWatch executors;
+    private final WorkerLinks links;
 
     private long steps;
     private long stepNanos;
@@ -58,8 +58,8 @@ final class SparkUpdates implements UpdateEngine {
         this.weights = new float[(int) graph.numParams()];
         this.spark = SparkContexts.start(config);
         this.master = spark.master();
-        this.executors = ExecutorWatch.start(spark, config.distributed().executorWaitSeconds());
-        this.configurationJson = spark.broadcast(graph.getConfiguration().toJson());
+        Broadcast<String> configurationJson = spark.broadcast(graph.getConfiguration().toJson());
+        this.links = new WorkerLinks(spark, configurationJson, dropout, shares.size(), config.distributed().executorWaitSeconds());
         if (graph.getFlattenedGradients() == null) graph.initGradientsView();
     }
 
@@ -104,27 +104,18 @@ final class SparkUpdates implements UpdateEngine {
         return Optional.of("spark: " + shares.size() + " workers on " + master + ", application " + spark.sc().applicationId() + ui);
     }
 
-    /** The workers' gradients for this step, summed; any failure on the way is a {@link StepFailure} in one line. */
+    /** The workers' gradients for this step, summed; a failure on the way is a {@link StepFailure} in one line. */
     private ShardResult gradientSum(List<ShardInput> inputs) {
-        Broadcast<Floats> sent = null;
         try {
-            sent = spark.broadcast(new Floats(weights));
-            return spark.parallelize(inputs, inputs.size())
-                    .map(new GradientTask(configurationJson, sent, dropout))
-                    .treeReduce(ShardResult::plus);
-        } catch (Exception e) { // Spark throws its checked SparkException undeclared, and NPEs once its context is stopped
-            if (executors.gaveUp()) throw executors.failure(master, e);
-            if (spark.sc().isStopped()) {
-                throw new StepFailure("distributed.master: the Spark application on " + master + " was ended (the master removed"
-                        + " it, or the master was lost)", e);
-            }
+            return links.step(weights, inputs);
+        } catch (StepFailure f) {
+            throw f;
+        } catch (RuntimeException e) {
             throw new StepFailure(SparkContexts.failure("a training step on Spark (" + master + ")", e).getMessage(), e);
-        } finally {
-            if (sent != null && !spark.sc().isStopped()) sent.destroy();
         }
     }
 
-    /** Per step: the slowest worker's compute, the driver's update, and the rest (Spark's scheduling, transfers, the sum). */
+    /** Per step: the slowest worker's compute, the driver's update, and the rest (the transfers to and from the workers, the sum). */
     @Override
     public Optional<String> summary() {
         if (steps == 0) return Optional.empty();
@@ -134,7 +125,7 @@ final class SparkUpdates implements UpdateEngine {
         double weightsMb = 4.0 * graph.numParams() / 1e6;
         return Optional.of(String.format(Locale.ROOT,
                 "spark: %d workers on %s, %d steps of %.1f ms: the slowest worker's gradient %.1f ms, the update %.1f ms,"
-                        + " Spark's scheduling, transfers and sum %.1f ms; moved per step: the weights (%.2f MB) to each worker,"
+                        + " transfers and sum %.1f ms; moved per step: the weights (%.2f MB) to each worker,"
                         + " a gradient (%.2f MB) from each, streams and state %.3f MB",
                 shares.size(), master, steps, step, compute, update, Math.max(0, step - compute - update), weightsMb, weightsMb,
                 bytesOut / 1e6 / steps));
@@ -142,7 +133,7 @@ final class SparkUpdates implements UpdateEngine {
 
     @Override
     public void close() {
-        executors.close();
+        links.close();
         spark.stop();
     }
 }

@@ -42,7 +42,7 @@ class ExactDistributedTrainingTest {
 
     @AfterEach
     void noInjectedFailure() {
-        GradientTask.failFirstAttemptAt = -1;
+        WorkerLoop.failFirstAttemptAt = -1;
     }
 
     /** Dropout off: a worker draws its own masks, which one machine would draw differently. */
@@ -106,7 +106,7 @@ class ExactDistributedTrainingTest {
     void aTaskSparkRetriesGivesTheSameGradient() {
         String[] retrying = {"distributed.workers=2"}; // in-process Spark, which retries a task as a cluster does
         Outcome clean = train("clean", 12, retrying);
-        GradientTask.failFirstAttemptAt = 5;
+        WorkerLoop.failFirstAttemptAt = 5;
         Outcome retried = train("retried", 12, retrying);
         // Two workers: a + b is the same float whichever arrives first, so the runs are bit for bit equal.
         assertEquals(clean.losses(), retried.losses());

@@ -27,7 +27,7 @@ final class StandaloneCluster implements AutoCloseable {
     private final List<Process> workers = new ArrayList<>();
     private final int port;
 
-    private StandaloneCluster(Path dir, int workerCount) throws IOException, InterruptedException {
+    private StandaloneCluster(Path dir, int workerCount, int cores) throws IOException, InterruptedException {
         this.dir = dir;
         Path home = sparkHome(dir.resolve("spark-home"));
         port = freePort();
@@ -36,15 +36,16 @@ final class StandaloneCluster implements AutoCloseable {
         awaitLine("master", "I have been elected leader");
         for (int i = 1; i <= workerCount; i++) {
             workers.add(start("worker" + i, home, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-                    "--cores", "1", "--memory", "1g", "--webui-port", String.valueOf(freePort()),
+                    "--cores", String.valueOf(cores), "--memory", "1g", "--webui-port", String.valueOf(freePort()),
                     "--work-dir", dir.resolve("work").toString(), masterUrl())));
         }
         for (int i = 1; i <= workerCount; i++) awaitLine("worker" + i, "Successfully registered with master");
     }
 
-    static StandaloneCluster start(Path dir, int workers) {
+    /** {@code workers} workers of {@code cores} cores each (a core per worker task; a spare one takes a lost worker's task). */
+    static StandaloneCluster start(Path dir, int workers, int cores) {
         try {
-            return new StandaloneCluster(dir, workers);
+            return new StandaloneCluster(dir, workers, cores);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -90,7 +91,7 @@ final class StandaloneCluster implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
         pb.environment().put("SPARK_HOME", home.toString());
         pb.environment().put("SPARK_SCALA_VERSION", "2.12");
-        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("OMP_NUM_THREADS", "1"); // the tasks share this machine's 2 cores
         return pb.start();
     }
 
