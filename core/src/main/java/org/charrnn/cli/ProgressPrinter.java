@@ -116,8 +116,9 @@ final class ProgressPrinter implements TrainingEvents {
     static String pipeLine(Progress p) {
         String where = p.timeGoverns() ? String.format(Locale.ROOT, "%d it, %s/%s", p.iteration(), duration(p.elapsedSeconds()),
                 duration(p.budgetSeconds())) : p.iteration() + "/" + p.totalIterations();
-        return String.format(Locale.ROOT, "%s (epoch %.2f) train_loss %.4f lr %.2e %,.0f ch/s ETA %s",
-                where, p.epoch(), p.trainLoss(), p.learningRate(), p.charsPerSecond(), duration(p.secondsLeft()));
+        return String.format(Locale.ROOT, "%s (epoch %.2f) train_loss %.4f lr %.2e %,.0f ch/s ETA %s%s",
+                where, p.epoch(), p.trainLoss(), p.learningRate(), p.charsPerSecond(), duration(p.secondsLeft()),
+                p.engine().isEmpty() ? "" : " | " + p.engine());
     }
 
     @Override

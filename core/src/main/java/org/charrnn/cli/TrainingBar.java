@@ -42,6 +42,8 @@ final class TrainingBar implements ProgressBarRenderer {
         figures.add(String.format(Locale.ROOT, "loss %.3f", p.trainLoss()));
         figures.add(String.format(Locale.ROOT, "%,.0f ch/s", p.charsPerSecond()));
         figures.add("ETA " + ProgressPrinter.duration(p.secondsLeft()));
+        boolean engine = !p.engine().isEmpty();
+        if (engine) figures.add(p.engine()); // a distributed run's compute and communication: the first to go when narrow
         String head = "train " + percent + " [";
         while (true) {
             String tail = "] " + String.join("  ", figures);
@@ -50,6 +52,11 @@ final class TrainingBar implements ProgressBarRenderer {
                 bar = Math.max(1, bar);
                 String line = head + cells(fraction, bar) + tail;
                 return line.length() <= width ? line : line.substring(0, Math.max(0, width));
+            }
+            if (engine) {
+                figures.remove(figures.size() - 1);
+                engine = false;
+                continue;
             }
             figures.remove(figures.size() > 3 ? 2 : 1); // the speed goes first, then the loss; the ETA stays
         }

@@ -156,7 +156,7 @@ public final class Trainer {
                 if (iteration % perEpoch == 0) carried.reset(); // the streams start over next epoch
                 history.add(loss);
                 Divergence.check(loss, history, iteration, config.train(), lastGood());
-                report(events, iteration, end, loss, rate, clock);
+                report(events, iteration, end, loss, rate, clock, updates.live());
 
                 boolean budgetEnds = iteration < end && clock.budgetSpent();
                 boolean validate = validationDue(iteration, clock, history) || budgetEnds && !recentlyValidated(iteration, history);
@@ -243,10 +243,10 @@ public final class Trainer {
         return history.lastValidation() >= 0 && iteration - history.lastValidation() <= Math.max(1, iteration / 100);
     }
 
-    private void report(TrainingEvents events, long iteration, long end, double loss, double rate, RunClock clock) {
+    private void report(TrainingEvents events, long iteration, long end, double loss, double rate, RunClock clock, String engine) {
         TrainingEvents.Progress p = new TrainingEvents.Progress(iteration, totalIterations(), (double) iteration / iterationsPerEpoch(),
                 loss, rate, clock.charsPerSecond(), clock.updateCharsPerSecond(), clock.secondsLeft(iteration, totalIterations()),
-                clock.elapsed(), budgetGoverns ? clock.budgetSeconds() : 0);
+                clock.elapsed(), budgetGoverns ? clock.budgetSeconds() : 0, engine);
         events.iteration(p, graph);
         if (iteration % config.train().printEvery() == 0 || iteration == end) events.progress(p);
     }

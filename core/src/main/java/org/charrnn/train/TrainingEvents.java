@@ -111,11 +111,20 @@ public interface TrainingEvents {
     /**
      * Where a run is after an update. {@code charsPerSecond} is the wall-clock pace (RunClock),
      * {@code updateCharsPerSecond} the pace inside the updates alone; {@code elapsedSeconds} counts the
-     * run's training time over all its sessions; {@code budgetSeconds} is train.max_time (0 = none).
+     * run's training time over all its sessions; {@code budgetSeconds} is train.max_time (0 = none);
+     * {@code engine} how the recent updates were spent elsewhere (a distributed run's compute against
+     * communication), or empty.
      */
     record Progress(long iteration, long totalIterations, double epoch, double trainLoss, double learningRate,
                     double charsPerSecond, double updateCharsPerSecond, double secondsLeft, double elapsedSeconds,
-                    long budgetSeconds) {
+                    long budgetSeconds, String engine) {
+        public Progress(long iteration, long totalIterations, double epoch, double trainLoss, double learningRate,
+                        double charsPerSecond, double updateCharsPerSecond, double secondsLeft, double elapsedSeconds,
+                        long budgetSeconds) {
+            this(iteration, totalIterations, epoch, trainLoss, learningRate, charsPerSecond, updateCharsPerSecond, secondsLeft,
+                    elapsedSeconds, budgetSeconds, "");
+        }
+
         /**
          * How far through the run, in [0, 1]: iterations over max_epochs', or under a budget the
          * time spent over it when that is further (what the learning-rate schedule follows too).

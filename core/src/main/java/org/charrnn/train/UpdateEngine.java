@@ -27,6 +27,11 @@ public interface UpdateEngine extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** A few words on how the recent updates were spent, for the progress line (a distributed run's compute and communication), or "". */
+    default String live() {
+        return "";
+    }
+
     /** A line on how the updates were spent (for a distributed run: compute against communication), or none. */
     default Optional<String> summary() {
         return Optional.empty();

@@ -53,6 +53,15 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void aDistributedRunShowsItsComputeAndCommunicationAndTheyGiveWayFirst() {
+        Progress spark = new Progress(73, 345, 0.63, 3.1102, 2e-3, 17_800, 19_000, 44, 10, 0, "spark 17.8 ms compute + 4.3 ms other");
+        assertEquals("73/345 (epoch 0.63) train_loss 3.1102 lr 2.00e-03 17,800 ch/s ETA 0m44s | spark 17.8 ms compute + 4.3 ms other",
+                ProgressPrinter.pipeLine(spark));
+        assertTrue(TrainingBar.line(spark, 140).endsWith("ETA 0m44s  spark 17.8 ms compute + 4.3 ms other"), TrainingBar.line(spark, 140));
+        assertEquals(TrainingBar.line(EARLY, 79), TrainingBar.line(spark, 79), "at 80 columns the bar keeps its own figures");
+    }
+
+    @Test
     void pipeLinesAndValidationLinesFitEightyColumns() {
         String pipe = ProgressPrinter.pipeLine(LATE);
         assertEquals("21149/21150 (epoch 50.00) train_loss 1.2346 lr 1.80e-04 43,210 ch/s ETA 3h02m", pipe);

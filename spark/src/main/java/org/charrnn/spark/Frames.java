@@ -15,16 +15,17 @@ import java.nio.channels.SocketChannel;
  * The messages between the driver and a worker's loop, over a blocking socket channel: a small
  * Java-serialized header (what the message is, the streams, the state) and a raw block of floats
  * (the weights or a gradient), which is most of the bytes. Java serialization would move those in
- * 1 KiB blocks at a fraction of the socket's speed; here they go from a float[] to the socket in one
- * copy, through a buffer each end keeps.
+ * 1 KiB blocks at a fraction of the socket's speed; here they go between an ND4J array's own buffer
+ * and the socket with no copy in between.
  */
 final class Frames {
-    /** A message as read: its header and its floats (none when it has none). */
-    record Message(Object header, float[] floats) {}
+    /** A message's header as read; its body, {@code floats} of them, is read next with {@link #readBody}. */
+    record Header(Object value, int floats) {}
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SocketChannel channel;
     private final ByteBuffer lengths = ByteBuffer.allocateDirect(Integer.BYTES * 2).order(ByteOrder.LITTLE_ENDIAN);
-    private ByteBuffer floats = ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
 
     Frames(SocketChannel channel) {
         this.channel = channel;
@@ -34,23 +35,16 @@ final class Frames {
         return channel;
     }
 
-    /** {@code values} as a message body: packed once, written to any number of channels (each write takes a view). */
-    static ByteBuffer pack(float[] values) {
-        ByteBuffer b = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return b;
+    /** A message with no floats. */
+    void write(Serializable header) throws IOException {
+        write(header, EMPTY);
     }
 
-    void write(Serializable header, float[] values) throws IOException {
-        int bytes = values.length * Float.BYTES;
-        if (floats.capacity() < bytes) floats = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        floats.clear();
-        floats.asFloatBuffer().put(values);
-        floats.limit(bytes);
-        write(header, floats);
-    }
-
-    /** Writes a header and a packed body ({@link #pack}); the body's position and limit are left as they were. */
+    /**
+     * Writes a header and a body of floats (bytes in native order, from its position to its limit, e.g. a
+     * view of an ND4J array's buffer); the body's own position is left as it was, so one body can go to
+     * many channels.
+     */
     void write(Serializable header, ByteBuffer body) throws IOException {
         byte[] h = serialize(header);
         ByteBuffer b = body.duplicate();
@@ -60,7 +54,7 @@ final class Frames {
         while (b.hasRemaining() || parts[1].hasRemaining() || lengths.hasRemaining()) channel.write(parts);
     }
 
-    Message read() throws IOException, ClassNotFoundException {
+    Header readHeader() throws IOException, ClassNotFoundException {
         lengths.clear();
         fill(lengths);
         lengths.flip();
@@ -69,18 +63,18 @@ final class Frames {
         if (headerBytes < 0 || count < 0) throw new IOException("a message with a negative length: not one of ours");
         ByteBuffer h = ByteBuffer.allocate(headerBytes);
         fill(h);
-        Object header;
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(h.array()))) {
-            header = in.readObject();
+            return new Header(in.readObject(), count);
         }
-        int bytes = count * Float.BYTES;
-        if (floats.capacity() < bytes) floats = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        floats.clear().limit(bytes);
-        fill(floats);
-        floats.flip();
-        float[] values = new float[count];
-        floats.asFloatBuffer().get(values);
-        return new Message(header, values);
+    }
+
+    /** Reads the body of {@code header} into {@code target} (exactly its floats, e.g. a view of an ND4J array's buffer). */
+    void readBody(Header header, ByteBuffer target) throws IOException {
+        ByteBuffer t = target.duplicate();
+        if (t.remaining() != header.floats() * Float.BYTES) {
+            throw new IOException("a body of " + header.floats() + " floats for a buffer of " + t.remaining() / Float.BYTES);
+        }
+        fill(t);
     }
 
     private void fill(ByteBuffer b) throws IOException {

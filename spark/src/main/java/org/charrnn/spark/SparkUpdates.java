@@ -36,12 +36,16 @@ final class SparkUpdates implements UpdateEngine {
     private final boolean dropout;
     private final int batch;
     private final List<StreamShare> shares;
-    /** The weights as this step sends them; reused, as Spark lets go of a step's broadcast when it ends. */
-    private final float[] weights;
     private final JavaSparkContext spark;
     private final String master;
     private final WorkerLinks links;
 
+    /** How much each step counts in the live split's moving averages. */
+    private static final double RECENT = 0.9;
+
+    private long firstStepNanos = -1;
+    private double recentStep;
+    private double recentCompute;
     private long steps;
     private long stepNanos;
     private long computeNanos;
@@ -55,7 +59,6 @@ final class SparkUpdates implements UpdateEngine {
         this.dropout = config.model().dropout() > 0;
         this.batch = config.train().batchSize();
         this.shares = StreamShare.split(batch, config.distributed().workers());
-        this.weights = new float[(int) graph.numParams()];
         this.spark = SparkContexts.start(config);
         this.master = spark.master();
         Broadcast<String> configurationJson = spark.broadcast(graph.getConfiguration().toJson());
@@ -68,7 +71,6 @@ final class SparkUpdates implements UpdateEngine {
         long t0 = System.nanoTime();
         int rows = (int) minibatch.getFeatures().size(0);
         if (rows != batch) throw new IllegalStateException("a minibatch of " + rows + " streams; the workers share " + batch);
-        FloatArrays.buffer(graph.params()).get(0, weights);
         long iteration = graph.getIterationCount();
         long seed = dropout ? Nd4j.getRandom().nextLong() : 0; // the trainer seeded this iteration's generator
         Map<String, CarriedState.Layer> state = carried.snapshot();
@@ -82,18 +84,23 @@ final class SparkUpdates implements UpdateEngine {
         // Nothing of the step is applied until its gradient has arrived whole: a failure leaves the last update intact.
         ShardResult sum = gradientSum(inputs);
         long u0 = System.nanoTime();
-        FloatArrays.buffer(graph.getFlattenedGradients()).put(0, sum.gradient());
         step.apply(rows);
         carried.restore(sum.carriedInStreamOrder());
         double score = sum.lossSum / rows;
         graph.setScore(score);
         long end = System.nanoTime();
 
-        steps++;
-        stepNanos += end - t0;
-        updateNanos += end - u0;
-        computeNanos += sum.slowestComputeNanos;
-        bytesOut += moved;
+        if (firstStepNanos < 0) { // it waited for the executors to start and build their graphs: counted apart
+            firstStepNanos = end - t0;
+        } else {
+            steps++;
+            stepNanos += end - t0;
+            updateNanos += end - u0;
+            computeNanos += sum.slowestComputeNanos;
+            bytesOut += moved;
+        }
+        recentStep = RECENT * recentStep + (1 - RECENT) * (end - t0);
+        recentCompute = RECENT * recentCompute + (1 - RECENT) * sum.slowestComputeNanos;
         return score;
     }
 
@@ -107,7 +114,7 @@ final class SparkUpdates implements UpdateEngine {
     /** The workers' gradients for this step, summed; a failure on the way is a {@link StepFailure} in one line. */
     private ShardResult gradientSum(List<ShardInput> inputs) {
         try {
-            return links.step(weights, inputs);
+            return links.step(graph.params(), inputs, graph.getFlattenedGradients());
         } catch (StepFailure f) {
             throw f;
         } catch (RuntimeException e) {
@@ -115,20 +122,33 @@ final class SparkUpdates implements UpdateEngine {
         }
     }
 
-    /** Per step: the slowest worker's compute, the driver's update, and the rest (the transfers to and from the workers, the sum). */
+    /** The recent steps: the slowest worker's compute against the rest (sending, receiving, summing, the update). */
+    @Override
+    public String live() {
+        if (firstStepNanos < 0) return "";
+        return String.format(Locale.ROOT, "spark %.1f ms compute + %.1f ms other", recentCompute / 1e6,
+                Math.max(0, recentStep - recentCompute) / 1e6);
+    }
+
+    /**
+     * Per step after the first (which waits for the executors to start): the slowest worker's compute,
+     * the driver's update, and the rest (the transfers to and from the workers, the sum).
+     */
     @Override
     public Optional<String> summary() {
-        if (steps == 0) return Optional.empty();
+        if (firstStepNanos < 0) return Optional.empty();
+        String first = String.format(Locale.ROOT, "the first step %.1f s (the executors starting)", firstStepNanos / 1e9);
+        if (steps == 0) return Optional.of("spark: " + shares.size() + " workers on " + master + ": " + first);
         double step = stepNanos / 1e6 / steps;
         double compute = computeNanos / 1e6 / steps;
         double update = updateNanos / 1e6 / steps;
         double weightsMb = 4.0 * graph.numParams() / 1e6;
         return Optional.of(String.format(Locale.ROOT,
-                "spark: %d workers on %s, %d steps of %.1f ms: the slowest worker's gradient %.1f ms, the update %.1f ms,"
-                        + " transfers and sum %.1f ms; moved per step: the weights (%.2f MB) to each worker,"
+                "spark: %d workers on %s: %s, then %d steps of %.1f ms: the slowest worker's gradient %.1f ms, the update"
+                        + " %.1f ms, transfers and sum %.1f ms; moved per step: the weights (%.2f MB) to each worker,"
                         + " a gradient (%.2f MB) from each, streams and state %.3f MB",
-                shares.size(), master, steps, step, compute, update, Math.max(0, step - compute - update), weightsMb, weightsMb,
-                bytesOut / 1e6 / steps));
+                shares.size(), master, first, steps, step, compute, update, Math.max(0, step - compute - update), weightsMb,
+                weightsMb, bytesOut / 1e6 / steps));
     }
 
     @Override

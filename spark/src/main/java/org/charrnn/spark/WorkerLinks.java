@@ -3,7 +3,11 @@ package org.charrnn.spark;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.charrnn.model.kernel.FloatArrays;
 import org.charrnn.train.StepFailure;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -43,6 +47,8 @@ final class WorkerLinks implements AutoCloseable {
     private final JavaFutureAction<Void> job;
     private final String master;
     private volatile boolean closing;
+    /** Where a worker's gradient lands before it is added to the first's (the step's thread only). */
+    private INDArray scratch;
 
     private record Link(Frames frames, int attempt) {
         void close() {
@@ -90,14 +96,22 @@ final class WorkerLinks implements AutoCloseable {
         }
     }
 
-    /** Every worker's gradient for this step, summed in worker order (the order one machine's rows have). */
-    ShardResult step(float[] weights, List<ShardInput> inputs) {
-        ByteBuffer packed = Frames.pack(weights); // once for all workers
-        for (int w = 0; w < workers; w++) send(w, inputs.get(w), packed);
-        ShardResult sum = null;
+    /**
+     * Sends every worker the weights (a view of the driver's parameters) and its streams, and sums their
+     * gradients into {@code gradient} in worker order; returns what else they sent back.
+     */
+    ShardResult step(INDArray params, List<ShardInput> inputs, INDArray gradient) {
+        ByteBuffer weights = FloatArrays.bytes(params);
+        for (int w = 0; w < workers; w++) send(w, inputs.get(w), weights);
+        ShardResult sum = new ShardResult();
         for (int w = 0; w < workers; w++) {
-            ShardResult r = receive(w, inputs.get(w), packed);
-            sum = sum == null ? r : sum.plus(r);
+            if (w == 0) {
+                sum.add(receive(w, inputs.get(w), weights, FloatArrays.bytes(gradient)));
+            } else {
+                if (scratch == null) scratch = Nd4j.createUninitialized(DataType.FLOAT, gradient.length());
+                sum.add(receive(w, inputs.get(w), weights, FloatArrays.bytes(scratch)));
+                gradient.addi(scratch);
+            }
         }
         return sum;
     }
@@ -114,14 +128,16 @@ final class WorkerLinks implements AutoCloseable {
         }
     }
 
-    private ShardResult receive(int w, ShardInput input, ByteBuffer weights) {
+    /** Worker w's answer, its gradient read into {@code into}; a worker lost on the way is sent the step again. */
+    private ShardResult.Header receive(int w, ShardInput input, ByteBuffer weights, ByteBuffer into) {
         while (true) {
             Link link = await(w);
             ScheduledFuture<?> silence = watchdog.schedule(link::close, waitNanos + TimeUnit.SECONDS.toNanos(HELLO_SECONDS),
                     TimeUnit.NANOSECONDS);
             try {
-                Frames.Message m = link.frames().read();
-                return ShardResult.of((ShardResult.Header) m.header(), m.floats());
+                Frames.Header m = link.frames().readHeader();
+                link.frames().readBody(m, into);
+                return (ShardResult.Header) m.value();
             } catch (IOException | ClassNotFoundException | ClassCastException e) {
                 // The worker is gone mid-step: its task is started again elsewhere and is sent the step again.
                 lost(w, link);
@@ -183,7 +199,7 @@ final class WorkerLinks implements AutoCloseable {
             try {
                 s.socket().setTcpNoDelay(true);
                 Frames frames = new Frames(s);
-                Object hello = frames.read().header();
+                Object hello = frames.readHeader().value();
                 silence.cancel(false);
                 if (!(hello instanceof WorkerLoop.Hello h) || h.token() != token || h.worker() < 0 || h.worker() >= workers) {
                     close(s); // not one of this run's tasks
@@ -215,7 +231,7 @@ final class WorkerLinks implements AutoCloseable {
             for (int w = 0; w < workers; w++) {
                 if (links[w] == null) continue;
                 try {
-                    links[w].frames().write(new WorkerLoop.End(), new float[0]);
+                    links[w].frames().write(new WorkerLoop.End());
                 } catch (IOException ignored) {
                     // gone already: its task ends on its own
                 }

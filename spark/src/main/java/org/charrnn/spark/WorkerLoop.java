@@ -9,6 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Iterator;
 
@@ -55,17 +56,19 @@ final class WorkerLoop implements VoidFunction<Iterator<Integer>> {
             channel.socket().setTcpNoDelay(true);
             channel.socket().connect(new InetSocketAddress(driverHost, driverPort), 30_000);
             Frames frames = new Frames(channel);
-            frames.write(new Hello(token, worker, attempt), new float[0]);
+            frames.write(new Hello(token, worker, attempt));
             WorkerGraphs.Worker w = WorkerGraphs.borrow(json);
+            ByteBuffer weights = FloatArrays.bytes(w.graph().params());
+            ByteBuffer gradient = FloatArrays.bytes(w.graph().getFlattenedGradients());
             try {
                 while (true) {
-                    Frames.Message m = frames.read();
-                    if (!(m.header() instanceof ShardInput in)) return; // End: the run is over
+                    Frames.Header m = frames.readHeader();
+                    if (!(m.value() instanceof ShardInput in)) return; // End: the run is over
+                    frames.readBody(m, weights); // straight into the graph's parameters
                     if (in.iteration() == failFirstAttemptAt && worker == 1 && attempt == 0) {
                         throw new IllegalStateException("a failure injected by a test into worker 1 at iteration " + in.iteration());
                     }
-                    ShardResult r = gradient(w, m.floats(), in);
-                    frames.write(r.header(), r.gradient());
+                    frames.write(gradient(w, in), gradient);
                 }
             } finally {
                 w.graph().clearLayersStates();
@@ -74,17 +77,14 @@ final class WorkerLoop implements VoidFunction<Iterator<Integer>> {
         }
     }
 
-    /** The gradient of this worker's streams from their carried state, summed over its rows; a pure function of its input. */
-    private ShardResult gradient(WorkerGraphs.Worker w, float[] weights, ShardInput in) {
+    /** The gradient of this worker's streams from their carried state, left in its graph; the loss and the state it ends in. */
+    private ShardResult.Header gradient(WorkerGraphs.Worker w, ShardInput in) {
         long t0 = System.nanoTime();
-        FloatArrays.buffer(w.graph().params()).put(0, weights);
         w.carried().restore(in.carried());
         if (dropout) Nd4j.getRandom().setSeed(in.seed());
         w.step().gradient(in.dataSet());
         w.carried().advance();
-        float[] gradient = new float[(int) w.graph().numParams()];
-        FloatArrays.buffer(w.graph().getFlattenedGradients()).get(0, gradient);
         double lossSum = w.graph().score() * in.share().rows();
-        return new ShardResult(in.share().worker(), gradient, lossSum, w.carried().snapshot(), System.nanoTime() - t0);
+        return new ShardResult.Header(in.share().worker(), lossSum, w.carried().snapshot(), System.nanoTime() - t0);
     }
 }

@@ -64,6 +64,16 @@ public final class FloatArrays {
         return a.data().asNioFloat().position((int) a.offset()).slice();
     }
 
+    /** A live view of an array's floats as bytes in native order, for a channel to read into or write from. */
+    public static java.nio.ByteBuffer bytes(INDArray a) {
+        if (!isContiguousFloat(a)) {
+            throw new IllegalArgumentException("expected a contiguous float array, got " + a.shapeInfoToString());
+        }
+        java.nio.ByteBuffer all = a.data().asNio().order(java.nio.ByteOrder.nativeOrder());
+        int from = (int) a.offset() * Float.BYTES;
+        return all.position(from).limit(from + (int) a.length() * Float.BYTES).slice().order(java.nio.ByteOrder.nativeOrder());
+    }
+
     /** Copies {@code len} floats of {@code a} (any layout, read in C order) into dst[off..]. */
     public static void read(INDArray a, float[] dst, int off, int len) {
         buffer(contiguous(a)).get(0, dst, off, len);
