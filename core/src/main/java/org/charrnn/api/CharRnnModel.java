@@ -76,7 +76,7 @@ public final class CharRnnModel {
 
     /** The text the model was trained on (data.input of its config: files or directories), whose splits {@link #scoreSplit} scores. */
     public List<Path> trainingText() {
-        return checkpoint.config().data().input().stream().map(Path::of).toList();
+        return checkpoint.config().data().input().stream().map(org.charrnn.data.RemoteTexts::local).toList();
     }
 
     /** The characters the model knows, in index order (each one code point). */

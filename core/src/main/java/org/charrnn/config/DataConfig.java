@@ -8,7 +8,8 @@ import static org.charrnn.config.Key.Fixed.DATA_ORDER;
 public record DataConfig(
         @Setting(value = "data/tinyshakespeare/input.txt",
                 help = "UTF-8 text to train on: a file, a directory (its files matching data.glob, in sorted order) or a"
-                        + " list of them; the vocabulary is the distinct characters of all") List<String> input,
+                        + " list of them; a file may be a URI a cluster keeps it at (hdfs://, s3a://, file://: with the spark module);"
+                        + " the vocabulary is the distinct characters of all") List<String> input,
         @Setting(value = "**", help = "which files of a directory in data.input, relative to it: ** for all, **/*.c for C"
                 + " files (hidden files and directories are skipped)") String glob,
         @Setting(value = "", help = "text put between two files (\"\\n\" for a newline, in double quotes); none by default")

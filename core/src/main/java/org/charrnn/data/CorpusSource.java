@@ -34,9 +34,9 @@ public record CorpusSource(List<Path> inputs, String glob, String separator) {
         return new CorpusSource(List.of(file), ALL, "");
     }
 
-    /** What a run's data section names. */
+    /** What a run's data section names (a remote text by its local copy, {@link RemoteTexts}). */
     public static CorpusSource of(DataConfig data) {
-        return new CorpusSource(data.input().stream().map(Path::of).toList(), data.glob(), data.separator());
+        return new CorpusSource(data.input().stream().map(RemoteTexts::local).toList(), data.glob(), data.separator());
     }
 
     /** True for one plain file: the common case, whose messages name the file alone. */

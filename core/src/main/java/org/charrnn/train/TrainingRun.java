@@ -307,6 +307,9 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private static void ensureText(RunConfig config, org.charrnn.data.CorpusSource source, TrainingEvents events) {
+        for (String given : config.data().input()) {
+            if (org.charrnn.data.RemoteTexts.isRemote(given)) org.charrnn.data.RemoteTexts.fetch(given, events::message);
+        }
         for (Path input : source.inputs()) ensureText(config, input, source.inputs().size() == 1, events);
     }
 
