@@ -86,7 +86,7 @@ public final class ConfigSchema {
         }
     }
 
-    /** The README's table of keys: key, default, allowed values, what it does; "fixed" marks what a resume cannot change. */
+    /** docs/config.md's table of keys: key, default, allowed values, what it does; "fixed" marks what a resume cannot change. */
     public static String markdownTable() {
         StringBuilder b = new StringBuilder("| key | default | allowed | meaning |\n|---|---|---|---|\n");
         for (Key k : KEYS) {

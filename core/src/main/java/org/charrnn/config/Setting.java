@@ -10,12 +10,12 @@ import java.lang.annotation.Target;
  * range, help and checkpoint rule are written. Its YAML name is the section's name and the
  * component's name in snake_case ({@code TrainConfig.seqLength} is {@code train.seq_length}) unless
  * {@link #key()} says otherwise. {@link ConfigSchema} reads these; the loader, the checks a resume
- * makes, {@code charrnn keys} and the README's table all come from it.
+ * makes, {@code charrnn keys} and docs/config.md's table all come from it.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Setting {
-    /** What the key does, in one line (shown by {@code charrnn keys} and in the README). */
+    /** What the key does, in one line (shown by {@code charrnn keys} and in docs/config.md). */
     String help();
 
     /** The default as a user would write it in YAML. */

@@ -11,19 +11,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Each key is declared once (@Setting); the README's table and the resume checks follow from it. */
+/** Each key is declared once (@Setting); docs/config.md's table and the resume checks follow from it. */
 class ConfigDocsTest {
     private static final String START = "<!-- keys: generated from ConfigSchema.markdownTable() -->\n";
     private static final String END = "<!-- /keys -->";
 
     @Test
     void theReadmeTableIsTheDeclaration() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs/config.md"));
         int from = readme.indexOf(START);
         int to = readme.indexOf(END);
-        assertTrue(from >= 0 && to > from, "README.md has the generated keys table between its markers");
+        assertTrue(from >= 0 && to > from, "docs/config.md has the generated keys table between its markers");
         assertEquals(ConfigSchema.markdownTable(), readme.substring(from + START.length(), to),
-                "README.md's keys table differs from the declarations; paste ConfigSchema.markdownTable() between the markers");
+                "docs/config.md's keys table differs from the declarations; paste ConfigSchema.markdownTable() between the markers");
     }
 
     @Test
