@@ -21,6 +21,8 @@ public final class LibtorchPeer implements Peer {
     private static final Pattern TRAIN = Pattern.compile("steady_chars_per_s=([0-9.]+)");
     private static final Pattern SAMPLE = Pattern.compile("sampled_chars=.* chars_per_s=([0-9.]+)");
     private static final Pattern BACKEND = Pattern.compile("lstm_backend=(\\S+)");
+    /** Our main beside the peer's: the same training under CPU autocast to bf16 (a resource of this package). */
+    private static final String AUTOCAST_MAIN = "AutocastBf16CharRnn";
 
     private final Path jar;
     private final Path text;
@@ -41,9 +43,10 @@ public final class LibtorchPeer implements Peer {
         if (!Files.isRegularFile(source.resolve("pom.xml"))) throw new IOException(source.resolve("pom.xml") + " not found");
         Path copy = buildRoot.resolve("libtorch-peer");
         Path jar = copy.resolve("target/libtorch-charrnn-1.0.jar");
-        if (!Files.exists(jar) || newerThan(source, jar)) {
+        if (!Files.exists(jar) || newerThan(source, jar) || !Files.exists(copy.resolve("target/classes/" + AUTOCAST_MAIN + ".class"))) {
             progress.accept("building the libtorch 2.10 peer in " + copy + " (the first build downloads ~110 MB) ...");
             copyTree(source, copy);
+            addAutocastMain(copy);
             List<String> mvn = List.of("mvn", "-B", "-q", "-ntp", "-f", copy.resolve("pom.xml").toString(), "package");
             PeerProcess.run(mvn, 1, Map.of());
             if (!Files.exists(jar)) throw new IOException("the libtorch peer's build made no " + jar);
@@ -58,7 +61,8 @@ public final class LibtorchPeer implements Peer {
 
     @Override
     public boolean supports(BenchModel m) {
-        return (m.cell().equals("lstm") || m.cell().equals("gru")) && m.optimizer().equals("rmsprop") && m.precision().equals("f32") && !m.layerNorm();
+        // bf16: ours with bf16 products against libtorch under CPU autocast to bf16 (its best precision on this CPU).
+        return (m.cell().equals("lstm") || m.cell().equals("gru")) && m.optimizer().equals("rmsprop") && !m.layerNorm();
     }
 
     @Override
@@ -88,9 +92,21 @@ public final class LibtorchPeer implements Peer {
 
     private List<String> command(BenchModel m, int threads, Path data) {
         Path d = data != null ? data : text;
-        return new ArrayList<>(List.of("java", "-jar", jar.toString(), "--data", d.toAbsolutePath().toString(), "--model", m.cell(),
+        List<String> launch = m.precision().equals("bf16")
+                ? List.of("java", "-cp", jar + java.io.File.pathSeparator + jar.resolveSibling("lib") + "/*", AUTOCAST_MAIN)
+                : List.of("java", "-jar", jar.toString());
+        List<String> cmd = new ArrayList<>(launch);
+        cmd.addAll(List.of("--data", d.toAbsolutePath().toString(), "--model", m.cell(),
                 "--num_layers", "" + m.layers(), "--rnn_size", "" + m.units(), "--batch_size", "" + m.batch(), "--seq_length",
                 "" + m.seqLength(), "--lr", "" + m.learningRate(), "--threads", "" + threads));
+        return cmd;
+    }
+
+    private static void addAutocastMain(Path copy) throws IOException {
+        try (var in = LibtorchPeer.class.getResourceAsStream(AUTOCAST_MAIN + ".java")) {
+            if (in == null) throw new IOException(AUTOCAST_MAIN + ".java is missing from the charrnn jar");
+            Files.copy(in, copy.resolve("src/main/java/" + AUTOCAST_MAIN + ".java"), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static boolean newerThan(Path tree, Path file) throws IOException {

@@ -19,6 +19,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -47,8 +49,10 @@ final class WorkerLinks implements AutoCloseable {
     private final JavaFutureAction<Void> job;
     private final String master;
     private volatile boolean closing;
-    /** Where a worker's gradient lands before it is added to the first's (the step's thread only). */
-    private INDArray scratch;
+    /** Where worker w's gradient lands before it is added to the first's, which lands in the graph's own. */
+    private INDArray[] scratch;
+    /** A thread per worker for its part of each step's exchange. */
+    private final ExecutorService exchanges;
 
     private record Link(Frames frames, int attempt) {
         void close() {
@@ -78,6 +82,11 @@ final class WorkerLinks implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        exchanges = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "charrnn-worker-exchange");
+            t.setDaemon(true);
+            return t;
+        });
         acceptor = new Thread(this::accept, "charrnn-worker-links");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -102,17 +111,34 @@ final class WorkerLinks implements AutoCloseable {
      */
     ShardResult step(INDArray params, List<ShardInput> inputs, INDArray gradient) {
         ByteBuffer weights = FloatArrays.bytes(params);
-        for (int w = 0; w < workers; w++) send(w, inputs.get(w), weights);
-        ShardResult sum = new ShardResult();
+        if (scratch == null) {
+            scratch = new INDArray[workers];
+            for (int w = 1; w < workers; w++) scratch[w] = Nd4j.createUninitialized(DataType.FLOAT, gradient.length());
+        }
+        // Each worker's exchange on its own thread: none waits for another's transfer to start computing.
+        List<Future<ShardResult.Header>> answers = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            if (w == 0) {
-                sum.add(receive(w, inputs.get(w), weights, FloatArrays.bytes(gradient)));
-            } else {
-                if (scratch == null) scratch = Nd4j.createUninitialized(DataType.FLOAT, gradient.length());
-                sum.add(receive(w, inputs.get(w), weights, FloatArrays.bytes(scratch)));
-                gradient.addi(scratch);
+            int worker = w;
+            ByteBuffer into = FloatArrays.bytes(w == 0 ? gradient : scratch[w]);
+            answers.add(exchanges.submit(() -> {
+                send(worker, inputs.get(worker), weights);
+                return receive(worker, inputs.get(worker), weights, into);
+            }));
+        }
+        ShardResult sum = new ShardResult();
+        RuntimeException failed = null;
+        for (int w = 0; w < workers; w++) {
+            try {
+                sum.add(answers.get(w).get());
+            } catch (ExecutionException e) {
+                if (failed == null) failed = e.getCause() instanceof RuntimeException r ? r : new StepFailure(e.getCause().toString(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StepFailure("distributed: interrupted while waiting for the workers", e);
             }
         }
+        if (failed != null) throw failed;
+        for (int w = 1; w < workers; w++) gradient.addi(scratch[w]); // in worker order, as one machine's rows
         return sum;
     }
 
@@ -250,6 +276,7 @@ final class WorkerLinks implements AutoCloseable {
             for (Link l : links) if (l != null) l.close();
         }
         watchdog.shutdownNow();
+        exchanges.shutdownNow();
         try {
             server.close();
         } catch (IOException ignored) {
