@@ -60,7 +60,6 @@ public final class ConfigLoader {
         return parse("{}", "settings", "run", List.of(settings));
     }
 
-    /** Parses config text; {@code source} names it in messages, {@code defaultName} is the run name when none is given. */
     /**
      * A user's --set list gives each key once: two values for one key on a command line is a slip
      * that would silently keep the last. (Callers layering overrides in code may repeat a key.)
@@ -76,6 +75,10 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Parses config text, each key on its own, then holds the values to {@link CrossKeyRules}; {@code source} names
+     * it in messages, {@code defaultName} is the run name when none is given.
+     */
     public static RunConfig parse(String text, String source, String defaultName, List<String> overrides) {
         Map<String, JsonNode> given = new LinkedHashMap<>();
         JsonNode root = readYaml(text, source);
@@ -89,111 +92,8 @@ public final class ConfigLoader {
                     ? "--set" : source;
             values.put(key.name(), node == null ? key.defaultValue() : convert(key, node, where));
         }
-        if (((String) values.get("name")).isEmpty()) values.put("name", defaultName);
-        String name = (String) values.get("name");
-        if (name.equals(".") || name.equals("..") || name.matches(".*[/\\\\\\p{Cntrl}].*") || name.getBytes(StandardCharsets.UTF_8).length > 200) {
-            throw new ConfigException((isOverride("name", overrides) ? "--set" : source) + ": name: '" + name + "' is not allowed; expected"
-                    + " a plain name (no slashes, not . or .., at most 200 bytes): it names the run's directory under models/");
-        }
-        if (((String) values.get("train.checkpoint_dir")).isEmpty()) {
-            values.put("train.checkpoint_dir", "models/" + values.get("name"));
-        }
-        double trainFrac = (double) values.get("data.train_frac");
-        double valFrac = (double) values.get("data.val_frac");
-        if (trainFrac + valFrac > 1 + 1e-9) {
-            throw new ConfigException(source + ": data.train_frac + data.val_frac = " + (trainFrac + valFrac)
-                    + " but they must add up to at most 1 (the test split is what they leave)");
-        }
-        String savefile = (String) values.get("train.savefile");
-        if (savefile.matches(".*[/\\\\\\s].*") || savefile.isEmpty() || savefile.getBytes(StandardCharsets.UTF_8).length > 200) {
-            throw new ConfigException((isOverride("train.savefile", overrides) ? "--set" : source) + ": train.savefile: '" + savefile
-                    + "' is not allowed; expected a non-empty name without spaces or slashes, at most 200 bytes (it begins every"
-                    + " checkpoint's file name)");
-        }
-        String url = (String) values.get("data.download_url");
-        if (!url.isEmpty() && !isHttpsUrl(url)) {
-            throw new ConfigException((isOverride("data.download_url", overrides) ? "--set" : source) + ": data.download_url: '" + url
-                    + "' is not allowed; expected an https:// address (or none, when data.input is already there)");
-        }
-        if (values.get("model.type").equals("gru") && values.get("model.core").equals("stock")) {
-            String where = isOverride("model.core", overrides) || isOverride("model.type", overrides) ? "--set" : source;
-            throw new ConfigException(where + ": model.core: 'stock' is not allowed with model.type 'gru' (DL4J has no GRU"
-                    + " layer); expected 'fused'");
-        }
-        if (values.get("model.precision").equals("bf16") && values.get("model.core").equals("stock")) {
-            String where = isOverride("model.core", overrides) || isOverride("model.precision", overrides) ? "--set" : source;
-            throw new ConfigException(where + ": model.precision: 'bf16' is not allowed with model.core 'stock' (bf16 products"
-                    + " are our cells' own); expected 'f32', or model.core 'fused'");
-        }
-        if ((Boolean) values.get("model.layer_norm") && values.get("model.type").equals("rnn")
-                && isOverride("model.type", overrides) && !isOverride("model.layer_norm", overrides)) {
-            values.put("model.layer_norm", false); // a config's layer norm yields to the one cell without it given on top of it
-        }
-        if ((Boolean) values.get("model.layer_norm") && values.get("model.type").equals("rnn")) {
-            String where = isOverride("model.layer_norm", overrides) || isOverride("model.type", overrides) ? "--set" : source;
-            throw new ConfigException(where + ": model.layer_norm: true is not allowed with model.type 'rnn' (layer normalisation"
-                    + " is built for the lstm and the gru); expected false, or model.type 'lstm' or 'gru'");
-        }
-        if ((Boolean) values.get("model.layer_norm") && values.get("model.core").equals("stock")) {
-            String where = isOverride("model.layer_norm", overrides) || isOverride("model.core", overrides) ? "--set" : source;
-            throw new ConfigException(where + ": model.layer_norm: true is not allowed with model.core 'stock' (DL4J's layers"
-                    + " have no layer normalisation); expected false, or model.core 'fused'");
-        }
-        int workers = (int) values.get("distributed.workers");
-        int batch = (int) values.get("train.batch_size");
-        if (workers > batch) {
-            String where = isOverride("distributed.workers", overrides) || isOverride("train.batch_size", overrides) ? "--set" : source;
-            throw new ConfigException(where + ": distributed.workers: " + workers + " is more than the " + batch
-                    + " streams of train.batch_size; each worker needs at least one stream: expected 0 to " + batch);
-        }
-        if (values.get("model.size").equals("auto") && !isOverride("model.size", overrides)
-                && (isOverride("model.rnn_size", overrides) || isOverride("model.dropout", overrides)
-                || (Long) values.get("train.max_time") == 0 || workers > 0)) {
-            values.put("model.size", "as_set"); // a config's auto yields to a size, a dropout, no budget or a cluster given on top of it
-        }
-        if (values.get("model.size").equals("auto")) {
-            String where = isOverride("model.size", overrides) ? "--set" : source;
-            if (isOverride("model.rnn_size", overrides) || isOverride("model.dropout", overrides)) {
-                throw new ConfigException("--set: model.size: 'auto' chooses model.rnn_size and model.dropout, and --set gives "
-                        + (isOverride("model.rnn_size", overrides) ? "model.rnn_size" : "model.dropout") + " too; give one or the other");
-            }
-            if ((Long) values.get("train.max_time") == 0) {
-                throw new ConfigException(where + ": model.size: 'auto' sizes the model for a budget, and train.max_time is none;"
-                        + " set train.max_time (e.g. --set train.max_time=10m), or model.size: as_set");
-            }
-            if (workers > 0) {
-                throw new ConfigException(where + ": model.size: 'auto' measures this machine's pace, not a Spark cluster's;"
-                        + " with distributed.workers " + workers + " set model.rnn_size and model.dropout, and model.size: as_set");
-            }
-        }
-        String master = (String) values.get("distributed.master");
-        if (!master.isEmpty() && !SPARK_MASTER.matcher(master).matches()) {
-            throw new ConfigException((isOverride("distributed.master", overrides) ? "--set" : source) + ": distributed.master: '"
-                    + master + "' is not a Spark master; expected local[N], spark://host:port, yarn, k8s://https://host:port, or empty");
-        }
-        String executorMemory = (String) values.get("distributed.executor_memory");
-        if (!executorMemory.isEmpty() && !JVM_SIZE.matcher(executorMemory).matches()) {
-            throw new ConfigException((isOverride("distributed.executor_memory", overrides) ? "--set" : source)
-                    + ": distributed.executor_memory: '" + executorMemory + "' is not a memory size; expected a number with k, m, g"
-                    + " or t (2g, 4096m), or empty");
-        }
+        CrossKeyRules.apply(values, source, defaultName, overrides);
         return build(values, source);
-    }
-
-    /** A JVM memory size as Spark takes it for spark.executor.memory. */
-    private static final java.util.regex.Pattern JVM_SIZE = java.util.regex.Pattern.compile("(?i)[1-9]\\d*[kmgt]b?");
-
-    /** The master URLs Spark accepts (its SparkContext and spark-submit docs). */
-    private static final java.util.regex.Pattern SPARK_MASTER = java.util.regex.Pattern.compile(
-            "local(\\[(\\*|[1-9]\\d*)(,\\d+)?])?|spark://[^\\s/]+(:\\d+)?(,[^\\s/]+(:\\d+)?)*|yarn|k8s://\\S+|mesos://\\S+");
-
-    private static boolean isHttpsUrl(String url) {
-        try {
-            java.net.URI u = new java.net.URI(url);
-            return "https".equalsIgnoreCase(u.getScheme()) && u.getHost() != null && !u.getHost().isEmpty();
-        } catch (java.net.URISyntaxException e) {
-            return false;
-        }
     }
 
     private static boolean isOverride(String key, List<String> overrides) {
