@@ -72,6 +72,12 @@ final class CrossKeyRules {
         }
     }
 
+    /** The master URLs Spark accepts (its SparkContext and spark-submit docs). */
+    private static final Pattern SPARK_MASTER = Pattern.compile(
+            "local(\\[(\\*|[1-9]\\d*)(,\\d+)?])?|spark://[^\\s/]+(:\\d+)?(,[^\\s/]+(:\\d+)?)*|yarn|k8s://\\S+|mesos://\\S+");
+    /** A JVM memory size as Spark takes it for spark.executor.memory. */
+    private static final Pattern JVM_SIZE = Pattern.compile("(?i)[1-9]\\d*[kmgt]b?");
+
     static final List<Rule> RULES = List.of(
             new Rule("a run is named, plainly", CrossKeyRules::plainName),
             new Rule("checkpoints go to models/<name> unless told", v -> {
@@ -108,12 +114,6 @@ final class CrossKeyRules {
                             + "' is not a memory size; expected a number with k, m, g or t (2g, 4096m), or empty");
                 }
             }));
-
-    /** The master URLs Spark accepts (its SparkContext and spark-submit docs). */
-    private static final Pattern SPARK_MASTER = Pattern.compile(
-            "local(\\[(\\*|[1-9]\\d*)(,\\d+)?])?|spark://[^\\s/]+(:\\d+)?(,[^\\s/]+(:\\d+)?)*|yarn|k8s://\\S+|mesos://\\S+");
-    /** A JVM memory size as Spark takes it for spark.executor.memory. */
-    private static final Pattern JVM_SIZE = Pattern.compile("(?i)[1-9]\\d*[kmgt]b?");
 
     private CrossKeyRules() {}
 

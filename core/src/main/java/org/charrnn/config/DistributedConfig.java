@@ -17,7 +17,11 @@ public record DistributedConfig(
                 help = "cores of each executor on a cluster (spark.executor.cores); 0 = spark-submit's or Spark's")
         int executorCores,
         @Setting(key = "executor_wait", value = "120s", duration = true,
-                help = "how long a cluster may have no executor (none joined, or all were lost) before the step fails and the"
-                        + " run saves last.zip")
-        long executorWaitSeconds) {
+                help = "how long a worker's task may be gone (none joined, or it was lost and Spark has not started it again)"
+                        + " before the step fails and the run saves last.zip")
+        long executorWaitSeconds,
+        @Setting(value = "0", min = 0, max = 65535,
+                help = "the driver's port the workers' tasks connect back to each run (open it in a firewall between them);"
+                        + " 0 = any free port")
+        int driverPort) {
 }

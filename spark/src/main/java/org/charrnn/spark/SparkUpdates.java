@@ -61,8 +61,14 @@ final class SparkUpdates implements UpdateEngine {
         this.shares = StreamShare.split(batch, config.distributed().workers());
         this.spark = SparkContexts.start(config);
         this.master = spark.master();
-        Broadcast<String> configurationJson = spark.broadcast(graph.getConfiguration().toJson());
-        this.links = new WorkerLinks(spark, configurationJson, dropout, shares.size(), config.distributed().executorWaitSeconds());
+        try {
+            Broadcast<String> configurationJson = spark.broadcast(graph.getConfiguration().toJson());
+            this.links = new WorkerLinks(spark, configurationJson, dropout, shares.size(), config.distributed().executorWaitSeconds(),
+                    config.distributed().driverPort());
+        } catch (RuntimeException e) {
+            spark.stop(); // the run ends here: no context left behind
+            throw e;
+        }
         if (graph.getFlattenedGradients() == null) graph.initGradientsView();
     }
 

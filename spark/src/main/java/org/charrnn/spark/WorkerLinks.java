@@ -64,7 +64,8 @@ final class WorkerLinks implements AutoCloseable {
         }
     }
 
-    WorkerLinks(JavaSparkContext spark, Broadcast<String> configurationJson, boolean dropout, int workers, long waitSeconds) {
+    WorkerLinks(JavaSparkContext spark, Broadcast<String> configurationJson, boolean dropout, int workers, long waitSeconds,
+                int port) {
         this.workers = workers;
         this.waitNanos = TimeUnit.SECONDS.toNanos(waitSeconds);
         this.links = new Link[workers];
@@ -73,9 +74,10 @@ final class WorkerLinks implements AutoCloseable {
         String bind = spark.getConf().get("spark.driver.bindAddress", host);
         try {
             server = ServerSocketChannel.open();
-            server.bind(new InetSocketAddress(InetAddress.getByName(bind), 0));
+            server.bind(new InetSocketAddress(InetAddress.getByName(bind), port));
         } catch (IOException e) {
-            throw new StepFailure("distributed: cannot listen for the workers on " + bind + ": " + e.getMessage(), e);
+            throw new org.charrnn.train.TrainingException("distributed.driver_port: cannot listen for the workers on " + bind + ":"
+                    + port + " (" + e.getMessage() + "); give another port, or 0 for any free one", e);
         }
         watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "charrnn-worker-watchdog");

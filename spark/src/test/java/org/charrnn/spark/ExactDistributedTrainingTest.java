@@ -147,6 +147,21 @@ class ExactDistributedTrainingTest {
     }
 
     @Test
+    void aDriverPortInUseIsNamedInOneLine() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            TrainingException e = assertThrows(TrainingException.class,
+                    () -> train("taken", 5, "distributed.workers=2", "distributed.driver_port=" + taken.getLocalPort()));
+            assertTrue(e.getMessage().startsWith("distributed.driver_port: cannot listen for the workers on 127.0.0.1:"
+                    + taken.getLocalPort()), e.getMessage());
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            int free = probe.getLocalPort();
+            probe.close();
+            assertEquals(4, train("given", 4, "distributed.workers=2", "distributed.driver_port=" + free).losses().size());
+        }
+    }
+
+    @Test
     void streamsAreSharedOutWholeAndNearlyEvenly() {
         assertEquals(List.of(new StreamShare(0, 0, 3), new StreamShare(1, 3, 6), new StreamShare(2, 6, 8)), StreamShare.split(8, 3));
         assertEquals(List.of(new StreamShare(0, 0, 1)), StreamShare.split(1, 1));
