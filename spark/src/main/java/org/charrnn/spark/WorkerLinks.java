@@ -54,7 +54,7 @@ final class WorkerLinks implements AutoCloseable {
     /** A thread per worker for its part of each step's exchange. */
     private final ExecutorService exchanges;
 
-    private record Link(Frames frames, int attempt) {
+    private record Link(Frames frames) {
         void close() {
             try {
                 frames.channel().close();
@@ -72,9 +72,11 @@ final class WorkerLinks implements AutoCloseable {
         this.master = spark.master();
         String host = spark.getConf().get("spark.driver.host", "127.0.0.1");
         String bind = spark.getConf().get("spark.driver.bindAddress", host);
+        int listening;
         try {
             server = ServerSocketChannel.open();
             server.bind(new InetSocketAddress(InetAddress.getByName(bind), port));
+            listening = ((InetSocketAddress) server.getLocalAddress()).getPort();
         } catch (IOException e) {
             throw new org.charrnn.train.TrainingException("distributed.driver_port: cannot listen for the workers on " + bind + ":"
                     + port + " (" + e.getMessage() + "); give another port, or 0 for any free one", e);
@@ -96,15 +98,7 @@ final class WorkerLinks implements AutoCloseable {
         for (int w = 0; w < workers; w++) ids.add(w);
         spark.setJobDescription("charrnn: " + workers + " workers' gradient loops");
         job = spark.parallelize(ids, workers)
-                .foreachPartitionAsync(new WorkerLoop(host, port(), token, configurationJson, dropout));
-    }
-
-    private int port() {
-        try {
-            return ((InetSocketAddress) server.getLocalAddress()).getPort();
-        } catch (IOException e) {
-            throw new StepFailure("distributed: the workers' port is closed: " + e.getMessage(), e);
-        }
+                .foreachPartitionAsync(new WorkerLoop(host, listening, token, configurationJson, dropout));
     }
 
     /**
@@ -235,7 +229,7 @@ final class WorkerLinks implements AutoCloseable {
                 }
                 synchronized (this) {
                     if (links[h.worker()] != null) links[h.worker()].close(); // an older attempt's link: the new task replaces it
-                    links[h.worker()] = new Link(frames, h.attempt());
+                    links[h.worker()] = new Link(frames);
                     notifyAll();
                 }
             } catch (IOException | ClassNotFoundException e) {
