@@ -11,6 +11,7 @@ import org.charrnn.data.Region;
 import org.charrnn.data.Splits;
 import org.charrnn.data.Vocabulary;
 import org.charrnn.model.Stepper;
+import org.charrnn.model.kernel.ShapeInfoCache;
 import org.charrnn.report.ActivationTrace;
 import org.charrnn.sample.Sampler;
 import org.charrnn.sample.SamplingOptions;
@@ -37,6 +38,10 @@ import java.util.function.IntConsumer;
  * calls are safe too but run one at a time (they stream minibatches through the network itself).
  */
 public final class CharRnnModel {
+    static {
+        ShapeInfoCache.install(); // before ND4J starts, if it has not
+    }
+
     private final Path file;
     private final Checkpoint checkpoint;
     private final Vocabulary vocabulary;

@@ -5,6 +5,7 @@ import org.charrnn.api.InvalidRequestException;
 import org.charrnn.checkpoint.CheckpointException;
 import org.charrnn.config.ConfigException;
 import org.charrnn.data.DataException;
+import org.charrnn.model.kernel.ShapeInfoCache;
 import org.charrnn.train.TrainingException;
 
 import java.io.PrintStream;
@@ -42,6 +43,7 @@ public final class Main {
         // Before anything touches SLF4J: DL4J's INFO chatter only when asked for.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        ShapeInfoCache.install();
         WatchedOutput stdout = new WatchedOutput(new java.io.FileOutputStream(java.io.FileDescriptor.out));
         PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);

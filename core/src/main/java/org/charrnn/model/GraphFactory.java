@@ -1,5 +1,6 @@
 package org.charrnn.model;
 
+import org.charrnn.model.kernel.ShapeInfoCache;
 import org.charrnn.config.ModelConfig;
 import org.charrnn.config.Optimization;
 import org.charrnn.data.Encoding;
@@ -41,6 +42,10 @@ import org.nd4j.linalg.learning.config.Sgd;
 public final class GraphFactory {
     public static final String INPUT = "chars";
     public static final String OUTPUT = "out";
+
+    static {
+        ShapeInfoCache.install(); // a library user's first model: before ND4J starts, if it has not
+    }
 
     private GraphFactory() {}
 

@@ -1,5 +1,6 @@
 package org.charrnn.spark;
 
+import org.charrnn.model.kernel.ShapeInfoCache;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -47,6 +48,7 @@ final class WorkerLoop implements VoidFunction<Iterator<Integer>> {
 
     @Override
     public void call(Iterator<Integer> workers) throws IOException, ClassNotFoundException {
+        ShapeInfoCache.install(); // a cluster's executor: before its first graph starts ND4J
         int worker = workers.next(); // one partition per worker
         TaskContext task = TaskContext.get();
         int attempt = task == null ? 0 : task.attemptNumber();
