@@ -78,6 +78,11 @@ public abstract class TrainingKernel implements RecurrentKernel {
         return bf16 && !float32;
     }
 
+    /** Whether the buffers are sized for segments of {@code t} steps of {@code bs} streams (a pass of that shape reuses them). */
+    public final boolean isSizedFor(long t, long bs) {
+        return t == time && bs == batch;
+    }
+
     /** Sizes every buffer for this segment shape; nothing happens while the shape stays the same. */
     protected final void ensureBuffers(int t, int bs, int nIn, int n) {
         if (t == time && bs == batch && nIn == inputs && n == units) return;

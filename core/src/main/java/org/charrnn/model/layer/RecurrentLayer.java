@@ -298,12 +298,12 @@ public class RecurrentLayer extends BaseRecurrentLayer<RecurrentLayerConfig> {
      * The kernel an inference pass runs on: the training kernel itself, in float32 products, when the
      * pass has the training segment's shape (a validation between updates, when its buffers hold
      * nothing the next update needs: a backward after it would differentiate the wrong forward, so it
-     * is refused) — a second set of the segment's buffers was a third of a wide model's memory — else
-     * one of the two kept by segment length.
+     * is refused), every segment of it, not only the first — a second set of the segment's buffers was a
+     * third of a wide model's memory — else one of the two kept by segment length.
      */
     private RecurrentKernel inferenceKernel() {
         long time = input.size(2);
-        if (trainingKernel instanceof TrainingKernel shared && lastX != null && lastX.size(0) == time && lastX.size(1) == input.size(0)) {
+        if (trainingKernel instanceof TrainingKernel shared && shared.isSizedFor(time, input.size(0))) {
             lastX = null; // the training forward's activations are gone: no backward until the next one
             shared.float32Pass(true);
             return trainingKernel;
