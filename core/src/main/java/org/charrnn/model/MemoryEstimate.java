@@ -71,9 +71,14 @@ public record MemoryEstimate(long parameters, long parameterBytes, long heapByte
         // Per layer, per row of the segment: the kernel's Java arrays (each gate's activations, the states,
         // layer norm's normalised rows) and its ND4J buffers (pre-activations and their gradients, the states).
         long javaPerRow = n * FLOAT * (2L * g + 4 + (model.layerNorm() ? 2L * g + 2 : 0));
-        // The GRU, and a layer-normalised LSTM, keep the recurrent product's target and gradient apart too.
-        boolean twoSides = model.type().equals("gru") || model.layerNorm();
-        long nativePerRow = n * FLOAT * ((twoSides ? 4L : 2L) * g + 3);
+        // Pre-activations and their gradients: the LSTM's gradients take its pre-activations' buffers (one
+        // side, or two with layer norm); the GRU and the RNN keep them apart, the GRU for each side.
+        long sides = switch (model.type()) {
+            case "gru" -> 4L;
+            case "rnn" -> 2L;
+            default -> model.layerNorm() ? 2L : 1L;
+        };
+        long nativePerRow = n * FLOAT * (sides * g + 3);
         long layers = model.numLayers();
         long outputPerRow = (long) vocabulary * FLOAT * 3; // logits, probabilities, their gradient
         long checkpoint = parameters * FLOAT * (1 + optimizerArrays + (averaging ? 1 : 0)); // weights, optimizer state, training weights
