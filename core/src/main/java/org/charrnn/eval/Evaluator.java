@@ -80,7 +80,7 @@ public final class Evaluator {
     }
 
     /** Features [B, rows, T] as [B, rows, steps]: themselves when T = steps, else followed by zeros. */
-    static INDArray padded(INDArray features, int steps) {
+    private static INDArray padded(INDArray features, int steps) {
         long time = features.size(2);
         if (time == steps) return features;
         INDArray out = Nd4j.zeros(features.dataType(), features.size(0), features.size(1), steps);
