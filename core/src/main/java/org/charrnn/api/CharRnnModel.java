@@ -4,6 +4,7 @@ import org.charrnn.checkpoint.Checkpoint;
 import org.charrnn.checkpoint.CheckpointException;
 import org.charrnn.checkpoint.CheckpointReader;
 import org.charrnn.checkpoint.TrainingState;
+import org.charrnn.config.ModelConfig;
 import org.charrnn.config.RunConfig;
 import org.charrnn.data.Corpus;
 import org.charrnn.data.DataException;
@@ -99,7 +100,7 @@ public final class CharRnnModel {
         RunConfig config = checkpoint.config();
         List<ModelInfo.Validation> validations = s.validations().stream()
                 .map(v -> new ModelInfo.Validation(v.iteration(), v.epoch(), v.trainLoss(), v.loss())).toList();
-        return new ModelInfo(config.name(), file.toString(), checkpoint.formatVersion(), config.model().type(), checkpoint.core(),
+        return new ModelInfo(config.name(), file.toString(), checkpoint.formatVersion(), config.model().type().toString(), checkpoint.core(),
                 coreDescription(checkpoint.core(), config.model().type(), config.model().layerNorm()), config.model().numLayers(), config.model().rnnSize(),
                 checkpoint.graph().numParams(), vocabulary(), s.epoch(), s.iteration(), s.iterationsPerEpoch(),
                 s.learningRate(), s.bestValLoss(), validations, config.toYaml(), s.averagedUpdates());
@@ -250,16 +251,16 @@ public final class CharRnnModel {
         return kept.toString();
     }
 
-    private static String coreDescription(String core, String cell, boolean layerNorm) {
+    private static String coreDescription(String core, ModelConfig.Cell cell, boolean layerNorm) {
         String ours = switch (cell) {
-            case "gru" -> "GruLayerConfig";
-            case "rnn" -> "RnnLayerConfig";
-            default -> "LstmLayerConfig";
+            case GRU -> "GruLayerConfig";
+            case RNN -> "RnnLayerConfig";
+            case LSTM -> "LstmLayerConfig";
         };
         return switch (core) {
             case "fused" -> "charrnn " + ours + (layerNorm ? ", layer-normalised" : "")
                     + ": exact truncated BPTT, state carried across minibatches";
-            case "stock" -> "DL4J " + (cell.equals("rnn") ? "SimpleRnn" : "LSTM") + ": state reset every minibatch";
+            case "stock" -> "DL4J " + (cell == ModelConfig.Cell.RNN ? "SimpleRnn" : "LSTM") + ": state reset every minibatch";
             default -> "";
         };
     }

@@ -1,6 +1,10 @@
 package org.charrnn.bench;
 
-import java.util.List;
+import org.charrnn.config.ModelConfig.Cell;
+import org.charrnn.config.ModelConfig.Precision;
+import org.charrnn.config.TrainConfig.Optimizer;
+
+import java.util.Arrays;
 
 /**
  * A benchmarked shape: cell, layers × units, minibatch streams × steps, optimizer. The text is
@@ -9,40 +13,45 @@ import java.util.List;
  * {@code rnn:1x100:b1:s25:adagrad} (min-char-rnn's shape), {@code 3x512:bf16} (model.precision: bf16),
  * {@code gru:2x384:b25:ln} or {@code 2x128:ln} (model.layer_norm: true; the peers have no such cell and sit it out).
  */
-public record BenchModel(String name, String cell, int layers, int units, int batch, int seqLength, String optimizer,
-                         String precision, boolean layerNorm) {
+public record BenchModel(String name, Cell cell, int layers, int units, int batch, int seqLength, Optimizer optimizer,
+                         Precision precision, boolean layerNorm) {
     public static final int VOCAB = 65;
-    public static final List<String> CELLS = List.of("lstm", "gru", "rnn");
-    public static final List<String> OPTIMIZERS = List.of("rmsprop", "adagrad", "adam");
 
     public static BenchModel parse(String spec) {
         String[] parts = spec.split(":");
         int first = 0;
-        String cell = "lstm";
-        if (CELLS.contains(parts[0])) {
-            cell = parts[0];
+        Cell cell = Cell.LSTM;
+        Cell named = constant(Cell.values(), parts[0]);
+        if (named != null) {
+            cell = named;
             first = 1;
         }
         String[] lu = parts[first].split("x");
         if (lu.length != 2) throw new IllegalArgumentException(parts[first]);
         int batch = 50;
         int seq = 50;
-        String optimizer = "rmsprop";
-        String precision = "f32";
+        Optimizer optimizer = Optimizer.RMSPROP;
+        Precision precision = Precision.F32;
         boolean layerNorm = false;
         for (int i = first + 1; i < parts.length; i++) {
-            if (OPTIMIZERS.contains(parts[i])) optimizer = parts[i];
-            else if (parts[i].equals("bf16")) precision = "bf16";
+            Optimizer o = constant(Optimizer.values(), parts[i]);
+            if (o != null && o != Optimizer.SGD) optimizer = o;
+            else if (parts[i].equals(Precision.BF16.toString())) precision = Precision.BF16;
             else if (parts[i].equals("ln")) layerNorm = true;
             else if (parts[i].startsWith("b")) batch = Integer.parseInt(parts[i].substring(1));
             else if (parts[i].startsWith("s")) seq = Integer.parseInt(parts[i].substring(1));
             else throw new IllegalArgumentException(parts[i]);
         }
         BenchModel m = new BenchModel(spec, cell, Integer.parseInt(lu[0]), Integer.parseInt(lu[1]), batch, seq, optimizer, precision, layerNorm);
-        if (m.layers < 1 || m.units < 1 || m.batch < 1 || m.seqLength < 1 || layerNorm && cell.equals("rnn")) {
+        if (m.layers < 1 || m.units < 1 || m.batch < 1 || m.seqLength < 1 || layerNorm && cell == Cell.RNN) {
             throw new IllegalArgumentException(spec);
         }
         return m;
+    }
+
+    /** The constant a spec's part names as a config would, or null. */
+    private static <E extends Enum<E>> E constant(E[] values, String part) {
+        return Arrays.stream(values).filter(e -> e.toString().equals(part)).findFirst().orElse(null);
     }
 
     /** The run config this shape trains with (every key not named here at its default). */
@@ -63,21 +72,21 @@ public record BenchModel(String name, String cell, int layers, int units, int ba
 
     /** char-rnn's rate for RMSProp and Adam, min-char-rnn's for Adagrad. */
     public double learningRate() {
-        return optimizer.equals("adagrad") ? 0.1 : 2e-3;
+        return optimizer == Optimizer.ADAGRAD ? 0.1 : 2e-3;
     }
 
     /** Gate blocks of the cell: 4 (LSTM), 3 (GRU), 1 (RNN). */
     public int gates() {
         return switch (cell) {
-            case "gru" -> 3;
-            case "rnn" -> 1;
-            default -> 4;
+            case GRU -> 3;
+            case RNN -> 1;
+            case LSTM -> 4;
         };
     }
 
     /** min-char-rnn's shape: the numpy gist can be run beside it. */
     public boolean isMinCharRnn() {
-        return cell.equals("rnn") && layers == 1 && batch == 1;
+        return cell == Cell.RNN && layers == 1 && batch == 1;
     }
 
     /**

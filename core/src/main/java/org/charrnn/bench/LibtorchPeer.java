@@ -1,5 +1,7 @@
 package org.charrnn.bench;
 
+import org.charrnn.config.ModelConfig;
+import org.charrnn.config.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +64,7 @@ public final class LibtorchPeer implements Peer {
     @Override
     public boolean supports(BenchModel m) {
         // bf16: ours with bf16 products against libtorch under CPU autocast to bf16 (its best precision on this CPU).
-        return (m.cell().equals("lstm") || m.cell().equals("gru")) && m.optimizer().equals("rmsprop") && !m.layerNorm();
+        return m.cell() != ModelConfig.Cell.RNN && m.optimizer() == TrainConfig.Optimizer.RMSPROP && !m.layerNorm();
     }
 
     @Override
@@ -92,11 +94,11 @@ public final class LibtorchPeer implements Peer {
 
     private List<String> command(BenchModel m, int threads, Path data) {
         Path d = data != null ? data : text;
-        List<String> launch = m.precision().equals("bf16")
+        List<String> launch = m.precision() == ModelConfig.Precision.BF16
                 ? List.of("java", "-cp", jar + java.io.File.pathSeparator + jar.resolveSibling("lib") + "/*", AUTOCAST_MAIN)
                 : List.of("java", "-jar", jar.toString());
         List<String> cmd = new ArrayList<>(launch);
-        cmd.addAll(List.of("--data", d.toAbsolutePath().toString(), "--model", m.cell(),
+        cmd.addAll(List.of("--data", d.toAbsolutePath().toString(), "--model", m.cell().toString(),
                 "--num_layers", "" + m.layers(), "--rnn_size", "" + m.units(), "--batch_size", "" + m.batch(), "--seq_length",
                 "" + m.seqLength(), "--lr", "" + m.learningRate(), "--threads", "" + threads));
         return cmd;

@@ -48,7 +48,7 @@ public final class TorchPeer implements Peer {
 
     @Override
     public boolean supports(BenchModel m) {
-        return m.precision().equals("f32") && !m.layerNorm();
+        return m.precision() == org.charrnn.config.ModelConfig.Precision.F32 && !m.layerNorm();
     }
 
     @Override
@@ -114,8 +114,8 @@ public final class TorchPeer implements Peer {
     }
 
     private List<String> trainCommand(BenchModel m, int threads) {
-        return List.of(PYTHON, peers.resolve("torch_charrnn.py").toString(), "--model", m.cell(), "--num_layers", "" + m.layers(),
+        return List.of(PYTHON, peers.resolve("torch_charrnn.py").toString(), "--model", m.cell().toString(), "--num_layers", "" + m.layers(),
                 "--rnn_size", "" + m.units(), "--batch_size", "" + m.batch(), "--seq_length", "" + m.seqLength(), "--optim",
-                m.optimizer(), "--lr", "" + m.learningRate(), "--threads", "" + threads);
+                m.optimizer().toString(), "--lr", "" + m.learningRate(), "--threads", "" + threads);
     }
 }

@@ -49,7 +49,7 @@ final class CheckpointValidator {
             String cell = l != null && l.conf().getLayer() instanceof org.charrnn.model.layer.RecurrentLayerConfig r ? r.cellName()
                     : l instanceof org.deeplearning4j.nn.layers.recurrent.LSTM ? "lstm"
                     : l instanceof org.deeplearning4j.nn.layers.recurrent.SimpleRnn ? "rnn" : "?";
-            if (!cell.equals(config.model().type()) || width(l, false) != config.model().rnnSize()) {
+            if (!cell.equals(config.model().type().toString()) || width(l, false) != config.model().rnnSize()) {
                 throw new CheckpointException(damaged + "its config says model.type " + config.model().type() + ", model.rnn_size "
                         + config.model().rnnSize() + ", but layer " + order.get(i) + " is " + cell + " of " + width(l, false) + " units");
             }

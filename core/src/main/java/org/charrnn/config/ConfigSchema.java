@@ -73,7 +73,11 @@ public final class ConfigSchema {
     static <R extends Record> R instantiate(Section section, Map<String, Object> values) {
         RecordComponent[] components = section.type().getRecordComponents();
         Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
-        Object[] args = section.keys().stream().map(k -> values.get(k.name())).toArray();
+        Object[] args = new Object[components.length];
+        for (int i = 0; i < args.length; i++) {
+            Object v = values.get(section.keys().get(i).name());
+            args[i] = types[i].isEnum() ? constant(types[i], (String) v) : v;
+        }
         try {
             Constructor<? extends Record> ctor = section.type().getDeclaredConstructor(types);
             @SuppressWarnings("unchecked") R r = (R) ctor.newInstance(args);
@@ -113,6 +117,7 @@ public final class ConfigSchema {
         Object def;
         double min = s.min();
         double max = s.max();
+        List<String> choices = List.of();
         if (s.duration()) {
             kind = Key.Kind.DURATION;
             def = s.value().isEmpty() ? 0L : Durations.seconds(s.value());
@@ -133,13 +138,29 @@ public final class ConfigSchema {
         } else if (t == boolean.class) {
             kind = Key.Kind.BOOL;
             def = Boolean.parseBoolean(s.value());
+        } else if (t.isEnum()) {
+            kind = Key.Kind.ENUM;
+            choices = Arrays.stream(t.getEnumConstants()).map(e -> valueName((Enum<?>) e)).toList();
+            def = s.value();
+            constant(t, s.value()); // a default that is no value of its type fails when the schema loads
         } else if (t == String.class) {
-            kind = s.choices().length > 0 ? Key.Kind.ENUM : s.path() ? Key.Kind.PATH : Key.Kind.STRING;
+            kind = s.path() ? Key.Kind.PATH : Key.Kind.STRING;
             def = s.value();
         } else {
             throw new IllegalStateException(name + ": unsupported type " + t);
         }
-        return new Key(name, kind, def, min, !s.minOpen(), max, !s.maxOpen(), List.of(s.choices()), s.help(), s.fixed());
+        return new Key(name, kind, def, min, !s.minOpen(), max, !s.maxOpen(), choices, s.help(), s.fixed());
+    }
+
+    /** How a config writes an enum's constant: its name in lower case ({@code AS_SET} is {@code as_set}). */
+    public static String valueName(Enum<?> constant) {
+        return constant.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The constant of an enum-typed key that a config's value names (the loader has checked it is one). */
+    private static Object constant(Class<?> type, String value) {
+        for (Object e : type.getEnumConstants()) if (valueName((Enum<?>) e).equals(value)) return e;
+        throw new IllegalStateException("'" + value + "' is no " + type.getSimpleName());
     }
 
     static String snakeCase(String camel) {

@@ -6,6 +6,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import org.charrnn.config.ModelConfig.Cell;
+import org.charrnn.config.ModelConfig.Core;
+import org.charrnn.config.ModelConfig.Precision;
+import org.charrnn.config.ModelConfig.Sizing;
+
 /**
  * What a config must keep between its keys, once each key has parsed on its own: a list of named
  * rules, checked in order. A rule refuses a config in one line naming where the value came from
@@ -48,8 +53,9 @@ final class CrossKeyRules {
             return (Double) values.get(key);
         }
 
-        boolean is(String key, String value) {
-            return values.get(key).equals(value);
+        /** Whether an enum key holds this constant (the values are still text as the file wrote them). */
+        boolean is(String key, Enum<?> value) {
+            return values.get(key).equals(ConfigSchema.valueName(value));
         }
 
         void set(String key, Object value) {
@@ -86,14 +92,14 @@ final class CrossKeyRules {
             new Rule("the splits fit in the text", CrossKeyRules::splitsFit),
             new Rule("checkpoint names begin with a plain savefile", CrossKeyRules::plainSavefile),
             new Rule("a download comes over https", CrossKeyRules::httpsDownload),
-            new Rule("DL4J's stock layers have no GRU", v -> refuseTogether(v, "model.type", "gru", "model.core", "stock",
+            new Rule("DL4J's stock layers have no GRU", v -> refuseTogether(v, "model.type", Cell.GRU, "model.core", Core.STOCK,
                     "model.core: 'stock' is not allowed with model.type 'gru' (DL4J has no GRU layer); expected 'fused'")),
-            new Rule("bf16 products are our cells' own", v -> refuseTogether(v, "model.precision", "bf16", "model.core", "stock",
+            new Rule("bf16 products are our cells' own", v -> refuseTogether(v, "model.precision", Precision.BF16, "model.core", Core.STOCK,
                     "model.precision: 'bf16' is not allowed with model.core 'stock' (bf16 products are our cells' own); expected"
                             + " 'f32', or model.core 'fused'")),
             new Rule("layer norm is for the lstm and the gru", CrossKeyRules::layerNormCells),
             new Rule("DL4J's stock layers have no layer norm", v -> {
-                if (v.flag("model.layer_norm") && v.is("model.core", "stock")) {
+                if (v.flag("model.layer_norm") && v.is("model.core", Core.STOCK)) {
                     throw new ConfigException(v.where("model.layer_norm", "model.core") + ": model.layer_norm: true is not allowed"
                             + " with model.core 'stock' (DL4J's layers have no layer normalisation); expected false, or model.core 'fused'");
                 }
@@ -166,12 +172,12 @@ final class CrossKeyRules {
         }
     }
 
-    private static void refuseTogether(Values v, String key, String value, String other, String otherValue, String message) {
+    private static void refuseTogether(Values v, String key, Enum<?> value, String other, Enum<?> otherValue, String message) {
         if (v.is(key, value) && v.is(other, otherValue)) throw new ConfigException(v.where(other, key) + ": " + message);
     }
 
     private static void layerNormCells(Values v) {
-        if (!v.flag("model.layer_norm") || !v.is("model.type", "rnn")) return;
+        if (!v.flag("model.layer_norm") || !v.is("model.type", Cell.RNN)) return;
         if (v.onCommandLine("model.type") && !v.onCommandLine("model.layer_norm")) {
             v.set("model.layer_norm", false); // a config's layer norm yields to the one cell without it given on top of it
             return;
@@ -193,11 +199,11 @@ final class CrossKeyRules {
     private static void autoSize(Values v) {
         int workers = v.integer("distributed.workers");
         boolean sizeGiven = v.onCommandLine("model.rnn_size") || v.onCommandLine("model.dropout");
-        if (v.is("model.size", "auto") && !v.onCommandLine("model.size")
+        if (v.is("model.size", Sizing.AUTO) && !v.onCommandLine("model.size")
                 && (sizeGiven || v.whole("train.max_time") == 0 || workers > 0)) {
-            v.set("model.size", "as_set"); // a config's auto yields to a size, a dropout, no budget or a cluster given on top of it
+            v.set("model.size", ConfigSchema.valueName(Sizing.AS_SET)); // a config's auto yields to a size, a dropout, no budget or a cluster given on top of it
         }
-        if (!v.is("model.size", "auto")) return;
+        if (!v.is("model.size", Sizing.AUTO)) return;
         String where = v.where("model.size");
         if (sizeGiven) {
             throw new ConfigException("--set: model.size: 'auto' chooses model.rnn_size and model.dropout, and --set gives "

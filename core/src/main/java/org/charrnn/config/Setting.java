@@ -9,7 +9,8 @@ import java.lang.annotation.Target;
  * Declares a config key on the record component that holds it: the one place a key's default,
  * range, help and checkpoint rule are written. Its YAML name is the section's name and the
  * component's name in snake_case ({@code TrainConfig.seqLength} is {@code train.seq_length}) unless
- * {@link #key()} says otherwise. {@link ConfigSchema} reads these; the loader, the checks a resume
+ * {@link #key()} says otherwise. An enum component's values are its constants in lower case
+ * ({@code Sizing.AS_SET} is {@code as_set}). {@link ConfigSchema} reads these; the loader, the checks a resume
  * makes, {@code charrnn keys} and docs/config.md's table all come from it.
  */
 @Retention(RetentionPolicy.RUNTIME)
@@ -30,9 +31,6 @@ public @interface Setting {
 
     /** The maximum itself is not allowed. */
     boolean maxOpen() default false;
-
-    /** For a string: the values allowed. */
-    String[] choices() default {};
 
     /** What a checkpoint fixes about this key (a resume refuses to change it). */
     Key.Fixed fixed() default Key.Fixed.NO;

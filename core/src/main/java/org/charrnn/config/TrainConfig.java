@@ -15,15 +15,14 @@ public record TrainConfig(
         @Setting(key = "max_time", duration = true,
                 help = "wall-clock budget for training (90s, 10m, 2h, 1h30m); at it the run validates, saves and stops;"
                         + " a resumed run counts the time already spent") long maxTimeSeconds,
-        @Setting(value = "rmsprop", choices = {"rmsprop", "adam", "adagrad", "sgd"}, fixed = TRAINING,
-                help = "optimizer") String optimizer,
+        @Setting(value = "rmsprop", fixed = TRAINING, help = "optimizer") Optimizer optimizer,
         @Setting(value = "2e-3", min = 0, minOpen = true, max = 100, help = "initial learning rate") double learningRate,
         @Setting(value = "0.97", min = 0, minOpen = true, max = 1,
                 help = "step schedule: multiply the rate by this every epoch ...") double learningRateDecay,
         @Setting(value = "10", min = 0, maxOpen = true, help = "... once this many epochs are done") double learningRateDecayAfter,
-        @Setting(value = "step", choices = {"step", "cosine", "linear"},
+        @Setting(value = "step",
                 help = "step: char-rnn's decay above; cosine or linear: from learning_rate down to final_lr_frac of it at"
-                        + " the run's end (its last epoch, or where max_time will stop it)") String lrSchedule,
+                        + " the run's end (its last epoch, or where max_time will stop it)") Schedule lrSchedule,
         @Setting(value = "0", min = 0, help = "iterations over which the rate rises linearly to learning_rate") int warmup,
         @Setting(value = "0.1", min = 0, max = 1, help = "where cosine and linear end, as a fraction of learning_rate") double finalLrFrac,
         @Setting(value = "1", min = 0, max = 1, fixed = TRAINING,
@@ -48,5 +47,19 @@ public record TrainConfig(
     /** What the graph itself needs from training: its optimizer, clipping and the seed of its initial weights. */
     public Optimization optimization() {
         return new Optimization(optimizer, learningRate, decayRate, gradClip, seed);
+    }
+
+    /** train.optimizer. */
+    public enum Optimizer {
+        RMSPROP, ADAM, ADAGRAD, SGD;
+
+        @Override public String toString() { return ConfigSchema.valueName(this); }
+    }
+
+    /** train.lr_schedule. */
+    public enum Schedule {
+        STEP, COSINE, LINEAR;
+
+        @Override public String toString() { return ConfigSchema.valueName(this); }
     }
 }

@@ -99,21 +99,20 @@ public final class GraphFactory {
      */
     private static Layer recurrentLayer(ModelConfig m, long nIn, double dropout, boolean readsNetworkInput) {
         Layer layer;
-        if (m.core().equals("stock")) {
+        if (m.core() == ModelConfig.Core.STOCK) {
             layer = switch (m.type()) {
-                case "lstm" -> new LSTM.Builder().nIn(nIn).nOut(m.rnnSize()).activation(Activation.TANH)
+                case LSTM -> new LSTM.Builder().nIn(nIn).nOut(m.rnnSize()).activation(Activation.TANH)
                         .gateActivationFunction(Activation.SIGMOID).forgetGateBiasInit(m.forgetBias())
                         .dataFormat(RNNFormat.NCW).build();
-                case "rnn" -> new SimpleRnn.Builder().nIn(nIn).nOut(m.rnnSize()).activation(Activation.TANH)
+                case RNN -> new SimpleRnn.Builder().nIn(nIn).nOut(m.rnnSize()).activation(Activation.TANH)
                         .dataFormat(RNNFormat.NCW).build();
-                default -> throw new IllegalArgumentException("DL4J has no stock " + m.type() + " layer");
+                case GRU -> throw new IllegalArgumentException("DL4J has no stock gru layer");
             };
         } else {
             RecurrentLayerConfig.Builder<?> b = switch (m.type()) {
-                case "lstm" -> new LstmLayerConfig.Builder().forgetGateBiasInit(m.forgetBias()).layerNorm(m.layerNorm());
-                case "gru" -> new GruLayerConfig.Builder().layerNorm(m.layerNorm());
-                case "rnn" -> new RnnLayerConfig.Builder();
-                default -> throw new IllegalArgumentException("unknown cell " + m.type());
+                case LSTM -> new LstmLayerConfig.Builder().forgetGateBiasInit(m.forgetBias()).layerNorm(m.layerNorm());
+                case GRU -> new GruLayerConfig.Builder().layerNorm(m.layerNorm());
+                case RNN -> new RnnLayerConfig.Builder();
             };
             layer = b.initRange(m.initRange()).bf16(org.charrnn.model.kernel.KernelChoice.bf16(m.precision())).backpropToInput(!readsNetworkInput).readsIndices(readsNetworkInput)
                     .nIn(nIn).nOut(m.rnnSize()).dataFormat(RNNFormat.NCW).build();
@@ -125,10 +124,10 @@ public final class GraphFactory {
     /** The optimizer at a given learning rate (the trainer changes the rate as it decays). */
     public static IUpdater updater(Optimization t, double learningRate) {
         return switch (t.optimizer()) {
-            case "adam" -> new Adam(learningRate);
-            case "adagrad" -> new AdaGrad(learningRate, 1e-8); // min-char-rnn's epsilon (DL4J's default is 1e-6)
-            case "sgd" -> new Sgd(learningRate);
-            default -> new RmsProp(learningRate, t.decayRate(), RmsProp.DEFAULT_RMSPROP_EPSILON);
+            case ADAM -> new Adam(learningRate);
+            case ADAGRAD -> new AdaGrad(learningRate, 1e-8); // min-char-rnn's epsilon (DL4J's default is 1e-6)
+            case SGD -> new Sgd(learningRate);
+            case RMSPROP -> new RmsProp(learningRate, t.decayRate(), RmsProp.DEFAULT_RMSPROP_EPSILON);
         };
     }
 

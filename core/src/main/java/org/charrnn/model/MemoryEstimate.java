@@ -59,9 +59,9 @@ public record MemoryEstimate(long parameters, long parameterBytes, long heapByte
                                           boolean averaging) {
         long parameters = parameters(model, vocabulary);
         int optimizerArrays = switch (optimization.optimizer()) {
-            case "adam" -> 2;
-            case "sgd" -> 0;
-            default -> 1;
+            case ADAM -> 2;
+            case SGD -> 0;
+            case RMSPROP, ADAGRAD -> 1;
         };
         long parameterBytes = parameters * FLOAT * (2 + optimizerArrays + (averaging ? 2 : 0));
         long n = model.rnnSize();
@@ -74,9 +74,9 @@ public record MemoryEstimate(long parameters, long parameterBytes, long heapByte
         // Pre-activations and their gradients: the LSTM's gradients take its pre-activations' buffers (one
         // side, or two with layer norm); the GRU and the RNN keep them apart, the GRU for each side.
         long sides = switch (model.type()) {
-            case "gru" -> 4L;
-            case "rnn" -> 2L;
-            default -> model.layerNorm() ? 2L : 1L;
+            case GRU -> 4L;
+            case RNN -> 2L;
+            case LSTM -> model.layerNorm() ? 2L : 1L;
         };
         long nativePerRow = n * FLOAT * (sides * g + 3);
         long layers = model.numLayers();
@@ -85,7 +85,7 @@ public record MemoryEstimate(long parameters, long parameterBytes, long heapByte
         long heap = layers * javaPerRow * (rows + validationRows * 2) // training's kernels, validation's two shapes
                 + 3 * checkpoint; // a checkpoint being written: DL4J's bytes, the entries, the zip
         long nat = parameterBytes + layers * nativePerRow * (rows + validationRows * 2) + outputPerRow * (rows + validationRows);
-        boolean bf16 = !model.precision().equals("f32");
+        boolean bf16 = !(model.precision() == ModelConfig.Precision.F32);
         long bf16Bytes = bf16 ? parameters * 2 * 2 + layers * rows * n * 2 * 2 : 0;
         return new MemoryEstimate(parameters, parameterBytes, heap, nat + bf16Bytes, bf16Bytes);
     }
@@ -119,26 +119,25 @@ public record MemoryEstimate(long parameters, long parameterBytes, long heapByte
         return total + n * vocabulary + vocabulary;
     }
 
-    private static int gates(String type) {
+    private static int gates(ModelConfig.Cell type) {
         return switch (type) {
-            case "gru" -> 3;
-            case "rnn" -> 1;
-            default -> 4;
+            case GRU -> 3;
+            case RNN -> 1;
+            case LSTM -> 4;
         };
     }
 
     /** The cells' b lengths (RecurrentLayerConfig.biasLength): the GRU keeps its recurrent-side b_hn apart. */
     private static long bias(ModelConfig model, long n) {
         return switch (model.type()) {
-            case "gru" -> 4 * n;
-            case "rnn" -> n;
-            default -> 4 * n;
+            case GRU, LSTM -> 4 * n;
+            case RNN -> n;
         };
     }
 
     /** The cells' layer-normalisation gains (RecurrentLayerConfig.gainLength). */
     private static long gains(ModelConfig model, long n) {
         if (!model.layerNorm()) return 0;
-        return model.type().equals("gru") ? 6 * n : 10 * n;
+        return model.type() == ModelConfig.Cell.GRU ? 6 * n : 10 * n;
     }
 }

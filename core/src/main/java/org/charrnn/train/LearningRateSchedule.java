@@ -15,7 +15,7 @@ import org.charrnn.config.TrainConfig;
  * </ul>
  * each after a linear warm-up of {@code warmup} iterations.
  */
-public record LearningRateSchedule(String kind, double initial, double decay, double decayAfter, int warmup, double finalFrac) {
+public record LearningRateSchedule(TrainConfig.Schedule kind, double initial, double decay, double decayAfter, int warmup, double finalFrac) {
 
     public static LearningRateSchedule of(TrainConfig t) {
         return new LearningRateSchedule(t.lrSchedule(), t.learningRate(), t.learningRateDecay(), t.learningRateDecayAfter(),
@@ -30,9 +30,9 @@ public record LearningRateSchedule(String kind, double initial, double decay, do
         double warm = iteration < warmup ? (iteration + 1) / (double) warmup : 1;
         double p = progress(iteration, total, budgetFraction);
         return warm * switch (kind) {
-            case "cosine" -> initial * (finalFrac + (1 - finalFrac) * 0.5 * (1 + Math.cos(Math.PI * p)));
-            case "linear" -> initial * (1 - (1 - finalFrac) * p);
-            default -> step(iteration, iterationsPerEpoch);
+            case COSINE -> initial * (finalFrac + (1 - finalFrac) * 0.5 * (1 + Math.cos(Math.PI * p)));
+            case LINEAR -> initial * (1 - (1 - finalFrac) * p);
+            case STEP -> step(iteration, iterationsPerEpoch);
         };
     }
 

@@ -26,8 +26,9 @@ import java.util.function.IntToLongFunction;
  * assumed, and it is the run's, not the update's: at each width timed, the updates until their pace
  * stops rising, then a validation's scoring, a checkpoint's writing and the weight average's step,
  * each at its share of the configured schedule ({@link RunCosts}); a straight line of seconds per
- * character against parameters through two widths, and the width it points to timed too. Depth,
- * cell, batch and segment length stay as set.
+ * character against parameters through two widths, and the width it points to timed too. The
+ * schedule ends at the epochs the width was sized for at the latest (a faster machine does not
+ * overtrain it). Depth, cell, batch and segment length stay as set.
  */
 final class ModelSizer {
     /** Epochs of a small text the best budgeted recipes trained for. */
@@ -61,16 +62,19 @@ final class ModelSizer {
     private static final int PROBE_WINDOWS = 8;
 
     /**
-     * What was chosen and the measurements behind it. {@code epochs} is where the schedule ends when the
-     * text, not the budget, limits the width (the recipe's epochs; more only overfit), else 0: the budget ends it.
+     * What was chosen and the measurements behind it. {@code epochs} is where the schedule ends at the
+     * latest: when the text, not the budget, limits the width ({@code textLimited}), the recipe's epochs
+     * (more only overfit); else the epochs the budget buys at the measured pace, so that a machine that
+     * turns out faster than its probes trains the model the epochs it was sized for, not more.
      */
     record Choice(int rnnSize, double dropout, long parameters, double charsPerSecond, double budgetChars,
-                  long trainChars, double probeSeconds, int epochs) {
+                  long trainChars, double probeSeconds, int epochs, boolean textLimited) {
         String describe(ModelConfig m, long budgetSeconds) {
-            String plan = epochs == 0
+            String plan = !textLimited
                     ? String.format(Locale.ROOT, "the %s budget buys about %.1f M characters, %.1f per parameter (%.1f epochs of %,d"
-                            + " training characters)", org.charrnn.config.Durations.format(budgetSeconds), budgetChars / 1e6,
-                    budgetChars / parameters, budgetChars / trainChars, trainChars)
+                            + " training characters; train.max_epochs %d, should the machine turn out faster)",
+                    org.charrnn.config.Durations.format(budgetSeconds), budgetChars / 1e6,
+                    budgetChars / parameters, budgetChars / trainChars, trainChars, epochs)
                     : String.format(Locale.ROOT, "the text (%,d training characters) feeds no wider model (%.1f parameters a character"
                             + " at most), so the run ends after %d epochs (train.max_epochs %d), in about %s of the %s budget",
                     trainChars, MAX_PARAMETERS_PER_CHAR, epochs, epochs,
@@ -104,7 +108,7 @@ final class ModelSizer {
     /** Epochs of a small text the recipe trains this model for. */
     static double recipeEpochs(ModelConfig m) {
         if (!m.layerNorm()) return EPOCHS;
-        return m.type().equals("lstm") ? LAYER_NORM_LSTM_EPOCHS : LAYER_NORM_EPOCHS;
+        return m.type() == ModelConfig.Cell.LSTM ? LAYER_NORM_LSTM_EPOCHS : LAYER_NORM_EPOCHS;
     }
 
     /**
@@ -131,8 +135,10 @@ final class ModelSizer {
         long p = parameters.applyAsLong(width);
         double dropout = Math.min(MAX_DROPOUT, Math.round(DROPOUT_PER_PARAMETERS_PER_CHAR * p / trainChars * 20) / 20.0);
         // The text, not the budget, stopped the width: the budget's further epochs of it would only overfit.
-        int end = textLimits(pace, parameters, fits, left, width, trainChars, epochs) ? (int) Math.ceil(epochs) : 0;
-        return new Choice(width, dropout, p, 1 / perChar, left / perChar, trainChars, elapsed.getAsDouble(), end);
+        boolean textLimited = textLimits(pace, parameters, fits, left, width, trainChars, epochs);
+        // Else the epochs the budget buys: a faster machine ends there (the width was sized for them), a slower one at the budget.
+        int end = textLimited ? (int) Math.ceil(epochs) : (int) Math.max(1, Math.round(left / perChar / trainChars));
+        return new Choice(width, dropout, p, 1 / perChar, left / perChar, trainChars, elapsed.getAsDouble(), end, textLimited);
     }
 
     /**

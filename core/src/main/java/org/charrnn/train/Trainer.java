@@ -337,7 +337,7 @@ public final class Trainer {
     }
 
     private StartReport startReport(long startIteration) {
-        return new StartReport(config.name(), config.model().type(), config.model().numLayers(), config.model().rnnSize(),
+        return new StartReport(config.name(), config.model().type().toString(), config.model().numLayers(), config.model().rnnSize(),
                 config.model().dropout(), graph.numParams(), corpus.vocabulary().size(), splits.train().length(),
                 splits.val().length(), splits.test().length(), iterationsPerEpoch(), (long) layout.batch() * layout.seqLength(),
                 startIteration, totalIterations(), config.train().maxEpochs(), config.train().maxTimeSeconds(), store.dir(),

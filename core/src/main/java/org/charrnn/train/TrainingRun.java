@@ -1,5 +1,6 @@
 package org.charrnn.train;
 
+import org.charrnn.config.ModelConfig;
 import org.charrnn.checkpoint.Checkpoint;
 import org.charrnn.checkpoint.CheckpointReader;
 import org.charrnn.checkpoint.CheckpointWriter;
@@ -174,8 +175,7 @@ public final class TrainingRun implements AutoCloseable {
                     ModelSizer.Choice choice = ModelSizer.choose(config, corpus, Splits.of(config.data(), corpus.length()).train().length());
                     // the choice is fixed from here on: the run's config (and its checkpoints) say the size it chose
                     config = config.with("model.size=as_set", "model.rnn_size=" + choice.rnnSize(), "model.dropout=" + choice.dropout(),
-                            "train.max_epochs=" + (choice.epochs() == 0 ? config.train().maxEpochs()
-                                    : Math.min(config.train().maxEpochs(), choice.epochs())));
+                            "train.max_epochs=" + Math.min(config.train().maxEpochs(), choice.epochs()));
                     yaml = config.toYaml();
                     events.message(choice.describe(config.model(), config.train().maxTimeSeconds()));
                     measuring = choice.probeSeconds();
@@ -190,8 +190,8 @@ public final class TrainingRun implements AutoCloseable {
 
     /** model.precision: auto becomes what this machine runs best, said, and recorded in the run's config. */
     private static RunConfig choosePrecision(RunConfig config, TrainingEvents events) {
-        if (!config.model().precision().equals("auto")) return config;
-        boolean bf16 = config.model().core().equals("fused") && org.charrnn.model.kernel.KernelChoice.bf16("auto");
+        if (config.model().precision() != ModelConfig.Precision.AUTO) return config;
+        boolean bf16 = config.model().core() == ModelConfig.Core.FUSED && org.charrnn.model.kernel.KernelChoice.nativeBf16();
         events.message("model.precision auto: " + (bf16 ? "bf16 (this CPU multiplies bfloat16 natively: "
                 + org.charrnn.model.kernel.GemmEngine.ONEDNN.describe() + ")" : "f32 (no native bfloat16 products here)"));
         return config.with("model.precision=" + (bf16 ? "bf16" : "f32"));
@@ -203,9 +203,9 @@ public final class TrainingRun implements AutoCloseable {
      * To train such a run past its end, resume with model.size: as_set and the checkpoint's values.
      */
     private static RunConfig keptFromCheckpoint(RunConfig config, Checkpoint ckpt, boolean resume, TrainingEvents events) {
-        if (config.model().precision().equals("auto")) config = config.with("model.precision=" + ckpt.config().model().precision());
+        if (config.model().precision() == ModelConfig.Precision.AUTO) config = config.with("model.precision=" + ckpt.config().model().precision());
         if (!config.model().autoSize()) return config;
-        org.charrnn.config.ModelConfig chosen = ckpt.config().model();
+        ModelConfig chosen = ckpt.config().model();
         int epochs = resume ? Math.min(config.train().maxEpochs(), ckpt.config().train().maxEpochs()) : config.train().maxEpochs();
         events.message(String.format(java.util.Locale.ROOT, "model.size auto: keeping the checkpoint's %d × %d, dropout %.2f,"
                 + " train.max_epochs %d", chosen.numLayers(), chosen.rnnSize(), chosen.dropout(), epochs));
@@ -237,7 +237,7 @@ public final class TrainingRun implements AutoCloseable {
 
     /** model.precision: bf16 on a machine that cannot run it is refused, naming why (f32 always runs). */
     static void requirePrecision(RunConfig config) {
-        if (!config.model().precision().equals("bf16")) return;
+        if (config.model().precision() != ModelConfig.Precision.BF16) return;
         String why = org.charrnn.model.kernel.KernelChoice.whyNoBf16();
         if (why != null) {
             throw new ConfigException(config.source() + ": model.precision: bf16 cannot run here: " + why + "; use f32");

@@ -30,7 +30,7 @@ class ConfigLoaderTest {
     @Test
     void defaultsAreCharRnns() {
         RunConfig c = parse("name: x\n");
-        assertEquals(new ModelConfig("lstm", "fused", 128, 2, "as_set", 0, 0, 0.08, 1.0, "f32", false), c.model());
+        assertEquals(new ModelConfig(ModelConfig.Cell.LSTM, ModelConfig.Core.FUSED, 128, 2, ModelConfig.Sizing.AS_SET, 0, 0, 0.08, 1.0, ModelConfig.Precision.F32, false), c.model());
         assertEquals(50, c.train().batchSize());
         assertEquals(50, c.train().seqLength());
         assertEquals(50, c.train().maxEpochs());
@@ -51,7 +51,7 @@ class ConfigLoaderTest {
         RunConfig c = parse("train:\n  batch_size: 50\n", "train.batch_size=100", "model.dropout=0.5", "train.optimizer=adam");
         assertEquals(100, c.train().batchSize());
         assertEquals(0.5, c.model().dropout());
-        assertEquals("adam", c.train().optimizer());
+        assertEquals(TrainConfig.Optimizer.ADAM, c.train().optimizer());
     }
 
     @Test
@@ -153,12 +153,12 @@ class ConfigLoaderTest {
             assertEquals(f, c.name());
         }
         RunConfig min = ConfigLoader.load(Path.of("configs/min-char-rnn.yaml"), List.of());
-        assertEquals("rnn", min.model().type());
-        assertEquals("fused", min.model().core(), "our RNN: the state carried from chunk to chunk, as min-char-rnn does");
+        assertEquals(ModelConfig.Cell.RNN, min.model().type());
+        assertEquals(ModelConfig.Core.FUSED, min.model().core(), "our RNN: the state carried from chunk to chunk, as min-char-rnn does");
         assertEquals(100, min.model().rnnSize());
         assertEquals(25, min.train().seqLength());
         assertEquals(1, min.train().batchSize());
-        assertEquals("adagrad", min.train().optimizer());
+        assertEquals(TrainConfig.Optimizer.ADAGRAD, min.train().optimizer());
         assertEquals(0.1, min.train().learningRate());
     }
 
@@ -171,7 +171,7 @@ class ConfigLoaderTest {
         String file = "model:\n  type: gru\n  layer_norm: true\n";
         assertTrue(ConfigLoader.parse(file, "q.yaml", "q", java.util.List.of()).model().layerNorm());
         RunConfig lstm = ConfigLoader.parse(file, "q.yaml", "q", java.util.List.of("model.type=lstm"));
-        assertEquals("lstm", lstm.model().type());
+        assertEquals(ModelConfig.Cell.LSTM, lstm.model().type());
         assertTrue(lstm.model().layerNorm(), "the LSTM has layer normalisation too");
         RunConfig rnn = ConfigLoader.parse(file, "q.yaml", "q", java.util.List.of("model.type=rnn"));
         assertFalse(rnn.model().layerNorm());

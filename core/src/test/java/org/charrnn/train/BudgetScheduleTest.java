@@ -1,5 +1,6 @@
 package org.charrnn.train;
 
+import org.charrnn.config.TrainConfig;
 import org.charrnn.config.ConfigLoader;
 import org.charrnn.checkpoint.TrainingState;
 import org.charrnn.checkpoint.TrainingState.Validation;
@@ -35,7 +36,7 @@ class BudgetScheduleTest {
 
     @Test
     void scheduleValuesAtChosenIterations() {
-        LearningRateSchedule cosine = new LearningRateSchedule("cosine", 1.0, 0.97, 10, 10, 0.1);
+        LearningRateSchedule cosine = new LearningRateSchedule(TrainConfig.Schedule.COSINE, 1.0, 0.97, 10, 10, 0.1);
         assertEquals(0.1, cosine.at(0, 100, 110, 0), 1e-12, "warm-up starts at rate/warmup");
         assertEquals(0.5, cosine.at(4, 100, 110, 0), 1e-12);
         assertEquals(1.0, cosine.at(10, 100, 110, 0), 1e-12, "warm-up done: the full rate");
@@ -45,11 +46,11 @@ class BudgetScheduleTest {
         assertEquals(0.1, cosine.at(500, 100, 110, 0), 1e-12, "and after it");
         assertEquals(0.55, cosine.at(35, 100, 1_000_000, 0.5), 1e-12, "half the budget spent: half way, however few iterations");
         assertEquals(0.1, cosine.at(35, 100, 1_000_000, 1.0), 1e-12, "the budget spent: the floor");
-        LearningRateSchedule linear = new LearningRateSchedule("linear", 2.0, 0.97, 10, 0, 0.0);
+        LearningRateSchedule linear = new LearningRateSchedule(TrainConfig.Schedule.LINEAR, 2.0, 0.97, 10, 0, 0.0);
         assertEquals(2.0, linear.at(0, 100, 100, 0), 1e-12);
         assertEquals(1.5, linear.at(25, 100, 100, 0), 1e-12);
         assertEquals(0.0, linear.at(100, 100, 100, 0), 1e-12);
-        LearningRateSchedule step = new LearningRateSchedule("step", 1.0, 0.5, 2, 0, 0.1);
+        LearningRateSchedule step = new LearningRateSchedule(TrainConfig.Schedule.STEP, 1.0, 0.5, 2, 0, 0.1);
         assertEquals(1.0, step.at(199, 100, 1, 0), 1e-12, "char-rnn's: no decay before epoch 2 ends");
         assertEquals(0.5, step.at(200, 100, 1, 0), 1e-12);
         assertEquals(0.25, step.at(300, 100, 1, 0), 1e-12);
@@ -58,7 +59,7 @@ class BudgetScheduleTest {
     /** Whatever the pace, the rate never rises after the warm-up: a function of progress that only grows. */
     @Test
     void underABudgetTheRateOnlyFallsAfterTheWarmup() {
-        LearningRateSchedule cosine = new LearningRateSchedule("cosine", 3e-3, 0.97, 10, 100, 0.1);
+        LearningRateSchedule cosine = new LearningRateSchedule(TrainConfig.Schedule.COSINE, 3e-3, 0.97, 10, 100, 0.1);
         java.util.SplittableRandom r = new java.util.SplittableRandom(7);
         double seconds = 0;
         double previous = Double.POSITIVE_INFINITY;

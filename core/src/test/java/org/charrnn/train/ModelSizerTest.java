@@ -5,6 +5,7 @@ import org.charrnn.checkpoint.CheckpointReader;
 import org.charrnn.checkpoint.TrainingState;
 import org.charrnn.config.ConfigException;
 import org.charrnn.config.ConfigLoader;
+import org.charrnn.config.ModelConfig;
 import org.charrnn.config.RunConfig;
 import org.charrnn.testing.TestTexts;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.function.IntToLongFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +80,7 @@ class ModelSizerTest {
         assertTrue(GRU_2.applyAsLong(c.rnnSize() + ModelSizer.GRAIN) > ModelSizer.MAX_PARAMETERS_PER_CHAR * text, c.toString());
         assertEquals(273_985, c.parameters(), "2×160: 2×192 would be more than 1.9 parameters a training character");
         assertEquals(0.2, c.dropout(), 1e-12, "1.4 parameters a training character: 2×384's on tiny-shakespeare");
+        assertTrue(c.textLimited(), c.toString());
         assertEquals(ModelSizer.EPOCHS, c.epochs(), "the hour buys far more epochs than the recipe's: the schedule ends at its 8");
     }
 
@@ -93,7 +96,8 @@ class ModelSizerTest {
             ModelSizer.Choice c = choose(machine(0, perParameter, ignored), 580, shakespeare);
             assertEquals(w, c.rnnSize(), c.toString());
             assertEquals(expect[1] / 100.0, c.dropout(), 1e-12, c.toString());
-            assertEquals(0, c.epochs(), "the budget, not the text, limits the width: it ends the schedule");
+            assertFalse(c.textLimited(), "the budget, not the text, limits the width");
+            assertEquals(8, c.epochs(), "a machine faster than its probes stops at the eight epochs the width was sized for");
         }
     }
 
@@ -125,11 +129,11 @@ class ModelSizerTest {
 
     @Test
     void anAutoSizedRunSaysWhatItChoseRecordsItAndResumesWithIt() {
-        Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(400000, 5)); // more than the budget's epochs: it ends the run
+        Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(4_000_000, 5)); // more than the budget trains in one epoch: the budget ends the run
         RunConfig auto = ConfigLoader.parse("model:\n  size: auto\n  rnn_size: 100\n  num_layers: 1\n", "auto.yaml", "auto",
                 List.of("data.input=" + text, "train.checkpoint_dir=" + tmp.resolve("run"), "train.batch_size=8",
                         "train.seq_length=20", "train.max_time=8s", "train.max_epochs=10000", "train.eval_val_every=100000",
-                        "train.print_every=1000", "data.train_frac=0.9", "data.val_frac=0.1"));
+                        "train.val_chars=20000", "train.print_every=1000", "data.train_frac=0.9", "data.val_frac=0.1"));
         BudgetScheduleTest.Messages m = new BudgetScheduleTest.Messages();
         TrainingState end;
         try (TrainingRun run = TrainingRun.prepare(auto, TrainingRun.Mode.FRESH, null, m)) {
@@ -141,10 +145,14 @@ class ModelSizerTest {
         int width = saved.config().model().rnnSize();
         assertTrue(said.startsWith("model.size auto: 1 × " + width + " lstm, dropout "), said);
         assertEquals(0, width % ModelSizer.GRAIN, said);
-        assertEquals("as_set", saved.config().model().size(), "the checkpoint's config holds the size chosen, fixed");
+        assertEquals(ModelConfig.Sizing.AS_SET, saved.config().model().size(), "the checkpoint's config holds the size chosen, fixed");
         assertTrue(said.contains(String.format(java.util.Locale.ROOT, "dropout %.2f", saved.config().model().dropout())), said);
         assertTrue(end.trainingSeconds() < 9, "measuring counts in the budget: " + end.trainingSeconds());
-        assertEquals(10000, saved.config().train().maxEpochs(), "the budget limits the width: the schedule is the budget's");
+        java.util.regex.Matcher planned = java.util.regex.Pattern.compile("train\\.max_epochs (\\d+), should the machine turn out faster")
+                .matcher(said);
+        assertTrue(planned.find(), "the budget limits the width, and the run ends at the epochs it buys at the latest: " + said);
+        int epochs = Integer.parseInt(planned.group(1));
+        assertEquals(epochs, saved.config().train().maxEpochs(), "the checkpoint records where the schedule ends");
 
         BudgetScheduleTest.Messages again = new BudgetScheduleTest.Messages();
         try (TrainingRun resumed = TrainingRun.prepare(auto.with("train.max_time=11s"), TrainingRun.Mode.RESUME,
@@ -153,7 +161,7 @@ class ModelSizerTest {
             assertTrue(resumed.run(again).iteration() > end.iteration(), "a resume continues the chosen model");
         }
         assertTrue(again.lines.contains(String.format(java.util.Locale.ROOT, "model.size auto: keeping the checkpoint's 1 × %d,"
-                + " dropout %.2f, train.max_epochs 10000", width, saved.config().model().dropout())), again.lines.toString());
+                + " dropout %.2f, train.max_epochs %d", width, saved.config().model().dropout(), epochs)), again.lines.toString());
     }
 
     /** A text too small for the width the budget affords: the recipe's epochs, not the budget's many more that overfit. */
@@ -211,10 +219,10 @@ class ModelSizerTest {
     @Test
     void aConfigsAutoYieldsToTheCommandLine() {
         String file = "model:\n  size: auto\n  rnn_size: 256\ntrain:\n  max_time: 9m40s\n";
-        assertEquals("auto", ConfigLoader.parse(file, "q.yaml", "q", List.of()).model().size());
+        assertEquals(ModelConfig.Sizing.AUTO, ConfigLoader.parse(file, "q.yaml", "q", List.of()).model().size());
         for (String given : List.of("model.rnn_size=64", "model.dropout=0.3", "train.max_time=0", "distributed.workers=2")) {
             RunConfig c = ConfigLoader.parse(file, "q.yaml", "q", List.of(given));
-            assertEquals("as_set", c.model().size(), given);
+            assertEquals(ModelConfig.Sizing.AS_SET, c.model().size(), given);
         }
         assertEquals(64, ConfigLoader.parse(file, "q.yaml", "q", List.of("model.rnn_size=64")).model().rnnSize());
     }

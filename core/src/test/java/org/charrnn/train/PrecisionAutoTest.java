@@ -2,6 +2,7 @@ package org.charrnn.train;
 
 import org.charrnn.checkpoint.Checkpoint;
 import org.charrnn.checkpoint.CheckpointReader;
+import org.charrnn.config.ModelConfig;
 import org.charrnn.config.RunConfig;
 import org.charrnn.model.kernel.KernelChoice;
 import org.charrnn.testing.TestTexts;
@@ -20,7 +21,7 @@ class PrecisionAutoTest {
 
     @Test
     void autoBecomesTheMachinesPrecisionAndAResumeKeepsIt() {
-        String expected = KernelChoice.nativeBf16() ? "bf16" : "f32";
+        ModelConfig.Precision expected = KernelChoice.nativeBf16() ? ModelConfig.Precision.BF16 : ModelConfig.Precision.F32;
         Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(6000, 2));
         RunConfig auto = TestTexts.smallConfig(text, tmp.resolve("run"), "model.type=gru", "model.precision=auto",
                 "train.eval_val_every=5");
@@ -45,7 +46,7 @@ class PrecisionAutoTest {
         RunConfig auto = TestTexts.smallConfig(TestTexts.write(tmp, "t.txt", TestTexts.grammar(6000, 2)), tmp.resolve("stock"),
                 "model.type=lstm", "model.core=stock", "model.precision=auto");
         try (TrainingRun run = TrainingRun.prepare(auto, TrainingRun.Mode.FRESH, null, new BudgetScheduleTest.Messages())) {
-            assertEquals("f32", run.trainer().config().model().precision());
+            assertEquals(ModelConfig.Precision.F32, run.trainer().config().model().precision());
         }
     }
 }

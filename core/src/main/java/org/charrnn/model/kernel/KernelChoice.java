@@ -1,5 +1,6 @@
 package org.charrnn.model.kernel;
 
+import org.charrnn.config.ModelConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -30,9 +31,9 @@ public final class KernelChoice {
         return null;
     }
 
-    /** Whether a model of this model.precision (f32, bf16, auto) trains with bf16 products here. */
-    public static boolean bf16(String precision) {
-        return precision.equals("bf16") || precision.equals("auto") && nativeBf16();
+    /** Whether a model of this model.precision trains with bf16 products here. */
+    public static boolean bf16(ModelConfig.Precision precision) {
+        return precision == ModelConfig.Precision.BF16 || precision == ModelConfig.Precision.AUTO && nativeBf16();
     }
 
     /**
