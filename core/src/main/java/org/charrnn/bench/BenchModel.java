@@ -1,10 +1,10 @@
 package org.charrnn.bench;
 
+import org.charrnn.config.ConfigSchema;
 import org.charrnn.config.ModelConfig.Cell;
 import org.charrnn.config.ModelConfig.Precision;
 import org.charrnn.config.TrainConfig.Optimizer;
 
-import java.util.Arrays;
 
 /**
  * A benchmarked shape: cell, layers × units, minibatch streams × steps, optimizer. The text is
@@ -21,7 +21,7 @@ public record BenchModel(String name, Cell cell, int layers, int units, int batc
         String[] parts = spec.split(":");
         int first = 0;
         Cell cell = Cell.LSTM;
-        Cell named = constant(Cell.values(), parts[0]);
+        Cell named = ConfigSchema.valueOf(Cell.class, parts[0]);
         if (named != null) {
             cell = named;
             first = 1;
@@ -34,7 +34,7 @@ public record BenchModel(String name, Cell cell, int layers, int units, int batc
         Precision precision = Precision.F32;
         boolean layerNorm = false;
         for (int i = first + 1; i < parts.length; i++) {
-            Optimizer o = constant(Optimizer.values(), parts[i]);
+            Optimizer o = ConfigSchema.valueOf(Optimizer.class, parts[i]);
             if (o != null && o != Optimizer.SGD) optimizer = o;
             else if (parts[i].equals(Precision.BF16.toString())) precision = Precision.BF16;
             else if (parts[i].equals("ln")) layerNorm = true;
@@ -47,11 +47,6 @@ public record BenchModel(String name, Cell cell, int layers, int units, int batc
             throw new IllegalArgumentException(spec);
         }
         return m;
-    }
-
-    /** The constant a spec's part names as a config would, or null. */
-    private static <E extends Enum<E>> E constant(E[] values, String part) {
-        return Arrays.stream(values).filter(e -> e.toString().equals(part)).findFirst().orElse(null);
     }
 
     /** The run config this shape trains with (every key not named here at its default). */

@@ -157,10 +157,18 @@ public final class ConfigSchema {
         return constant.name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The constant of {@code type} that a config's text names ({@link #valueName}), or null. */
+    public static <E extends Enum<E>> E valueOf(Class<E> type, String value) {
+        for (E e : type.getEnumConstants()) if (valueName(e).equals(value)) return e;
+        return null;
+    }
+
     /** The constant of an enum-typed key that a config's value names (the loader has checked it is one). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static Object constant(Class<?> type, String value) {
-        for (Object e : type.getEnumConstants()) if (valueName((Enum<?>) e).equals(value)) return e;
-        throw new IllegalStateException("'" + value + "' is no " + type.getSimpleName());
+        Object e = valueOf((Class) type, value);
+        if (e == null) throw new IllegalStateException("'" + value + "' is no " + type.getSimpleName());
+        return e;
     }
 
     static String snakeCase(String camel) {
