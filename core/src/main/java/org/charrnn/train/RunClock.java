@@ -14,10 +14,17 @@ final class RunClock {
     /** The pace is measured over the last this many seconds (all of the session, when shorter). */
     static final double WINDOW_SECONDS = 30;
     private static final long MARK_NANOS = 100_000_000L;
+    /**
+     * Whether the budget governs is judged no sooner than this share of it (and WINDOW_SECONDS at most): a
+     * fresh JVM's first updates run at a fraction of its pace while the JIT compiles them, and a verdict
+     * from them would tie the schedule of a run that ends well inside its budget to the clock.
+     */
+    static final double JUDGED_AFTER_SHARE = 0.05;
 
     private final double secondsBefore;
     private final long budgetSeconds;
-    private final long sessionStart = System.nanoTime();
+    private final java.util.function.LongSupplier nanoTime;
+    private final long sessionStart;
     private final long firstIteration;
     private final long charsPerIteration;
     private final Window window = new Window();
@@ -28,6 +35,13 @@ final class RunClock {
     private double reserved;
 
     RunClock(double secondsBefore, long budgetSeconds, long firstIteration, long charsPerIteration) {
+        this(secondsBefore, budgetSeconds, firstIteration, charsPerIteration, System::nanoTime);
+    }
+
+    /** The same on a given clock of nanoseconds (a test's). */
+    RunClock(double secondsBefore, long budgetSeconds, long firstIteration, long charsPerIteration, java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        this.sessionStart = nanoTime.getAsLong();
         this.secondsBefore = secondsBefore;
         this.budgetSeconds = budgetSeconds;
         this.firstIteration = firstIteration;
@@ -76,14 +90,19 @@ final class RunClock {
     }
 
     /**
-     * Whether, at this session's pace, the budget ends the run before its last iteration: judged
-     * once the session has run 20 updates (never before, so a run the budget does not govern keeps
-     * a schedule that is a function of the iterations alone, and resumes exactly).
+     * Whether, at this session's warm pace, the budget ends the run before its last iteration. Judged
+     * once the session has run 20 updates and JUDGED_AFTER_SHARE of the budget (WINDOW_SECONDS at most),
+     * at the pace of the session's latest half: never from the cold start, so a run that ends well inside
+     * its budget keeps a schedule that is a function of the iterations alone (and so the same losses
+     * however fast the machine was in its first seconds), and resumes exactly.
      */
     boolean budgetWouldEndFirst(long iteration, long total) {
         long done = iteration - firstIteration;
-        if (!budgeted() || done < 20) return false;
-        double projected = elapsed() + (total - iteration) * sessionSeconds() / done;
+        double session = sessionSeconds();
+        if (!budgeted() || done < 20 || session < Math.min(WINDOW_SECONDS, JUDGED_AFTER_SHARE * budgetSeconds)) return false;
+        double pace = window.pace(nanoTime.getAsLong(), lastIteration, charsPerIteration, session / 2);
+        if (!(pace > 0)) return false;
+        double projected = elapsed() + (total - iteration) * charsPerIteration / pace;
         return projected > budgetSeconds - reserved;
     }
 
@@ -92,7 +111,7 @@ final class RunClock {
         updateNanos += nanos;
         lastIteration = iteration;
         window.updated(nanos);
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (now - window.lastMark() >= MARK_NANOS) window.mark(now, iteration);
     }
 
@@ -108,7 +127,7 @@ final class RunClock {
 
     /** Wall-clock characters per second over the last WINDOW_SECONDS, everything the loop does included. */
     double charsPerSecond() {
-        return window.pace(System.nanoTime(), lastIteration, charsPerIteration);
+        return window.pace(nanoTime.getAsLong(), lastIteration, charsPerIteration, WINDOW_SECONDS);
     }
 
     /** Characters per second inside the recent updates alone (forward, backward, the optimizer's step). */
@@ -136,7 +155,7 @@ final class RunClock {
     }
 
     private double sessionSeconds() {
-        return (System.nanoTime() - sessionStart) / 1e9;
+        return (nanoTime.getAsLong() - sessionStart) / 1e9;
     }
 
     /**
@@ -166,11 +185,11 @@ final class RunClock {
             updates[updateCount++ % UPDATES] = ns;
         }
 
-        /** From the oldest mark within the window (the oldest kept, when none is that recent) to now. */
-        double pace(long now, long iteration, long charsPerIteration) {
+        /** From the oldest mark within the last {@code seconds} (the oldest kept, when none is that recent) to now. */
+        double pace(long now, long iteration, long charsPerIteration, double seconds) {
             int oldest = Math.max(0, marks - MARKS);
             int from = marks - 1;
-            while (from > oldest && now - nanos[(from - 1) % MARKS] <= WINDOW_SECONDS * 1e9) from--;
+            while (from > oldest && now - nanos[(from - 1) % MARKS] <= seconds * 1e9) from--;
             long ns = now - nanos[from % MARKS];
             long done = iteration - iterations[from % MARKS];
             return ns <= 0 || done <= 0 ? 0 : done * charsPerIteration * 1e9 / ns;
