@@ -151,8 +151,10 @@ public final class SpeedBenchmark {
             training.put("numpy gist", g);
         }
         if (s.launcher() != null) {
-            // The figure a user feels, and the memory a user's run takes: long enough for its second half to be steady.
-            double seconds = Math.max(20, 2 * s.seconds());
+            // The figure a user feels, and the memory a user's run takes: long enough for its second half to be steady
+            // (a fresh process's first updates are slow; at 3×512 its pace still rose 30 s in), so at least 300 updates.
+            double updateSeconds = (double) m.batch() * m.seqLength() / training.get("ours");
+            double seconds = Math.min(180, Math.max(Math.max(20, 2 * s.seconds()), 300 * updateSeconds));
             LauncherRun.Result r = LauncherRun.train(s.launcher(), m, textFile, seconds, OurBenchmark.scratch());
             report.throughTrain(r, seconds, training.get("ours"));
             memory.put("ours", r.peakRssMiB());

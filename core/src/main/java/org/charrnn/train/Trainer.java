@@ -264,7 +264,8 @@ public final class Trainer {
      */
     private TrainingState validateAndSave(long iteration, History history, RunClock clock, TrainingEvents events) {
         double epoch = (double) iteration / iterationsPerEpoch();
-        double grace = Math.max(2, 2 * clock.reserved());
+        // Twice the longest validation seen; before any, a tenth of the budget (a short run's only validation is at its end).
+        double grace = Math.max(2, clock.reserved() > 0 ? 2 * clock.reserved() : 0.1 * clock.budgetSeconds());
         Supplier<String> stop = () -> {
             if (events.stopRequested()) return "validation at iteration " + iteration + " stopped (asked to stop)";
             if (clock.budgeted() && clock.elapsed() > clock.budgetSeconds() + grace) {
