@@ -16,8 +16,8 @@ import java.util.List;
  * UTF-8 whose errors name the file and the byte offset.
  */
 final class TextReader {
-    /** Bytes mapped at a time (a mapping holds at most 2^31 - 1); tests make it small to cut characters at chunk ends. */
-    static long chunk = 1L << 30;
+    /** Bytes mapped at a time (a mapping holds at most 2^31 - 1). */
+    static final long CHUNK = 1L << 30;
 
     private TextReader() {}
 
@@ -28,14 +28,19 @@ final class TextReader {
 
     /** Feeds every character of {@code files} (and the separator between them) to the sink. */
     static void read(List<Path> files, String separator, Utf8Scanner.CodePointSink sink, FileBytes bytes) {
+        read(files, separator, sink, bytes, CHUNK);
+    }
+
+    /** The same, mapping {@code chunk} bytes at a time (a test's few, to cut characters at chunk ends). */
+    static void read(List<Path> files, String separator, Utf8Scanner.CodePointSink sink, FileBytes bytes, long chunk) {
         int[] sep = separator.codePoints().toArray();
         for (int f = 0; f < files.size(); f++) {
             if (f > 0) for (int cp : sep) sink.accept(cp);
-            readFile(files.get(f), f, sink, bytes);
+            readFile(files.get(f), f, sink, bytes, chunk);
         }
     }
 
-    private static void readFile(Path file, int index, Utf8Scanner.CodePointSink sink, FileBytes bytes) {
+    private static void readFile(Path file, int index, Utf8Scanner.CodePointSink sink, FileBytes bytes, long chunk) {
         String name = file.toString();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();

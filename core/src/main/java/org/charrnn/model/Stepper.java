@@ -40,8 +40,8 @@ public final class Stepper {
      * step to the helper thread and waiting for it costs more than the work it saves on a small layer.
      */
     static final int SPLIT_WORK = 1 << 20;
-    /** The threshold in force (a test raises it to compare split and unsplit steps). */
-    static long splitWork = SPLIT_WORK;
+    /** The threshold this stepper splits at (SPLIT_WORK; a test's stepper that never splits, to compare). */
+    private final long splitWork;
     private static ExecutorService helper;
 
     /** True for graphs of one-hot input → our recurrent layers → RnnOutputLayer (what GraphFactory builds by default). */
@@ -53,6 +53,12 @@ public final class Stepper {
     }
 
     public Stepper(ComputationGraph graph) {
+        this(graph, SPLIT_WORK);
+    }
+
+    /** A stepper that splits a layer step between two threads from {@code splitWork} multiply-adds on. */
+    Stepper(ComputationGraph graph, long splitWork) {
+        this.splitWork = splitWork;
         if (!supports(graph)) throw new IllegalArgumentException("not a stack of our recurrent layers with one-hot input");
         for (String name : graph.getConfiguration().getTopologicalOrderStr()) {
             Layer l = graph.getLayer(name);
@@ -74,6 +80,7 @@ public final class Stepper {
 
     /** Shares {@code weights}' read-only weight arrays; its own zero state and buffers. */
     private Stepper(Stepper weights) {
+        splitWork = weights.splitWork;
         vocabulary = weights.vocabulary;
         for (SamplingStep c : weights.cells) cells.add(c.fresh());
         cellNames.addAll(weights.cellNames);
@@ -126,7 +133,7 @@ public final class Stepper {
     public float[] step(int index) {
         float[] x = null;
         for (SamplingStep cell : cells) {
-            step(cell, index, x);
+            step(cell, index, x, splitWork);
             x = cell.hidden();
         }
         System.arraycopy(outB, 0, logits, 0, vocabulary);
@@ -143,7 +150,7 @@ public final class Stepper {
     }
 
     /** One layer step; a big layer's units are split between this thread and a helper. */
-    private static void step(SamplingStep cell, int index, float[] x) {
+    private static void step(SamplingStep cell, int index, float[] x, long splitWork) {
         ExecutorService h = cell.workPerStep() >= splitWork ? helper() : null;
         if (h == null) {
             cell.step(index, x, 0, cell.units());

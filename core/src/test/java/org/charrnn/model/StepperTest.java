@@ -34,13 +34,8 @@ class StepperTest {
         assertTrue(g.getLayer("rnn0") instanceof org.charrnn.model.layer.RecurrentLayer f
                 && (long) (vocab + units) * f.cell().gateBlocks() * units >= Stepper.SPLIT_WORK, "both layers take the split path");
         float[][] split = steps(stepper, vocab, 40);
-        Stepper.splitWork = Long.MAX_VALUE;
-        try {
-            float[][] whole = steps(new Stepper(g), vocab, 40);
-            for (int s = 0; s < whole.length; s++) assertArrayEquals(whole[s], split[s], "step " + s);
-        } finally {
-            Stepper.splitWork = Stepper.SPLIT_WORK;
-        }
+        float[][] whole = steps(new Stepper(g, Long.MAX_VALUE), vocab, 40);
+        for (int s = 0; s < whole.length; s++) assertArrayEquals(whole[s], split[s], "step " + s);
         assertMatchesRnnTimeStep(cell, vocab, units, 2, 40, 0.08);
     }
 
