@@ -23,13 +23,6 @@ public final class AtomicFiles {
     public static final Opener DEFAULT = path -> Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE);
 
-    /**
-     * Fault injection for the crash tests only: pause this many milliseconds inside every write, so
-     * that a kill lands inside a write often. Unset in normal use.
-     */
-    public static final String CHAOS_DELAY_PROPERTY = "charrnn.chaos.writeDelayMs";
-    private static final long CHAOS_DELAY_MS = Long.getLong(CHAOS_DELAY_PROPERTY, 0);
-
     private final Opener opener;
 
     public AtomicFiles(Opener opener) {
@@ -51,7 +44,7 @@ public final class AtomicFiles {
         boolean moved = false;
         try {
             try (OutputStream out = new java.io.BufferedOutputStream(opener.open(tmp), 1 << 16)) {
-                content.writeTo(CHAOS_DELAY_MS > 0 ? new Paused(out) : out);
+                content.writeTo(out);
             }
             commit(tmp, target);
             moved = true;
@@ -96,33 +89,6 @@ public final class AtomicFiles {
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(target.toAbsolutePath().getParent());
-    }
-
-    /** The crash tests' delay: a pause once the first bytes of a write have gone out, so that a kill lands inside it. */
-    private static final class Paused extends java.io.FilterOutputStream {
-        private boolean paused;
-
-        Paused(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            if (!paused) {
-                out.flush();
-                pause(CHAOS_DELAY_MS);
-                paused = true;
-            }
-        }
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Makes the rename itself durable (Linux allows fsync on a directory; elsewhere it is best effort). */

@@ -1,6 +1,5 @@
 package org.charrnn.chaos;
 
-import org.charrnn.files.AtomicFiles;
 import org.charrnn.checkpoint.Checkpoint;
 import org.charrnn.checkpoint.CheckpointReader;
 import org.charrnn.testing.TestTexts;
@@ -114,10 +113,9 @@ class ChaosKillTest {
     private static Process start(Path config, boolean resume, AtomicLong lastIteration) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Xmx512m",
-                "-D" + AtomicFiles.CHAOS_DELAY_PROPERTY + "=150",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "org.charrnn.cli.Main", "train", config.toString()));
-        if (resume) cmd.addAll(List.of("--resume", "last"));
+                SlowWritesTraining.class.getName(), config.toString()));
+        if (resume) cmd.add("--resume");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         OUTPUT.clear();
         Thread reader = new Thread(() -> {

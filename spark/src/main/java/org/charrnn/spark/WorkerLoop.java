@@ -23,9 +23,6 @@ import java.util.Iterator;
  * and computes the same gradient.
  */
 final class WorkerLoop implements VoidFunction<Iterator<Integer>> {
-    /** Tests only: the first attempt of worker 1's task fails at this iteration, so Spark retries it. */
-    static volatile long failFirstAttemptAt = -1;
-
     /** A task's first message: which run it belongs to, which worker it is, which attempt. */
     record Hello(long token, int worker, int attempt) implements Serializable {}
 
@@ -67,9 +64,6 @@ final class WorkerLoop implements VoidFunction<Iterator<Integer>> {
                     Frames.Header m = frames.readHeader();
                     if (!(m.value() instanceof ShardInput in)) return; // End: the run is over
                     frames.readBody(m, weights); // straight into the graph's parameters
-                    if (in.iteration() == failFirstAttemptAt && worker == 1 && attempt == 0) {
-                        throw new IllegalStateException("a failure injected by a test into worker 1 at iteration " + in.iteration());
-                    }
                     frames.write(gradient(w, in), gradient);
                 }
             } finally {

@@ -42,7 +42,7 @@ class ExactDistributedTrainingTest {
 
     @AfterEach
     void noInjectedFailure() {
-        WorkerLoop.failFirstAttemptAt = -1;
+        TaskKiller.uninstall();
     }
 
     /** Dropout off: a worker draws its own masks, which one machine would draw differently. */
@@ -51,10 +51,14 @@ class ExactDistributedTrainingTest {
     private record Outcome(List<Float> losses, INDArray params, TrainingState end) {}
 
     private Outcome train(String dir, long stopAt, String... knobs) {
+        return train(dir, stopAt, new TrainingEvents() { }, knobs);
+    }
+
+    private Outcome train(String dir, long stopAt, TrainingEvents events, String... knobs) {
         Path text = TestTexts.write(tmp, "text.txt", TestTexts.grammar(8000, 3));
         RunConfig config = TestTexts.smallConfig(text, tmp.resolve(dir), TestTexts.prepend(knobs, KNOBS));
         try (TrainingRun run = TrainingRun.prepare(config, TrainingRun.Mode.FRESH, null, new TrainingEvents() { })) {
-            TrainingState end = run.trainer().run(run.start(), stopAt);
+            TrainingState end = run.trainer().run(run.start(), stopAt, events);
             return new Outcome(end.trainLosses(), run.trainer().graph().params().dup(), end);
         }
     }
@@ -106,8 +110,14 @@ class ExactDistributedTrainingTest {
     void aTaskSparkRetriesGivesTheSameGradient() {
         String[] retrying = {"distributed.workers=2"}; // in-process Spark, which retries a task as a cluster does
         Outcome clean = train("clean", 12, retrying);
-        WorkerLoop.failFirstAttemptAt = 5;
-        Outcome retried = train("retried", 12, retrying);
+        TaskKiller.install();
+        TrainingEvents killAtFive = new TrainingEvents() {
+            @Override
+            public void iteration(Progress p, org.deeplearning4j.nn.graph.ComputationGraph graph) {
+                if (p.iteration() == 5) TaskKiller.killFirstAttempt(1); // worker 1's task, mid-run
+            }
+        };
+        Outcome retried = train("retried", 12, killAtFive, retrying);
         // Two workers: a + b is the same float whichever arrives first, so the runs are bit for bit equal.
         assertEquals(clean.losses(), retried.losses());
         assertEquals(clean.params(), retried.params());
