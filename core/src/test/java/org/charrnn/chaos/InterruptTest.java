@@ -90,7 +90,7 @@ class InterruptTest {
     private Path config(String name, Path text) throws IOException {
         return Files.writeString(tmp.resolve(name + ".yaml"), String.join("\n", "data:", "  input: " + text,
                 "model:", "  rnn_size: 24", "  num_layers: 2", "  dropout: 0.1",
-                "train:", "  batch_size: 4", "  seq_length: 16", "  max_epochs: 8", "  learning_rate: 0.005",
+                "train:", "  batch_size: 4", "  seq_length: 16", "  max_epochs: 2", "  learning_rate: 0.005",
                 "  eval_val_every: 1000", "  print_every: 1", "  checkpoint_dir: " + tmp.resolve(name),
                 "sample:", "  every: 0", ""));
     }
