@@ -26,10 +26,23 @@ public final class Main {
     public static final int USAGE_ERROR = 2;
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+    /**
+     * Commands that live in a module of their own and join when it is on the classpath (found through
+     * META-INF/services): the product's jar does not carry them. ./charrnn runs each from its module.
+     */
+    private static final Map<String, String> MODULE_COMMANDS = Map.of("bench", "bench/");
     static {
-        for (Command c : new Command[]{new TrainCommand(), new SampleCommand(), new EvalCommand(), new InspectCommand(), new PlotCommand(), new VisualizeCommand(), new ServeCommand(), new BenchCommand()}) {
+        for (Command c : new Command[]{new TrainCommand(), new SampleCommand(), new EvalCommand(), new InspectCommand(), new PlotCommand(), new VisualizeCommand(), new ServeCommand()}) {
             COMMANDS.put(c.name(), c);
         }
+        for (Command c : java.util.ServiceLoader.load(Command.class)) COMMANDS.putIfAbsent(c.name(), c);
+    }
+
+    /** Every command's name, those of modules not on this classpath included. */
+    private static java.util.Set<String> commandNames() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(COMMANDS.keySet());
+        names.addAll(MODULE_COMMANDS.keySet());
+        return names;
     }
 
     private Main() {}
@@ -80,10 +93,14 @@ public final class Main {
                 return args.length == 0 ? USAGE_ERROR : OK;
             }
             Command command = COMMANDS.get(args[0]);
+            if (command == null && MODULE_COMMANDS.containsKey(args[0])) {
+                throw new UsageException(args[0] + ": not in this classpath: it is the " + MODULE_COMMANDS.get(args[0])
+                        + " module's; run it as ./charrnn " + args[0] + " from the repository, which builds and adds that module");
+            }
             if (command == null) {
                 throw new UsageException("unknown command '" + args[0] + "'"
-                        + org.charrnn.config.Suggestions.didYouMean(args[0], COMMANDS.keySet())
-                        + "; commands: " + String.join(", ", COMMANDS.keySet()));
+                        + org.charrnn.config.Suggestions.didYouMean(args[0], commandNames())
+                        + "; commands: " + String.join(", ", commandNames()));
             }
             return command.execute(Arrays.copyOfRange(args, 1, args.length), io);
         } catch (MemoryPlan.Relaunch r) {

@@ -29,6 +29,8 @@ class BadInputTest {
         assertEquals(2, none.code());
         assertTrue(none.out().startsWith("usage: charrnn COMMAND"));
         assertFails(2, "unknown command 'trian' (did you mean train?); commands: train, sample, eval, inspect, plot, visualize, serve, bench", "trian");
+        assertFails(2, "bench: not in this classpath: it is the bench/ module's; run it as ./charrnn bench from the repository,"
+                + " which builds and adds that module", "bench", "--peer");
         assertFails(2, "train: unknown option --epochs; see charrnn train --help", "train", "c.yaml", "--epochs", "3");
         assertFails(2, "train: missing CONFIG.yaml (or --text FILE); usage: charrnn train CONFIG.yaml|--text FILE [--resume CKPT|last|best]"
                 + " [--init-from CKPT] [--set key=value ...]", "train");

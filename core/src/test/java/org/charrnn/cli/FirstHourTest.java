@@ -146,7 +146,7 @@ class FirstHourTest {
     @Test
     void helpAndInspectFitEightyColumns() {
         for (String[] args : new String[][]{{"--help"}, {"train", "--help"}, {"sample", "--help"}, {"eval", "--help"},
-                {"inspect", "--help"}, {"plot", "--help"}, {"visualize", "--help"}, {"serve", "--help"}, {"bench", "--help"},
+                {"inspect", "--help"}, {"plot", "--help"}, {"visualize", "--help"}, {"serve", "--help"},
                 {"inspect", run.toString()}}) {
             CliRunner.Result r = CliRunner.run(args);
             assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());

@@ -26,7 +26,6 @@ class HouseRulesTest {
                 .layer("serve").definedBy("org.charrnn.serve..")
                 .layer("api").definedBy("org.charrnn.api..")
                 .layer("train").definedBy("org.charrnn.train..")
-                .layer("bench").definedBy("org.charrnn.bench..")
                 .layer("sample").definedBy("org.charrnn.sample..")
                 .layer("report").definedBy("org.charrnn.report..")
                 .layer("eval").definedBy("org.charrnn.eval..")
@@ -38,14 +37,13 @@ class HouseRulesTest {
                 .whereLayer("serve").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("api").mayOnlyBeAccessedByLayers("cli", "serve")
                 .whereLayer("train").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("sample").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train", "bench")
-                .whereLayer("report").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train", "bench")
-                .whereLayer("eval").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train", "bench")
-                .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train", "bench", "sample", "report", "eval")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train", "bench", "sample", "report", "eval",
+                .whereLayer("sample").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train")
+                .whereLayer("report").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train")
+                .whereLayer("eval").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train")
+                .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train", "sample", "report", "eval")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train", "sample", "report", "eval",
                         "checkpoint")
-                .whereLayer("data").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train", "bench", "sample", "report", "eval",
+                .whereLayer("data").mayOnlyBeAccessedByLayers("cli", "serve", "api", "train", "sample", "report", "eval",
                         "checkpoint", "model")
                 .check(MAIN);
     }

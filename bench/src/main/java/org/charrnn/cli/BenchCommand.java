@@ -30,7 +30,10 @@ import java.util.Map;
  * the PyTorch reference on the same cells and shapes in the same run, alternating round by round
  * (and for min-char-rnn's shape, rnn:1x100:b1:s25:adagrad, the numpy gist too).
  */
-final class BenchCommand extends Command {
+public final class BenchCommand extends Command {
+    /** Found by Main through META-INF/services, which needs a public class and constructor. */
+    public BenchCommand() {}
+
     @Override
     String name() {
         return "bench";
