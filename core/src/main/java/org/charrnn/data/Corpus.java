@@ -108,8 +108,6 @@ public final class Corpus {
 
     /** Texts this large and larger are encoded once into a cached code file and memory-mapped, not held in the heap. */
     static final long MAPPED_FROM = 64L << 20;
-    /** Lowers the threshold (tests use 0 to exercise the cache on small files). */
-    public static final String MAPPED_FROM_PROPERTY = "charrnn.corpus.mappedFrom";
 
     /**
      * Loads a corpus of one file or many: its vocabulary is the characters of them all (or
@@ -118,6 +116,11 @@ public final class Corpus {
      * the data, mapped, so that it loads at once the next time and never fills the heap.
      */
     public static Corpus load(CorpusSource source, Vocabulary given, boolean skipUnknown) {
+        return load(source, given, skipUnknown, MAPPED_FROM);
+    }
+
+    /** As above, mapping texts from {@code mappedFrom} bytes on (the tests' 0 maps a small file). */
+    static Corpus load(CorpusSource source, Vocabulary given, boolean skipUnknown, long mappedFrom) {
         List<Path> files = source.files();
         String name = source.describe(files.size());
         long bytes = 0;
@@ -128,7 +131,7 @@ public final class Corpus {
         }
         if (source.singleFile() && bytes == 0) throw new DataException(name + ": the file is empty; expected UTF-8 text to train on");
         boolean skip = skipUnknown && given != null;
-        return bytes < Long.getLong(MAPPED_FROM_PROPERTY, MAPPED_FROM) ? inHeap(files, source.separator(), name, given, skip) : mapped(source, files, name, given, skip);
+        return bytes < mappedFrom ? inHeap(files, source.separator(), name, given, skip) : mapped(source, files, name, given, skip);
     }
 
     /** What a first pass over the text found. */

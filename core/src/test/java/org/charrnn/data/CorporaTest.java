@@ -1,6 +1,5 @@
 package org.charrnn.data;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,9 +23,9 @@ class CorporaTest {
     @TempDir
     Path tmp;
 
-    @AfterEach
-    void defaults() {
-        System.clearProperty(Corpus.MAPPED_FROM_PROPERTY);
+    /** The file loaded as a text past the mapping threshold is: encoded into the cache and mapped. */
+    private static Corpus mapped(Path f) {
+        return Corpus.load(CorpusSource.file(f), null, false, 0);
     }
 
     private Path write(String name, String text) throws IOException {
@@ -106,8 +105,7 @@ class CorporaTest {
     void aLargeTextIsEncodedOnceIntoAMappedCacheThatKnowsWhenItsSourceChanged() throws IOException {
         Path f = write("big/input.txt", "the cat sat on the mat.\n".repeat(200));
         Corpus heap = Corpus.load(f);
-        System.setProperty(Corpus.MAPPED_FROM_PROPERTY, "0");
-        Corpus first = Corpus.load(f);
+        Corpus first = mapped(f);
         assertInstanceOf(CodeArray.Mapped.class, first.codes());
         assertEquals(text(heap), text(first));
         assertEquals(heap.sha256(), first.sha256(), "the text's SHA-256 is the same however it is held");
@@ -118,13 +116,13 @@ class CorporaTest {
         }
         FileTime encodedAt = Files.getLastModifiedTime(codes);
 
-        assertEquals(text(heap), text(Corpus.load(f)));
+        assertEquals(text(heap), text(mapped(f)));
         Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 5000)); // touched, same bytes
-        assertEquals(text(heap), text(Corpus.load(f)));
+        assertEquals(text(heap), text(mapped(f)));
         assertEquals(encodedAt, Files.getLastModifiedTime(codes), "an unchanged text is not encoded again");
 
         Files.writeString(f, "a different text altogether\n".repeat(100));
-        Corpus changed = Corpus.load(f);
+        Corpus changed = mapped(f);
         assertEquals("a different text altogether\n".repeat(100), text(changed));
         assertNotEquals(heap.sha256(), changed.sha256());
     }
