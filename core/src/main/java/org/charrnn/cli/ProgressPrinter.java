@@ -70,21 +70,24 @@ final class ProgressPrinter implements TrainingEvents {
 
     /** The start report, each line within 80 columns for ordinary names and sizes. */
     static List<String> report(StartReport r, String threads) {
+        StartReport.Model m = r.model();
+        StartReport.Text t = r.text();
+        StartReport.Schedule e = r.schedule();
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "run %s: %s", r.name(), r.startIteration() == 0 ? "a new run"
                 : String.format(Locale.ROOT, "resuming at iteration %,d (epoch %.2f)", r.startIteration(),
-                (double) r.startIteration() / r.iterationsPerEpoch())));
-        lines.add(String.format(Locale.ROOT, "model: %s, %d layer%s of %d%s: %,d parameters", r.cell(), r.layers(),
-                r.layers() == 1 ? "" : "s", r.rnnSize(), r.dropout() > 0 ? ", dropout " + trim(r.dropout()) : "", r.parameters()));
-        lines.add(String.format(Locale.ROOT, "data: vocabulary %,d; %,d train, %,d val, %,d test characters", r.vocabulary(),
-                r.trainChars(), r.valChars(), r.testChars()));
-        if (r.valScored() < r.valChars()) {
-            lines.add(String.format(Locale.ROOT, "validation: the first %,d val characters (train.val_chars)", r.valScored()));
+                (double) r.startIteration() / e.iterationsPerEpoch())));
+        lines.add(String.format(Locale.ROOT, "model: %s, %d layer%s of %d%s: %,d parameters", m.cell(), m.layers(),
+                m.layers() == 1 ? "" : "s", m.rnnSize(), m.dropout() > 0 ? ", dropout " + trim(m.dropout()) : "", m.parameters()));
+        lines.add(String.format(Locale.ROOT, "data: vocabulary %,d; %,d train, %,d val, %,d test characters", t.vocabulary(),
+                t.trainChars(), t.valChars(), t.testChars()));
+        if (t.valScored() < t.valChars()) {
+            lines.add(String.format(Locale.ROOT, "validation: the first %,d val characters (train.val_chars)", t.valScored()));
         }
         lines.add(String.format(Locale.ROOT, "epoch: %,d iterations of %,d characters; max_epochs %d = %,d iterations",
-                r.iterationsPerEpoch(), r.charsPerIteration(), r.maxEpochs(), r.totalIterations()));
-        if (r.budgetSeconds() > 0) {
-            lines.add("budget: " + Durations.format(r.budgetSeconds()) + " of training (train.max_time), whichever ends first");
+                e.iterationsPerEpoch(), e.charsPerIteration(), e.maxEpochs(), e.totalIterations()));
+        if (e.budgetSeconds() > 0) {
+            lines.add("budget: " + Durations.format(e.budgetSeconds()) + " of training (train.max_time), whichever ends first");
         }
         lines.add("checkpoints: " + r.checkpointDir());
         if (!threads.isEmpty()) lines.add("threads: " + threads);

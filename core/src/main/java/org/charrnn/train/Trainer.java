@@ -338,11 +338,14 @@ public final class Trainer {
     }
 
     private StartReport startReport(long startIteration) {
-        return new StartReport(config.name(), config.model().type().toString(), config.model().numLayers(), config.model().rnnSize(),
-                config.model().dropout(), graph.numParams(), corpus.vocabulary().size(), splits.train().length(),
-                splits.val().length(), splits.test().length(), iterationsPerEpoch(), (long) layout.batch() * layout.seqLength(),
-                startIteration, totalIterations(), config.train().maxEpochs(), config.train().maxTimeSeconds(), store.dir(),
-                validated().length());
+        return new StartReport(config.name(), startIteration,
+                new StartReport.Model(config.model().type().toString(), config.model().numLayers(), config.model().rnnSize(),
+                        config.model().dropout(), graph.numParams()),
+                new StartReport.Text(corpus.vocabulary().size(), splits.train().length(), splits.val().length(),
+                        splits.test().length(), validated().length()),
+                new StartReport.Schedule(iterationsPerEpoch(), (long) layout.batch() * layout.seqLength(), config.train().maxEpochs(),
+                        totalIterations(), config.train().maxTimeSeconds()),
+                store.dir());
     }
 
     private void advise(TrainingEvents events) {

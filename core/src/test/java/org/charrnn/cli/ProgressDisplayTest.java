@@ -75,8 +75,9 @@ class ProgressDisplayTest {
 
     @Test
     void theStartReportSaysWhatACharRnnUserLooksFor() {
-        StartReport r = new StartReport("tinyshakespeare", "gru", 2, 256, 0.1, 658_497, 65, 1_059_624, 55_770, 0, 423, 2500, 0,
-                21_150, 50, 580, Path.of("models/tinyshakespeare"));
+        StartReport r = new StartReport("tinyshakespeare", 0, new StartReport.Model("gru", 2, 256, 0.1, 658_497),
+                new StartReport.Text(65, 1_059_624, 55_770, 0), new StartReport.Schedule(423, 2500, 50, 21_150, 580),
+                Path.of("models/tinyshakespeare"));
         List<String> lines = ProgressPrinter.report(r, "2 for products (oneDNN avx512_core_bf16), ND4J 2");
         assertEquals(List.of("run tinyshakespeare: a new run",
                 "model: gru, 2 layers of 256, dropout 0.1: 658,497 parameters",
@@ -86,7 +87,8 @@ class ProgressDisplayTest {
                 "checkpoints: models/tinyshakespeare",
                 "threads: 2 for products (oneDNN avx512_core_bf16), ND4J 2"), lines);
         for (String l : lines) assertTrue(l.length() <= 80, l);
-        StartReport resumed = new StartReport("x", "lstm", 1, 8, 0, 100, 5, 1000, 50, 0, 2, 100, 3, 10, 5, 0, Path.of("d"));
+        StartReport resumed = new StartReport("x", 3, new StartReport.Model("lstm", 1, 8, 0, 100), new StartReport.Text(5, 1000, 50, 0),
+                new StartReport.Schedule(2, 100, 5, 10, 0), Path.of("d"));
         assertEquals("run x: resuming at iteration 3 (epoch 1.50)", ProgressPrinter.report(resumed, "").get(0));
         assertFalse(String.join("\n", ProgressPrinter.report(resumed, "")).contains("budget"));
     }
