@@ -94,13 +94,13 @@ final class ModelSizer {
         int vocabulary = corpus.vocabulary().size();
         java.util.Map<Integer, MemoryEstimate> estimates = new java.util.HashMap<>();
         java.util.function.IntFunction<MemoryEstimate> estimate = w -> estimates.computeIfAbsent(w,
-                x -> TrainingRun.estimate(config, x, vocabulary));
+                x -> MachineFit.estimate(config, x, vocabulary));
         // Windows of 0.4 s for a budget of ten minutes or more, shorter for a shorter one (a test's seconds).
         double window = Math.max(0.02, Math.min(0.4, config.train().maxTimeSeconds() / 1500.0));
         warmUp(config, corpus, window);
         RunCosts costs = RunCosts.of(config, corpus);
         Pace pace = new Pace(width -> measure(config, corpus, width, costs, window));
-        return choose(pace, w -> estimate.apply(w).parameters(), w -> TrainingRun.fits(estimate.apply(w)),
+        return choose(pace, w -> estimate.apply(w).parameters(), w -> MachineFit.fits(estimate.apply(w)),
                 config.train().maxTimeSeconds(), () -> (System.nanoTime() - t0) / 1e9, trainChars,
                 recipeEpochs(config.model()));
     }
@@ -175,7 +175,7 @@ final class ModelSizer {
     static int widestAllowed(RunConfig config, long trainChars, int vocabulary) {
         int best = GRAIN;
         for (int w = GRAIN; w <= 65536; w += GRAIN) {
-            MemoryEstimate e = TrainingRun.estimate(config, w, vocabulary);
+            MemoryEstimate e = MachineFit.estimate(config, w, vocabulary);
             if (e.parameters() > MAX_PARAMETERS_PER_CHAR * trainChars || !MemoryEstimate.machineFits(e)) break;
             best = w;
         }
