@@ -17,6 +17,7 @@ final class LstmSamplingStep extends RowSamplingStep {
     private final float[] z;
     private final float[] fromHidden; // [4n], layer normalisation only: h·Wr apart from x·Wx
     private final float[] cellNorm;   // [n], layer normalisation only
+    private final float[] cellTanh;   // [n]: tanh(c), without layer normalisation
 
     LstmSamplingStep(INDArray wx, INDArray wr, INDArray b, boolean layerNorm) {
         super(wx, wr, b);
@@ -29,6 +30,7 @@ final class LstmSamplingStep extends RowSamplingStep {
         z = new float[4 * n];
         fromHidden = new float[layerNorm ? 4 * n : 0];
         cellNorm = new float[layerNorm ? n : 0];
+        cellTanh = new float[layerNorm ? 0 : n];
     }
 
     private LstmSamplingStep(LstmSamplingStep weights) {
@@ -38,6 +40,7 @@ final class LstmSamplingStep extends RowSamplingStep {
         z = new float[4 * n];
         fromHidden = new float[layerNorm ? 4 * n : 0];
         cellNorm = new float[layerNorm ? n : 0];
+        cellTanh = new float[layerNorm ? 0 : n];
     }
 
     @Override
@@ -68,14 +71,10 @@ final class LstmSamplingStep extends RowSamplingStep {
             }
         }
         if (layerNorm) return;
-        for (int j = j0; j < j1; j++) {
-            float i = FloatActivations.sigmoid(z[j]);
-            float f = FloatActivations.sigmoid(z[n + j]);
-            float g = FloatActivations.tanh(z[2 * n + j]);
-            float o = FloatActivations.sigmoid(z[3 * n + j]);
-            c[j] = f * c[j] + i * g;
-            hNext[j] = o * FloatActivations.tanh(c[j]);
-        }
+        LstmEquations.gates(z, 0, z, n, z, 2 * n, z, 3 * n, j0, j1);
+        LstmEquations.cellState(c, c, z, 0, z, n, z, 2 * n, j0, j1);
+        LstmEquations.cellTanh(c, cellTanh, j0, j1);
+        LstmEquations.hidden(hNext, z, 3 * n, cellTanh, j0, j1);
     }
 
     @Override
@@ -85,14 +84,9 @@ final class LstmSamplingStep extends RowSamplingStep {
         RowNorm.forward(z, null, null, 0, g, z, null, null);
         RowNorm.forward(fromHidden, null, null, 0, g, fromHidden, null, null);
         for (int k = 0; k < g; k++) z[k] = b[4 * n + k] * z[k] + b[k] + b[8 * n + k] * fromHidden[k];
-        for (int j = 0; j < n; j++) {
-            float i = FloatActivations.sigmoid(z[j]);
-            float f = FloatActivations.sigmoid(z[n + j]);
-            float gg = FloatActivations.tanh(z[2 * n + j]);
-            c[j] = f * c[j] + i * gg;
-        }
-        float[] a = normalisedCellTanh();
-        for (int j = 0; j < n; j++) hNext[j] = FloatActivations.sigmoid(z[3 * n + j]) * a[j];
+        LstmEquations.gates(z, 0, z, n, z, 2 * n, z, 3 * n, 0, n);
+        LstmEquations.cellState(c, c, z, 0, z, n, z, 2 * n, 0, n);
+        LstmEquations.hidden(hNext, z, 3 * n, normalisedCellTanh(), 0, n);
     }
 
     /** tanh(γc ⊙ LN(c) + βc), in cellNorm. */

@@ -168,13 +168,10 @@ public final class LstmTrainingKernel extends TrainingKernel {
                 gatesBuf.get(row + 2 * n, cg, r * n, n);
                 gatesBuf.get(row + 3 * n, o, r * n, n);
             }
-            FloatActivations.sigmoidInPlace(i, lo, hi);
-            FloatActivations.sigmoidInPlace(f, lo, hi);
-            FloatActivations.tanhInPlace(cg, lo, hi);
-            FloatActivations.sigmoidInPlace(o, lo, hi);
-            for (int k = lo; k < hi; k++) cNow[k] = f[k] * cPrev[k] + i[k] * cg[k];
-            for (int k = lo; k < hi; k++) tc[k] = FloatActivations.tanh(cNow[k]);
-            for (int k = lo; k < hi; k++) hn[k] = o[k] * tc[k];
+            LstmEquations.gates(i, 0, f, 0, cg, 0, o, 0, lo, hi);
+            LstmEquations.cellState(cPrev, cNow, i, 0, f, 0, cg, 0, lo, hi);
+            LstmEquations.cellTanh(cNow, tc, lo, hi);
+            LstmEquations.hidden(hn, o, 0, tc, lo, hi);
             putRow(p, hiddenBuf, hidden, (long) (step + 1) * m + lo, hn, lo, hi - lo);
         }
     }
@@ -215,15 +212,12 @@ public final class LstmTrainingKernel extends TrainingKernel {
                 for (int k = lo; k < hi; k++) zq[k] = gxq[k] * xq[k] + bq[k] + ghq[k] * hq[k];
             }
             float[] i = z[0], f = z[1], cg = z[2], o = z[3];
-            FloatActivations.sigmoidInPlace(i, lo, hi);
-            FloatActivations.sigmoidInPlace(f, lo, hi);
-            FloatActivations.tanhInPlace(cg, lo, hi);
-            FloatActivations.sigmoidInPlace(o, lo, hi);
-            for (int k = lo; k < hi; k++) cNow[k] = f[k] * cPrev[k] + i[k] * cg[k];
+            LstmEquations.gates(i, 0, f, 0, cg, 0, o, 0, lo, hi);
+            LstmEquations.cellState(cPrev, cNow, i, 0, f, 0, cg, 0, lo, hi);
             for (int r = r0; r < r1; r++) cellInv[step][r] = RowNorm.forward(cNow, null, null, null, r * n, n, ch, null, null, null, r * n);
             for (int k = lo; k < hi; k++) tc[k] = gc[k] * ch[k] + bc[k];
             FloatActivations.tanhInPlace(tc, lo, hi);
-            for (int k = lo; k < hi; k++) hNext[k] = o[k] * tc[k];
+            LstmEquations.hidden(hNext, o, 0, tc, lo, hi);
             putRow(p, hiddenBuf, hidden, (long) (step + 1) * m + lo, hNext, lo, hi - lo);
         }
     }
