@@ -1,6 +1,5 @@
 package org.charrnn.model.gru;
 
-import org.charrnn.model.kernel.FloatActivations;
 import org.charrnn.model.kernel.RowMatrix;
 import org.charrnn.model.kernel.RowNorm;
 import org.charrnn.model.kernel.RowSamplingStep;
@@ -70,12 +69,11 @@ final class GruSamplingStep extends RowSamplingStep {
         gates(0, n);
     }
 
+    /** The gates over units [j0, j1), in place in the scratch rows (rebuilt each step). */
     private void gates(int j0, int j1) {
-        for (int j = j0; j < j1; j++) {
-            float r = FloatActivations.sigmoid(fromInput[j] + fromHidden[j]);
-            float z = FloatActivations.sigmoid(fromInput[n + j] + fromHidden[n + j]);
-            float c = FloatActivations.tanh(fromInput[2 * n + j] + r * (fromHidden[2 * n + j] + b[3 * n + j]));
-            hNext[j] = c + z * (h[j] - c);
-        }
+        GruEquations.gate(fromInput, 0, fromHidden, 0, j0, j1);
+        GruEquations.gate(fromInput, n, fromHidden, n, j0, j1);
+        GruEquations.candidate(fromInput, 2 * n, fromInput, 0, fromHidden, 2 * n, b, 3 * n, j0, j1);
+        GruEquations.hidden(hNext, fromInput, 2 * n, fromInput, n, h, j0, j1);
     }
 }

@@ -1,6 +1,5 @@
 package org.charrnn.model.gru;
 
-import org.charrnn.model.kernel.FloatActivations;
 import org.charrnn.model.kernel.TrainingKernel;
 import org.charrnn.model.kernel.InputProjection;
 import org.charrnn.model.kernel.RecurrentKernel;
@@ -178,14 +177,10 @@ public final class GruTrainingKernel extends TrainingKernel {
                 for (int k = lo; k < hi; k++) sz[k] = ghz[k] * nz[k];
                 for (int k = lo; k < hi; k++) hn[k] = ghn[k] * nh[k];
             }
-            for (int k = lo; k < hi; k++) rr[k] += sr[k];
-            FloatActivations.sigmoidInPlace(rr, lo, hi);
-            for (int k = lo; k < hi; k++) zz[k] += sz[k];
-            FloatActivations.sigmoidInPlace(zz, lo, hi);
-            for (int k = lo; k < hi; k++) hn[k] += bh[k];
-            for (int k = lo; k < hi; k++) nn[k] += rr[k] * hn[k];
-            FloatActivations.tanhInPlace(nn, lo, hi);
-            for (int k = lo; k < hi; k++) hNow[k] = nn[k] + zz[k] * (hPrev[k] - nn[k]);
+            GruEquations.gate(rr, 0, sr, 0, lo, hi);
+            GruEquations.gate(zz, 0, sz, 0, lo, hi);
+            GruEquations.candidate(nn, 0, rr, 0, hn, 0, bh, 0, lo, hi);
+            GruEquations.hidden(hNow, nn, 0, zz, 0, hPrev, lo, hi);
             putRow(p, hiddenBuf, hidden, (long) (step + 1) * m + lo, hNow, lo, hi - lo);
         }
     }
